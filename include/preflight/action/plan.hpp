@@ -1,0 +1,41 @@
+// Verdict -> what to tell the MTA: header edits (tags, the To/Cc -> Bcc rewrite, the verdict header,
+// removal of forged X-Preflight-* headers) and the final disposition. Pure data; the milter applies it.
+//
+// The Bcc rewrite never adds a Bcc header (Postfix would deliver it to everyone): it removes addresses
+// from To/Cc and adds `To: undisclosed-recipients:;` when no To remains. The envelope is untouched, so
+// every recipient still gets the mail. Header indexes are 1-based per name, as libmilter expects;
+// deletions come last and in descending index order, so no edit shifts another.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "preflight/detect/organisation.hpp"
+#include "preflight/mail/message.hpp"
+#include "preflight/policy/evaluate.hpp"
+
+namespace preflight::action {
+
+struct HeaderEdit {
+  enum class Kind { Add, Change, Delete } kind;
+  std::string name;
+  int index = 0;  // Change/Delete only
+  std::string value;
+};
+
+enum class Disposition { Continue, Reject };
+
+struct Plan {
+  Disposition disposition = Disposition::Continue;
+  std::vector<HeaderEdit> edits;
+  std::string reply_text;  // for Reject: shown to the sender after "550 5.7.1"
+};
+
+inline constexpr const char* kVerdictHeader = "X-Preflight-Verdict";
+inline constexpr const char* kTagHeader = "X-Preflight-Tag";
+
+Plan plan(const policy::Verdict& verdict, const mail::Message& message, const detect::Organisation& org);
+
+// The value of the verdict header: "accept", or "bcc; rules=a,b".
+std::string verdict_value(const policy::Verdict& verdict);
+
+}  // namespace preflight::action

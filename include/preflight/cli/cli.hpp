@@ -1,0 +1,16 @@
+// preflightctl: the administrator's command line. One file per subcommand:
+//   check MESSAGE.eml --from ADDR --rcpt ADDR... [--json]   the milter's pipeline without an MTA
+//   policy lint FILE...                                       compile policy files, report errors
+#pragma once
+#include <string>
+#include <vector>
+
+namespace preflight::cli {
+
+// Entry point; returns the process exit code. `out`/`err` are the streams to write to.
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+int check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int policy_lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+
+}  // namespace preflight::cli

@@ -1,0 +1,34 @@
+// The organisation: which domains are internal, which senders form groups, and the thresholds of
+// recipient facts. Organisational domains come from the Public Suffix List (libpsl), so
+// `a.example.co.jp` and `example.co.jp` are one organisation and `co.jp` is none.
+// Immutable after construction; safe to share between threads.
+#pragma once
+#include <map>
+#include <string>
+#include <vector>
+
+namespace preflight::detect {
+
+struct MinorityRule {
+  int max_external = 2;  // at most this many external recipients ...
+  int min_internal = 5;  // ... among at least this many internal ones
+};
+
+struct Organisation {
+  std::vector<std::string> internal_domains;  // lower-case ASCII (IDN converted); subdomains included
+  std::map<std::string, std::vector<std::string>> groups;  // name -> sender patterns (glob)
+  MinorityRule minority;
+
+  bool is_internal(const std::string& domain) const;
+};
+
+// Lower-case, trailing dot removed, IDN converted to its ASCII (punycode) form; unchanged if invalid.
+std::string normalise_domain(const std::string& domain);
+// The registrable domain ("example.co.jp" for "a.b.example.co.jp"); the domain itself when it has none.
+std::string organisational_domain(const std::string& domain);
+// True when the domain is itself a public suffix such as "co.jp" or "com".
+bool is_public_suffix(const std::string& domain);
+// Case-insensitive glob ('*' and '?') used for sender patterns and list addresses.
+bool glob_match(const std::string& pattern, const std::string& text);
+
+}  // namespace preflight::detect

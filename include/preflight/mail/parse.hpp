@@ -1,0 +1,26 @@
+// Parsing a raw RFC 5322 message into the message model with GMime 3. Called once per message.
+// Limits keep memory bounded: text parts are decoded up to `max_text_bytes` each, attachments are only
+// measured (streamed through a counting sink), and a file-backed message is parsed without copying it.
+// Thread-safe: GMime is initialised once per process (mail::init()); each call has its own parser.
+#pragma once
+#include <cstddef>
+#include <string_view>
+
+#include "preflight/mail/message.hpp"
+#include "preflight/util/result.hpp"
+
+namespace preflight::mail {
+
+struct ParseLimits {
+  std::size_t max_text_bytes = 4 * 1024 * 1024;  // per text part
+  std::size_t max_parts = 1000;
+};
+
+// Initialises GMime; call once before any other thread parses (idempotent).
+void init();
+
+util::Result<Message> parse_message(std::string_view raw, const ParseLimits& limits = {});
+// Parses the message held in an open file (read from offset 0; the descriptor is not closed).
+util::Result<Message> parse_message_fd(int fd, const ParseLimits& limits = {});
+
+}  // namespace preflight::mail

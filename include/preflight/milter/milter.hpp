@@ -1,0 +1,35 @@
+// The libmilter adapter: the only code that includes <libmilter/mfapi.h>. One Session per SMTP
+// connection (smfi_setpriv, never thread-locals: Debian's libmilter runs one connection's callbacks on
+// different worker threads), one Transaction per message. At end of message it parses once, asks the
+// engine for a verdict with the policy snapshot pinned at MAIL FROM, and applies the action plan.
+// Any exception or parse failure answers the configured error action (tempfail by default): the MTA
+// keeps the mail and retries; nothing is lost.
+#pragma once
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "preflight/mail/parse.hpp"
+#include "preflight/policy/policy.hpp"
+
+namespace preflight::milter {
+
+struct Settings {
+  std::string socket = "inet:8891@127.0.0.1";  // libmilter connection spec
+  int timeout_seconds = 30;                    // I/O timeout towards the MTA
+  bool accept_on_error = false;                // false: tempfail (4xx) on internal errors
+  std::size_t memory_limit = 1024 * 1024;      // message bytes kept in memory before spilling
+  std::string spill_dir = "/tmp";              // where spill files are created (and unlinked)
+  mail::ParseLimits parse_limits;
+};
+
+// Returns the policy snapshot a new transaction should use (hot-swapped on reload).
+using PolicySource = std::function<std::shared_ptr<const policy::Policy>()>;
+
+// Registers the filter and serves until stop(); returns 0 on a clean stop. Call once per process.
+int run(const Settings& settings, PolicySource policy);
+// Asks run() to return (safe from a signal-handling thread).
+void stop();
+
+}  // namespace preflight::milter

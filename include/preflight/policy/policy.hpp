@@ -1,0 +1,73 @@
+// The compiled policy: the organisation and an ordered list of rules, built once from YAML
+// (compile.hpp) and then shared read-only by every transaction (std::shared_ptr<const Policy>).
+#pragma once
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "preflight/detect/facts.hpp"
+#include "preflight/detect/organisation.hpp"
+
+namespace preflight::policy {
+
+// Ordered by strength: when several rules match, the strongest enforced action wins.
+enum class Action { Accept, Tag, Bcc, Reject };
+enum class Mode { Enforce, Monitor };
+enum class BccScope { External, All };
+
+const char* action_name(Action a);
+const char* mode_name(Mode m);
+
+struct Location {
+  std::string file;
+  int line = 0;    // 1-based
+  int column = 0;  // 1-based
+  std::string str() const { return file + ":" + std::to_string(line) + ":" + std::to_string(column); }
+};
+
+enum class Op { Truthy, Eq, Ne, Lt, Le, Gt, Ge, Contains, Matches };
+
+// A condition tree: leaves compare one fact with a literal; All/Any/Not combine.
+struct Condition {
+  enum class Kind { Compare, All, Any, Not } kind = Kind::Compare;
+  std::string fact;
+  Op op = Op::Truthy;
+  detect::FactValue literal;
+  std::vector<Condition> children;
+  std::string text;  // the source text of a leaf, for reasons
+};
+
+struct SenderScope {
+  std::vector<std::string> senders;  // globs over the envelope sender
+  std::vector<std::string> groups;   // organisation group names
+  bool empty() const { return senders.empty() && groups.empty(); }
+};
+
+struct ActionSpec {
+  Action type = Action::Accept;
+  BccScope scope = BccScope::External;  // bcc: which addresses leave To/Cc
+  std::string tag;                      // tag: value of the X-Preflight-Tag header
+  std::string subject_prefix;           // tag: optional prefix for the Subject
+  std::string reject_text;              // reject: text the sender sees after 550 5.7.1
+};
+
+struct Rule {
+  std::string id;
+  std::string description;
+  std::optional<Condition> when;  // absent: always
+  SenderScope applies_to;         // empty: every sender
+  SenderScope except_senders;
+  std::optional<Condition> except_when;
+  Mode mode = Mode::Enforce;
+  ActionSpec action;
+  Location where;
+};
+
+struct Policy {
+  detect::Organisation organisation;
+  std::vector<Rule> rules;
+  std::vector<std::string> files;
+};
+
+}  // namespace preflight::policy

@@ -1,0 +1,31 @@
+// preflightctl subcommand dispatch; see cli.hpp.
+#include <ostream>
+
+#include "preflight/cli/cli.hpp"
+
+namespace preflight::cli {
+
+namespace {
+void usage(std::ostream& o) {
+  o << "usage:\n"
+       "  preflightctl check MESSAGE.eml --from ADDR --rcpt ADDR [--rcpt ADDR ...]\n"
+       "               [--config FILE | --policy FILE ...] [--json]\n"
+       "  preflightctl policy lint FILE...\n";
+}
+}  // namespace
+
+int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  if (args.empty() || args[0] == "-h" || args[0] == "--help") {
+    usage(args.empty() ? err : out);
+    return args.empty() ? 64 : 0;
+  }
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (args[0] == "check") return check(rest, out, err);
+  if (args[0] == "policy" && !rest.empty() && rest[0] == "lint")
+    return policy_lint({rest.begin() + 1, rest.end()}, out, err);
+  err << "preflightctl: unknown command '" << args[0] << "'\n";
+  usage(err);
+  return 64;
+}
+
+}  // namespace preflight::cli

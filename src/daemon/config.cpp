@@ -1,0 +1,81 @@
+// preflight.yaml -> Config; see config.hpp.
+#include "preflight/daemon/config.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+
+namespace preflight::daemon {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Reader {
+  std::string file;
+  fs::path base;
+  std::vector<policy::PolicyError>& errors;
+
+  void error(const YAML::Node& n, const std::string& msg) {
+    errors.push_back({{file, n.Mark().line + 1, n.Mark().column + 1}, msg});
+  }
+  std::string path(const YAML::Node& n) {
+    if (!n.IsScalar()) return error(n, "expected a path"), std::string();
+    fs::path p(n.Scalar());
+    return (p.is_absolute() ? p : (base / p)).lexically_normal().string();
+  }
+  template <typename T>
+  T value(const YAML::Node& n, T fallback, const char* what) {
+    try {
+      return n.as<T>();
+    } catch (const YAML::Exception&) {
+      error(n, std::string("expected ") + what);
+      return fallback;
+    }
+  }
+  void milter(const YAML::Node& n, milter::Settings& m) {
+    if (n["socket"]) m.socket = value<std::string>(n["socket"], m.socket, "a milter socket such as inet:8891@127.0.0.1");
+    if (n["timeout"]) m.timeout_seconds = value<int>(n["timeout"], 30, "seconds");
+    if (n["memory_limit"]) m.memory_limit = value<std::size_t>(n["memory_limit"], m.memory_limit, "bytes");
+    if (const auto& e = n["on_error"]) {
+      std::string v = value<std::string>(e, "tempfail", "tempfail or accept");
+      if (v != "tempfail" && v != "accept") error(e, "on_error is 'tempfail' (recommended) or 'accept'");
+      m.accept_on_error = v == "accept";
+    }
+  }
+};
+
+}  // namespace
+
+ConfigResult load_config(const std::string& path) {
+  ConfigResult r;
+  r.config.path = path;
+  Reader rd{path, fs::absolute(path).parent_path(), r.errors};
+  try {
+    YAML::Node root = YAML::LoadFile(path);
+    if (!root.IsMap()) {
+      r.errors.push_back({{path, 1, 1}, "expected a map with milter, state_dir, policies, log"});
+      return r;
+    }
+    if (root["milter"]) rd.milter(root["milter"], r.config.milter);
+    r.config.state_dir = root["state_dir"] ? rd.path(root["state_dir"]) : "/var/lib/preflight";
+    if (const auto& p = root["policies"]) {
+      if (p.IsScalar()) r.config.policies.push_back(rd.path(p));
+      for (const auto& item : p)
+        if (p.IsSequence()) r.config.policies.push_back(rd.path(item));
+    }
+    if (r.config.policies.empty()) r.errors.push_back({{path, 1, 1}, "no policies: list at least one policy file"});
+    if (const auto& l = root["log"]) {
+      if (l["level"]) r.config.log_level = rd.value<std::string>(l["level"], "info", "a log level");
+      if (l["file"] && !l["file"].Scalar().empty()) r.config.log_file = rd.path(l["file"]);
+    }
+  } catch (const YAML::BadFile&) {
+    r.errors.push_back({{path, 0, 0}, "cannot read configuration file"});
+  } catch (const YAML::Exception& e) {
+    r.errors.push_back({{path, e.mark.line + 1, e.mark.column + 1}, e.msg});
+  }
+  r.config.milter.spill_dir = r.config.state_dir + "/tmp";
+  return r;
+}
+
+}  // namespace preflight::daemon

@@ -1,0 +1,116 @@
+// preflightd start-up, signals and reload; see daemon.hpp.
+#include "preflight/daemon/daemon.hpp"
+
+#include <signal.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+#include "preflight/daemon/config.hpp"
+#include "preflight/mail/parse.hpp"
+#include "preflight/milter/milter.hpp"
+#include "preflight/policy/compile.hpp"
+
+namespace preflight::daemon {
+
+namespace {
+
+bool setup_logging(const Config& c) {
+  try {
+    std::shared_ptr<spdlog::logger> logger;
+    if (c.log_file.empty())
+      logger = spdlog::stderr_color_mt("preflight");
+    else
+      logger = spdlog::basic_logger_mt("preflight", c.log_file);
+    logger->set_level(spdlog::level::from_str(c.log_level));
+    logger->flush_on(spdlog::level::info);
+    // A failing log (full disk) must never reach the mail path.
+    logger->set_error_handler([](const std::string&) {});
+    spdlog::set_default_logger(logger);
+    return true;
+  } catch (const spdlog::spdlog_ex& e) {
+    std::cerr << "preflightd: cannot open log: " << e.what() << "\n";
+    return false;
+  }
+}
+
+bool prepare_state_dir(const Config& c) {
+  std::error_code ec;
+  std::filesystem::create_directories(c.milter.spill_dir, ec);
+  if (ec) spdlog::critical("cannot create state directory {}: {}", c.milter.spill_dir, ec.message());
+  return !ec;
+}
+
+// Waits for signals in the calling (main) thread until the milter stops or SIGTERM/SIGINT arrive.
+void signal_loop(PolicyHolder& holder, const Config& c, const std::atomic<bool>& milter_done) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
+  while (!milter_done) {
+    timespec tick{0, 200 * 1000 * 1000};
+    int sig = sigtimedwait(&set, nullptr, &tick);
+    if (sig == SIGHUP) {
+      spdlog::info("SIGHUP: reloading policy");
+      std::thread([&holder, files = c.policies] { reload_policy(holder, files); }).detach();
+    } else if (sig == SIGTERM || sig == SIGINT) {
+      spdlog::info("signal {}: stopping", sig);
+      milter::stop();
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+bool reload_policy(PolicyHolder& holder, const std::vector<std::string>& files) {
+  auto result = policy::compile_files(files);
+  if (!result.policy) {
+    for (const auto& e : result.errors) spdlog::error("policy: {}", e.str());
+    spdlog::error("policy not loaded: {} error(s); {}", result.errors.size(),
+                  holder.get() ? "the previous policy stays in force" : "refusing to start");
+    return false;
+  }
+  spdlog::info("policy loaded: {} rule(s) from {} file(s)", result.policy->rules.size(), files.size());
+  holder.set(result.policy);
+  return true;
+}
+
+int run(const std::string& config_path) {
+  ConfigResult cr = load_config(config_path);
+  if (!cr.errors.empty()) {
+    for (const auto& e : cr.errors) std::cerr << "preflightd: " << e.str() << "\n";
+    return 78;  // EX_CONFIG
+  }
+  const Config& c = cr.config;
+  if (!setup_logging(c) || !prepare_state_dir(c)) return 73;  // EX_CANTCREAT
+  PolicyHolder holder;
+  if (!reload_policy(holder, c.policies)) return 78;
+  mail::init();
+
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // every later thread inherits the block
+
+  std::atomic<bool> milter_done{false};
+  int rc = 0;
+  std::thread milter_thread([&] {
+    try {
+      rc = milter::run(c.milter, [&holder] { return holder.get(); });
+    } catch (const std::exception& e) {
+      spdlog::critical("milter: {}", e.what());
+      rc = 71;  // EX_OSERR
+    }
+    milter_done = true;
+  });
+  signal_loop(holder, c, milter_done);
+  milter_thread.join();
+  spdlog::info("preflightd stopped");
+  return rc;
+}
+
+}  // namespace preflight::daemon

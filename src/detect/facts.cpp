@@ -1,0 +1,70 @@
+// The fact catalogue and Facts container; see facts.hpp.
+#include "preflight/detect/facts.hpp"
+
+namespace preflight::detect {
+
+const std::vector<FactInfo>& fact_catalogue() {
+  using T = FactType;
+  static const std::vector<FactInfo> catalogue = {
+      {"recipients.total", T::Number, "envelope recipients (RCPT TO): who really receives the mail"},
+      {"recipients.internal", T::Number, "envelope recipients at internal domains (subdomains included)"},
+      {"recipients.external", T::Number, "envelope recipients outside the organisation"},
+      {"recipients.external_domains", T::Number,
+       "distinct external organisations (registrable domains) among envelope recipients"},
+      {"recipients.external_addresses", T::List, "the external envelope recipients"},
+      {"recipients.to", T::Number, "addresses in To headers"},
+      {"recipients.cc", T::Number, "addresses in Cc headers"},
+      {"recipients.bcc", T::Number, "addresses in Bcc headers (Postfix removes them before milters)"},
+      {"recipients.visible_external", T::Number,
+       "external addresses in To/Cc: every recipient sees them (should have been Bcc)"},
+      {"recipients.visible_external_domains", T::Number,
+       "distinct external organisations among the addresses in To/Cc"},
+      {"recipients.minority_external", T::Bool,
+       "a few external recipients hidden among many internal ones (thresholds in organisation.minority)"},
+      {"sender.address", T::Text, "envelope sender (MAIL FROM), lower-case domain"},
+      {"sender.internal", T::Bool, "the envelope sender is at an internal domain"},
+      {"sender.groups", T::List, "organisation groups the envelope sender belongs to"},
+      {"sender.authenticated", T::Bool, "the client authenticated with SMTP AUTH"},
+      {"message.size", T::Number, "size of the raw message in bytes"},
+      {"message.subject", T::Text, "decoded subject (UTF-8, NFKC-normalised)"},
+      {"message.attachments", T::Number, "number of attachments"},
+      {"message.attachment_names", T::List, "decoded attachment file names"},
+      {"message.header_cut", T::Bool,
+       "an address header was so long that the MTA may have cut it (count from the envelope)"},
+  };
+  return catalogue;
+}
+
+const FactInfo* find_fact(const std::string& name) {
+  for (const auto& f : fact_catalogue())
+    if (f.name == name) return &f;
+  return nullptr;
+}
+
+const char* type_name(FactType t) {
+  switch (t) {
+    case FactType::Bool: return "boolean";
+    case FactType::Number: return "number";
+    case FactType::Text: return "text";
+    case FactType::List: return "list";
+  }
+  return "?";
+}
+
+const FactValue* Facts::get(const std::string& name) const {
+  auto it = values_.find(name);
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+std::string describe(const FactValue& v) {
+  if (auto b = std::get_if<bool>(&v)) return *b ? "true" : "false";
+  if (auto n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
+  if (auto s = std::get_if<std::string>(&v)) return "\"" + *s + "\"";
+  const auto& list = std::get<StringList>(v);
+  std::string out = "[";
+  for (std::size_t i = 0; i < list.size() && i < 10; ++i) out += (i ? ", " : "") + list[i];
+  if (list.size() > 10) out += ", … (" + std::to_string(list.size()) + " in all)";
+  return out + "]";
+}
+
+}  // namespace preflight::detect

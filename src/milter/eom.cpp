@@ -1,0 +1,82 @@
+// End of message: parse once, evaluate, apply the plan, log one line. Internal to the milter module.
+#include <libmilter/mfapi.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "preflight/action/plan.hpp"
+#include "preflight/engine/engine.hpp"
+#include "preflight/mail/parse.hpp"
+#include "preflight/util/strings.hpp"
+#include "session.hpp"
+
+namespace preflight::milter {
+
+sfsistat answer_error(SMFICTX* ctx, const std::string& why);  // milter.cpp
+std::string smtp_reply_text(std::string_view text);          // milter.cpp
+
+namespace {
+
+std::string macro(SMFICTX* ctx, const char* name) {
+  const char* v = smfi_getsymval(ctx, const_cast<char*>(name));
+  return v ? v : "";
+}
+
+// Returns an empty string on success, else which call failed.
+std::string apply_edits(SMFICTX* ctx, const std::vector<action::HeaderEdit>& edits) {
+  using Kind = action::HeaderEdit::Kind;
+  for (const auto& e : edits) {
+    char* name = const_cast<char*>(e.name.c_str());
+    char* value = const_cast<char*>(e.value.c_str());
+    int rc = MI_SUCCESS;
+    if (e.kind == Kind::Add) rc = smfi_addheader(ctx, name, value);
+    if (e.kind == Kind::Change) rc = smfi_chgheader(ctx, name, e.index, value);
+    if (e.kind == Kind::Delete) rc = smfi_chgheader(ctx, name, e.index, nullptr);
+    if (rc != MI_SUCCESS) return "header edit of " + e.name + " failed";
+  }
+  return {};
+}
+
+void log_line(const Transaction& t, const engine::Evaluation& ev, const char* answer) {
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t.started).count();
+  auto number = [&](const char* f) {
+    const auto* v = ev.facts.get(f);
+    return v ? std::get<std::int64_t>(*v) : 0;
+  };
+  const auto& v = ev.verdict;
+  std::string monitor;
+  for (const auto& r : v.reasons)
+    if (r.mode == policy::Mode::Monitor)
+      monitor += (monitor.empty() ? "" : ",") + r.rule_id + "(" + policy::action_name(r.action) + ")";
+  spdlog::info("qid={} from=<{}> rcpts={} internal={} external={} visible_external={} action={} rules={} "
+               "monitor={} answer={} size={} ms={:.2f}",
+               t.envelope.queue_id, util::printable(t.envelope.sender.addr()), number("recipients.total"),
+               number("recipients.internal"), number("recipients.external"),
+               number("recipients.visible_external"), policy::action_name(v.action),
+               util::join(v.rule_ids(policy::Mode::Enforce), ","), monitor.empty() ? "-" : monitor, answer,
+               t.raw.size(), ms);
+}
+
+}  // namespace
+
+sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
+  t.envelope.queue_id = macro(ctx, "i");  // Postfix may send {i} late: read it here
+  t.envelope.auth_user = macro(ctx, "{auth_authen}");
+  if (!t.write_error.empty()) return answer_error(ctx, t.write_error);
+  auto parsed = t.raw.spilled() ? mail::parse_message_fd(t.raw.fd()) : mail::parse_message(t.raw.memory());
+  if (!parsed) return answer_error(ctx, "unparseable message: " + parsed.error());
+  for (const auto& p : parsed->problems) spdlog::warn("qid={} parse: {}", t.envelope.queue_id, p);
+  engine::Evaluation ev = engine::evaluate(*t.policy, t.envelope, *parsed);
+  action::Plan plan = action::plan(ev.verdict, *parsed, t.policy->organisation);
+  if (plan.disposition == action::Disposition::Reject) {
+    std::string text = smtp_reply_text(plan.reply_text);
+    smfi_setreply(ctx, const_cast<char*>("550"), const_cast<char*>("5.7.1"), text.data());
+    log_line(t, ev, "reject");
+    return SMFIS_REJECT;
+  }
+  if (std::string err = apply_edits(ctx, plan.edits); !err.empty()) return answer_error(ctx, err);
+  log_line(t, ev, "continue");
+  return SMFIS_CONTINUE;
+}
+
+}  // namespace preflight::milter

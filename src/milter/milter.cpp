@@ -1,0 +1,200 @@
+// libmilter callbacks; see milter.hpp. Every callback is a noexcept trampoline into guarded(): an
+// exception becomes the configured error answer in exactly one place (error_status).
+#include "preflight/milter/milter.hpp"
+
+#include <arpa/inet.h>
+#include <libmilter/mfapi.h>
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <stdexcept>
+
+#include "preflight/util/strings.hpp"
+#include "session.hpp"
+
+namespace preflight::milter {
+
+namespace {
+
+struct Globals {
+  Settings settings;
+  PolicySource policy;
+};
+Globals* g = nullptr;
+
+Session* session(SMFICTX* ctx) { return static_cast<Session*>(smfi_getpriv(ctx)); }
+
+// libmilter treats a single '%' as a format character; CR/LF would make the reply invalid.
+std::string reply_text(std::string_view text) {
+  std::string out;
+  for (char c : util::printable(text)) {
+    out += c;
+    if (c == '%') out += '%';
+  }
+  return out.substr(0, 900);
+}
+
+sfsistat error_status(SMFICTX* ctx, const std::string& why) {
+  Session* s = ctx ? session(ctx) : nullptr;
+  std::string qid = s && s->tx ? s->tx->envelope.queue_id : "";
+  if (g->settings.accept_on_error) {
+    spdlog::warn("qid={} error=\"{}\" answer=accept (on_error: accept)", qid, util::printable(why));
+    return SMFIS_ACCEPT;
+  }
+  spdlog::warn("qid={} error=\"{}\" answer=tempfail", qid, util::printable(why));
+  if (ctx) smfi_setreply(ctx, const_cast<char*>("451"), const_cast<char*>("4.3.0"),
+                         const_cast<char*>("preflight: temporary failure, please try again later"));
+  return SMFIS_TEMPFAIL;
+}
+
+template <typename F>
+sfsistat guarded(SMFICTX* ctx, F&& f) noexcept {
+  try {
+    return f();
+  } catch (const std::exception& e) {
+    return error_status(ctx, e.what());
+  } catch (...) {
+    return error_status(ctx, "unknown exception");
+  }
+}
+
+std::string client_address(const struct sockaddr* sa) {
+  char buf[INET6_ADDRSTRLEN] = {0};
+  if (sa && sa->sa_family == AF_INET)
+    inet_ntop(AF_INET, &reinterpret_cast<const sockaddr_in*>(sa)->sin_addr, buf, sizeof buf);
+  else if (sa && sa->sa_family == AF_INET6)
+    inet_ntop(AF_INET6, &reinterpret_cast<const sockaddr_in6*>(sa)->sin6_addr, buf, sizeof buf);
+  return buf;
+}
+
+Transaction& tx(SMFICTX* ctx) {
+  Session* s = session(ctx);
+  if (!s || !s->tx) throw std::logic_error("milter callback outside a transaction");
+  return *s->tx;
+}
+
+void append(Transaction& t, std::string_view bytes) {
+  if (!t.write_error.empty()) return;
+  t.write_error = t.raw.append(bytes);
+}
+
+sfsistat on_connect(SMFICTX* ctx, char*, _SOCK_ADDR* addr) {
+  return guarded(ctx, [&] {
+    auto* s = new Session;
+    s->client_addr = client_address(addr);
+    smfi_setpriv(ctx, s);
+    return SMFIS_CONTINUE;
+  });
+}
+
+sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
+  return guarded(ctx, [&] {
+    Session* s = session(ctx);
+    if (!s) smfi_setpriv(ctx, s = new Session);
+    s->tx.emplace(g->settings.memory_limit, g->settings.spill_dir);
+    s->tx->policy = g->policy();
+    s->tx->envelope.sender = mail::parse_addr_spec(argv && argv[0] ? argv[0] : "");
+    s->tx->envelope.client_addr = s->client_addr;
+    return SMFIS_CONTINUE;
+  });
+}
+
+sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
+  return guarded(ctx, [&] {
+    tx(ctx).envelope.recipients.push_back(mail::parse_addr_spec(argv && argv[0] ? argv[0] : ""));
+    return SMFIS_CONTINUE;
+  });
+}
+
+sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
+  return guarded(ctx, [&] {
+    Transaction& t = tx(ctx);
+    append(t, name ? name : "");
+    append(t, ": ");
+    append(t, value ? value : "");
+    append(t, "\r\n");
+    return SMFIS_CONTINUE;
+  });
+}
+
+sfsistat on_eoh(SMFICTX* ctx) {
+  return guarded(ctx, [&] {
+    append(tx(ctx), "\r\n");
+    return SMFIS_CONTINUE;
+  });
+}
+
+sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
+  return guarded(ctx, [&] {
+    append(tx(ctx), std::string_view(reinterpret_cast<const char*>(chunk), len));
+    return SMFIS_CONTINUE;
+  });
+}
+
+}  // namespace
+
+sfsistat finish_message(SMFICTX* ctx, Transaction& t);  // eom.cpp
+
+namespace {
+
+sfsistat on_eom(SMFICTX* ctx) {
+  return guarded(ctx, [&] {
+    Session* s = session(ctx);
+    if (!s || !s->tx) return SMFIS_CONTINUE;
+    sfsistat rc = finish_message(ctx, *s->tx);
+    s->tx.reset();
+    return rc;
+  });
+}
+
+sfsistat on_abort(SMFICTX* ctx) {
+  return guarded(ctx, [&] {
+    if (Session* s = session(ctx)) s->tx.reset();
+    return SMFIS_CONTINUE;
+  });
+}
+
+sfsistat on_close(SMFICTX* ctx) {
+  return guarded(ctx, [&] {
+    delete session(ctx);  // may be null: close can come without connect
+    smfi_setpriv(ctx, nullptr);
+    return SMFIS_CONTINUE;
+  });
+}
+
+}  // namespace
+
+sfsistat answer_error(SMFICTX* ctx, const std::string& why) { return error_status(ctx, why); }
+std::string smtp_reply_text(std::string_view text) { return reply_text(text); }
+
+int run(const Settings& settings, PolicySource policy) {
+  static Globals globals;
+  globals = {settings, std::move(policy)};
+  g = &globals;
+  static char name[] = "preflight";
+  struct smfiDesc desc = {};
+  desc.xxfi_name = name;
+  desc.xxfi_version = SMFI_VERSION;
+  desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+  desc.xxfi_connect = on_connect;
+  desc.xxfi_envfrom = on_envfrom;
+  desc.xxfi_envrcpt = on_envrcpt;
+  desc.xxfi_header = on_header;
+  desc.xxfi_eoh = on_eoh;
+  desc.xxfi_body = on_body;
+  desc.xxfi_eom = on_eom;
+  desc.xxfi_abort = on_abort;
+  desc.xxfi_close = on_close;
+  if (smfi_setconn(const_cast<char*>(settings.socket.c_str())) == MI_FAILURE)
+    throw std::runtime_error("invalid milter socket '" + settings.socket + "'");
+  smfi_settimeout(settings.timeout_seconds);
+  if (smfi_register(desc) == MI_FAILURE) throw std::runtime_error("smfi_register failed");
+  if (smfi_opensocket(1) == MI_FAILURE)
+    throw std::runtime_error("cannot listen on '" + settings.socket + "' (in use, or no permission?)");
+  spdlog::info("milter listening on {}", settings.socket);
+  return smfi_main() == MI_SUCCESS ? 0 : 1;
+}
+
+void stop() { smfi_stop(); }
+
+}  // namespace preflight::milter

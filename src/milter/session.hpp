@@ -1,0 +1,28 @@
+// Per-connection and per-message state of the milter. Internal to the milter module.
+#pragma once
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "preflight/mail/envelope.hpp"
+#include "preflight/policy/policy.hpp"
+#include "preflight/util/spill_buffer.hpp"
+
+namespace preflight::milter {
+
+struct Transaction {
+  Transaction(std::size_t memory_limit, const std::string& spill_dir) : raw(memory_limit, spill_dir) {}
+  mail::Envelope envelope;
+  util::SpillBuffer raw;      // headers as the MTA passed them, a blank line, then the body
+  std::string write_error;    // first spill failure; the message is then tempfailed
+  std::shared_ptr<const policy::Policy> policy;  // pinned at MAIL FROM
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+struct Session {
+  std::string client_addr;
+  std::optional<Transaction> tx;
+};
+
+}  // namespace preflight::milter

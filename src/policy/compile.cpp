@@ -1,0 +1,301 @@
+// YAML -> Policy; see compile.hpp. Walks the document once, collecting every error with its location,
+// so an administrator sees all mistakes of a file at once.
+#include "preflight/policy/compile.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "condition_text.hpp"
+#include "preflight/util/strings.hpp"
+
+namespace preflight::policy {
+
+namespace {
+
+class Compiler {
+ public:
+  Compiler(std::string file, Policy& policy, std::vector<PolicyError>& errors)
+      : file_(std::move(file)), policy_(policy), errors_(errors) {}
+
+  void document(const YAML::Node& root, bool& saw_organisation);
+
+ private:
+  Location at(const YAML::Node& n, int offset = 0) const {
+    return {file_, n.Mark().line + 1, n.Mark().column + 1 + offset};
+  }
+  void error(const YAML::Node& n, std::string message, int offset = 0) {
+    errors_.push_back({at(n, offset), std::move(message)});
+  }
+  bool expect(const YAML::Node& n, YAML::NodeType::value type, const char* what) {
+    if (n.Type() == type) return true;
+    error(n, std::string("expected ") + what);
+    return false;
+  }
+  void keys(const YAML::Node& map, std::initializer_list<const char*> allowed, const char* where);
+  std::string scalar(const YAML::Node& n, const char* what);
+  std::vector<std::string> strings(const YAML::Node& n, const char* what);
+  int number(const YAML::Node& n, const char* what);
+  void organisation(const YAML::Node& n);
+  void rule(const YAML::Node& n);
+  std::optional<Condition> condition(const YAML::Node& n);
+  SenderScope scope(const YAML::Node& map);
+  ActionSpec action(const YAML::Node& n);
+  Mode mode(const YAML::Node& n);
+
+  std::string file_;
+  Policy& policy_;
+  std::vector<PolicyError>& errors_;
+};
+
+void Compiler::keys(const YAML::Node& map, std::initializer_list<const char*> allowed, const char* where) {
+  for (const auto& kv : map) {
+    std::string k = kv.first.Scalar();
+    bool ok = false;
+    for (const char* a : allowed) ok = ok || k == a;
+    if (!ok) {
+      std::string list;
+      for (const char* a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      error(kv.first, "unknown key '" + k + "' in " + where + " (allowed: " + list + ")");
+    }
+  }
+}
+
+std::string Compiler::scalar(const YAML::Node& n, const char* what) {
+  if (!n.IsScalar()) {
+    error(n, std::string("expected ") + what + " (a single value)");
+    return {};
+  }
+  return n.Scalar();
+}
+
+std::vector<std::string> Compiler::strings(const YAML::Node& n, const char* what) {
+  std::vector<std::string> out;
+  if (n.IsScalar()) return {n.Scalar()};
+  if (!expect(n, YAML::NodeType::Sequence, what)) return out;
+  for (const auto& item : n) out.push_back(scalar(item, what));
+  return out;
+}
+
+int Compiler::number(const YAML::Node& n, const char* what) {
+  try {
+    int v = n.as<int>();
+    if (v >= 0) return v;
+  } catch (const YAML::Exception&) {
+  }
+  error(n, std::string("expected ") + what + " (a whole number, 0 or more)");
+  return 0;
+}
+
+void Compiler::organisation(const YAML::Node& n) {
+  if (!expect(n, YAML::NodeType::Map, "a map with internal_domains, groups, minority_external")) return;
+  keys(n, {"internal_domains", "groups", "minority_external"}, "organisation");
+  auto& org = policy_.organisation;
+  if (n["internal_domains"]) {
+    for (const auto& d : n["internal_domains"]) {
+      std::string dom = detect::normalise_domain(scalar(d, "a domain"));
+      if (dom.empty()) continue;
+      if (detect::is_public_suffix(dom))
+        error(d, "'" + dom + "' is a public suffix, not an organisation's domain");
+      else
+        org.internal_domains.push_back(dom);
+    }
+  }
+  if (const auto& g = n["groups"]; g && expect(g, YAML::NodeType::Map, "a map of group name -> sender patterns"))
+    for (const auto& kv : g) org.groups[kv.first.Scalar()] = strings(kv.second, "sender patterns");
+  if (const auto& m = n["minority_external"];
+      m && expect(m, YAML::NodeType::Map, "a map with max_external and min_internal")) {
+    keys(m, {"max_external", "min_internal"}, "minority_external");
+    if (m["max_external"]) org.minority.max_external = number(m["max_external"], "max_external");
+    if (m["min_internal"]) org.minority.min_internal = number(m["min_internal"], "min_internal");
+  }
+}
+
+std::optional<Condition> Compiler::condition(const YAML::Node& n) {
+  if (n.IsScalar()) {
+    LeafResult leaf = parse_leaf(n.Scalar());
+    bool quoted = n.Tag() == "!";  // yaml-cpp tags quoted scalars "!"
+    if (!leaf.error.empty()) {
+      error(n, leaf.error, leaf.error_offset + (quoted ? 1 : 0));
+      return std::nullopt;
+    }
+    return leaf.condition;
+  }
+  Condition c;
+  YAML::Node items = n;
+  if (n.IsMap()) {
+    if (n.size() != 1) {
+      error(n, "a condition map has exactly one key: all, any or not");
+      return std::nullopt;
+    }
+    std::string k = n.begin()->first.Scalar();
+    items = n.begin()->second;
+    if (k == "all") c.kind = Condition::Kind::All;
+    else if (k == "any") c.kind = Condition::Kind::Any;
+    else if (k == "not") c.kind = Condition::Kind::Not;
+    else {
+      error(n.begin()->first, "unknown condition '" + k + "' (use all, any or not)");
+      return std::nullopt;
+    }
+  } else if (n.IsSequence()) {
+    c.kind = Condition::Kind::All;
+  } else {
+    error(n, "expected a condition: text such as 'recipients.external >= 10', or all:/any:/not:");
+    return std::nullopt;
+  }
+  if (c.kind == Condition::Kind::Not) {
+    auto inner = condition(items);
+    if (!inner) return std::nullopt;
+    c.children.push_back(std::move(*inner));
+    return c;
+  }
+  if (!expect(items, YAML::NodeType::Sequence, "a list of conditions")) return std::nullopt;
+  bool ok = true;
+  for (const auto& item : items) {
+    auto child = condition(item);
+    ok = ok && child.has_value();
+    if (child) c.children.push_back(std::move(*child));
+  }
+  return ok ? std::optional<Condition>(std::move(c)) : std::nullopt;
+}
+
+SenderScope Compiler::scope(const YAML::Node& map) {
+  SenderScope s;
+  if (map["senders"]) s.senders = strings(map["senders"], "sender patterns");
+  auto add_group = [&](const YAML::Node& g) {
+    std::string name = scalar(g, "a group name");
+    if (!policy_.organisation.groups.count(name))
+      error(g, "unknown group '" + name + "' (define it in organisation.groups)");
+    s.groups.push_back(name);
+  };
+  if (const auto& g = map["groups"]) {
+    if (g.IsSequence())
+      for (const auto& item : g) add_group(item);
+    else
+      add_group(g);
+  }
+  return s;
+}
+
+ActionSpec Compiler::action(const YAML::Node& n) {
+  ActionSpec a;
+  YAML::Node type_node = n.IsMap() ? n["type"] : n;
+  if (n.IsMap()) keys(n, {"type", "scope", "tag", "subject_prefix", "message"}, "action");
+  if (!type_node) {
+    error(n, "action needs a type: accept, tag, bcc or reject");
+    return a;
+  }
+  std::string t = scalar(type_node, "an action");
+  if (t == "accept") a.type = Action::Accept;
+  else if (t == "tag") a.type = Action::Tag;
+  else if (t == "bcc") a.type = Action::Bcc;
+  else if (t == "reject") a.type = Action::Reject;
+  else error(type_node, "unknown action '" + t + "' (accept, tag, bcc, reject)");
+  if (!n.IsMap()) return a;
+  if (const auto& s = n["scope"]) {
+    std::string v = scalar(s, "external or all");
+    if (v == "all") a.scope = BccScope::All;
+    else if (v != "external") error(s, "bcc scope is 'external' or 'all'");
+  }
+  if (n["tag"]) a.tag = scalar(n["tag"], "a tag text");
+  if (n["subject_prefix"]) a.subject_prefix = scalar(n["subject_prefix"], "a subject prefix");
+  if (n["message"]) a.reject_text = util::printable(scalar(n["message"], "a reject message"));
+  return a;
+}
+
+Mode Compiler::mode(const YAML::Node& n) {
+  std::string m = scalar(n, "enforce or monitor");
+  if (m == "monitor") return Mode::Monitor;
+  if (m != "enforce") error(n, "mode is 'enforce' or 'monitor'");
+  return Mode::Enforce;
+}
+
+void Compiler::rule(const YAML::Node& n) {
+  if (!expect(n, YAML::NodeType::Map, "a rule (a map with id, when, action ...)")) return;
+  keys(n, {"id", "description", "when", "senders", "groups", "except", "mode", "action"}, "rule");
+  Rule r;
+  r.where = at(n);
+  if (!n["id"]) error(n, "rule has no id");
+  else r.id = scalar(n["id"], "a rule id");
+  for (const auto& other : policy_.rules)
+    if (!r.id.empty() && other.id == r.id) error(n["id"], "duplicate rule id '" + r.id + "' (first at " + other.where.str() + ")");
+  if (n["description"]) r.description = scalar(n["description"], "a description");
+  if (n["when"]) r.when = condition(n["when"]);
+  r.applies_to = scope(n);
+  if (const auto& e = n["except"]; e && expect(e, YAML::NodeType::Map, "a map with senders, groups, when")) {
+    keys(e, {"senders", "groups", "when"}, "except");
+    r.except_senders = scope(e);
+    if (e["when"]) r.except_when = condition(e["when"]);
+  }
+  if (n["mode"]) r.mode = mode(n["mode"]);
+  if (!n["action"]) error(n, "rule '" + r.id + "' has no action");
+  else r.action = action(n["action"]);
+  if (r.action.type == Action::Tag && r.action.tag.empty()) r.action.tag = r.id;
+  if (r.action.type == Action::Reject && r.action.reject_text.empty())
+    r.action.reject_text = "Message refused by the outgoing mail policy (" + r.id + ")";
+  policy_.rules.push_back(std::move(r));
+}
+
+void Compiler::document(const YAML::Node& root, bool& saw_organisation) {
+  if (root.IsNull()) return;
+  if (!expect(root, YAML::NodeType::Map, "a map with organisation and rules")) return;
+  keys(root, {"organisation", "rules"}, "the policy file");
+  if (const auto& o = root["organisation"]) {
+    if (saw_organisation) error(o, "organisation is defined twice (only one file may define it)");
+    saw_organisation = true;
+    organisation(o);
+  }
+  if (const auto& rules = root["rules"]; rules && expect(rules, YAML::NodeType::Sequence, "a list of rules"))
+    for (const auto& r : rules) rule(r);
+}
+
+void compile_one(std::string_view yaml, const std::string& name, Policy& p, std::vector<PolicyError>& errors,
+                 bool& saw_organisation) {
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    Compiler(name, p, errors).document(root, saw_organisation);
+  } catch (const YAML::ParserException& e) {
+    errors.push_back({{name, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg});
+  } catch (const YAML::Exception& e) {
+    errors.push_back({{name, e.mark.line + 1, e.mark.column + 1}, e.msg});
+  }
+}
+
+CompileResult finish(std::shared_ptr<Policy> p, std::vector<PolicyError> errors) {
+  if (!errors.empty()) return {nullptr, std::move(errors)};
+  return {std::move(p), {}};
+}
+
+}  // namespace
+
+CompileResult compile_text(std::string_view yaml, const std::string& name) {
+  auto p = std::make_shared<Policy>();
+  std::vector<PolicyError> errors;
+  bool saw_organisation = false;
+  compile_one(yaml, name, *p, errors, saw_organisation);
+  p->files.push_back(name);
+  return finish(std::move(p), std::move(errors));
+}
+
+CompileResult compile_files(const std::vector<std::string>& paths) {
+  auto p = std::make_shared<Policy>();
+  std::vector<PolicyError> errors;
+  bool saw_organisation = false;
+  for (const auto& path : paths) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+      errors.push_back({{path, 0, 0}, "cannot read policy file"});
+      continue;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    compile_one(ss.str(), path, *p, errors, saw_organisation);
+    p->files.push_back(path);
+  }
+  if (paths.empty()) errors.push_back({{"(config)", 0, 0}, "no policy file given"});
+  return finish(std::move(p), std::move(errors));
+}
+
+}  // namespace preflight::policy

@@ -1,0 +1,92 @@
+// Policy compilation: valid policies compile; every mistake is reported with file:line:column.
+#include <doctest/doctest.h>
+
+#include "preflight/policy/compile.hpp"
+
+using namespace preflight::policy;
+
+namespace {
+std::string first_error(const std::string& yaml) {
+  auto r = compile_text(yaml, "p.yaml");
+  REQUIRE_FALSE(r.policy);
+  REQUIRE_FALSE(r.errors.empty());
+  return r.errors.front().str();
+}
+}  // namespace
+
+TEST_CASE("a complete policy compiles into rules") {
+  auto r = compile_text(R"(organisation:
+  internal_domains: [example.co.jp]
+  groups: {sales: ["*@sales.example.co.jp"]}
+rules:
+  - id: a
+    when: "recipients.visible_external >= 5"
+    action: bcc
+  - id: b
+    when: {any: ["sender.internal == false", {not: "recipients.external == 0"}]}
+    groups: sales
+    except: {senders: ["boss@example.co.jp"]}
+    mode: monitor
+    action: {type: reject, message: "no"}
+)", "p.yaml");
+  for (const auto& e : r.errors) INFO(e.str());
+  REQUIRE(r.policy);
+  REQUIRE(r.policy->rules.size() == 2);
+  CHECK(r.policy->rules[0].action.type == Action::Bcc);
+  CHECK(r.policy->rules[1].mode == Mode::Monitor);
+  CHECK(r.policy->rules[1].action.reject_text == "no");
+  CHECK(r.policy->rules[1].applies_to.groups == std::vector<std::string>{"sales"});
+  CHECK(r.policy->organisation.internal_domains == std::vector<std::string>{"example.co.jp"});
+}
+
+TEST_CASE("an unknown fact is reported at its line and column") {
+  CHECK(first_error("rules:\n  - id: x\n    when: recipients.extrnal > 1\n    action: bcc\n") ==
+        "p.yaml:3:11: unknown fact 'recipients.extrnal'");
+}
+
+TEST_CASE("a bad operator inside a quoted condition points into the string") {
+  CHECK(first_error("rules:\n  - id: x\n    when: \"recipients.external => 1\"\n    action: bcc\n") ==
+        "p.yaml:3:32: expected an operator (>= <= > < == != contains matches)");
+}
+
+TEST_CASE("a type mismatch is an error") {
+  CHECK(first_error("rules:\n  - id: x\n    when: recipients.external contains \"a\"\n    action: tag\n")
+            .find("'contains'/'matches' need a text or list fact") != std::string::npos);
+  CHECK(first_error("rules:\n  - id: x\n    when: recipients.external\n    action: tag\n")
+            .find("is a number: add an operator") != std::string::npos);
+}
+
+TEST_CASE("unknown keys, actions and modes are reported") {
+  CHECK(first_error("rules:\n  - id: x\n    acton: bcc\n").rfind("p.yaml:3:5: unknown key 'acton' in rule", 0) == 0);
+  CHECK(first_error("rules:\n  - id: x\n    action: hide\n") == "p.yaml:3:13: unknown action 'hide' (accept, tag, bcc, reject)");
+  CHECK(first_error("rules:\n  - id: x\n    mode: dry\n    action: tag\n") == "p.yaml:3:11: mode is 'enforce' or 'monitor'");
+}
+
+TEST_CASE("duplicate rule ids and unknown groups are reported") {
+  CHECK(first_error("rules:\n  - {id: x, action: tag}\n  - {id: x, action: tag}\n").find("duplicate rule id 'x'") !=
+        std::string::npos);
+  CHECK(first_error("rules:\n  - {id: x, groups: [nobody], action: tag}\n").find("unknown group 'nobody'") !=
+        std::string::npos);
+}
+
+TEST_CASE("a public suffix is refused as an internal domain") {
+  CHECK(first_error("organisation:\n  internal_domains: [co.jp]\n") ==
+        "p.yaml:2:22: 'co.jp' is a public suffix, not an organisation's domain");
+}
+
+TEST_CASE("YAML syntax errors carry their position") {
+  std::string e = first_error("rules:\n  - id: x\n    when: [unclosed\n");
+  CHECK(e.rfind("p.yaml:", 0) == 0);
+  CHECK(e.find("YAML syntax") != std::string::npos);
+}
+
+TEST_CASE("every error of a file is reported, not only the first") {
+  auto r = compile_text("rules:\n  - {id: a, action: nope}\n  - {id: b, when: bad.fact, action: tag}\n", "p.yaml");
+  CHECK(r.errors.size() == 2);
+}
+
+TEST_CASE("a missing policy file is an error naming the file") {
+  auto r = compile_files({"/nonexistent/policy.yaml"});
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].str() == "/nonexistent/policy.yaml:0:0: cannot read policy file");
+}

@@ -1,0 +1,96 @@
+// Rule evaluation: conditions, scopes, exceptions, modes and the strongest action.
+#include <doctest/doctest.h>
+
+#include "preflight/policy/compile.hpp"
+#include "preflight/policy/evaluate.hpp"
+
+using namespace preflight;
+using policy::Action;
+
+namespace {
+std::shared_ptr<const policy::Policy> compile(const std::string& yaml) {
+  auto r = policy::compile_text(yaml, "t.yaml");
+  for (const auto& e : r.errors) INFO(e.str());
+  REQUIRE(r.policy);
+  return r.policy;
+}
+
+detect::Facts facts(std::int64_t visible, std::int64_t external, const std::string& sender = "a@example.co.jp",
+                    detect::StringList groups = {}) {
+  detect::Facts f;
+  f.set("recipients.visible_external", visible);
+  f.set("recipients.external", external);
+  f.set("sender.address", sender);
+  f.set("sender.groups", std::move(groups));
+  f.set("sender.internal", true);
+  f.set("recipients.external_addresses", detect::StringList{"x@partner.com", "y@other.jp"});
+  f.set("message.subject", std::string("Re: 見積書"));
+  return f;
+}
+
+const char* kPolicy = R"(organisation:
+  internal_domains: [example.co.jp]
+  groups: {sales: ["*@sales.example.co.jp"]}
+rules:
+  - id: bcc
+    when: "recipients.visible_external >= 5"
+    action: bcc
+  - id: tag
+    when: "recipients.external >= 1"
+    action: {type: tag, tag: external, subject_prefix: "[EXT]"}
+  - id: reject-huge
+    when: "recipients.external > 100"
+    except: {groups: [sales]}
+    action: {type: reject, message: "too many"}
+  - id: watch
+    when: {all: ["recipients.external_addresses matches \"*@partner.com\"", "message.subject contains \"見積\""]}
+    mode: monitor
+    action: reject
+)";
+}  // namespace
+
+TEST_CASE("no matching rule accepts with no reasons") {
+  auto f = facts(0, 0);
+  f.set("message.subject", std::string("hello"));
+  auto v = policy::evaluate(*compile(kPolicy), f);
+  CHECK(v.action == Action::Accept);
+  CHECK(v.reasons.empty());
+}
+
+TEST_CASE("the strongest enforced action wins and every match is a reason") {
+  auto v = policy::evaluate(*compile(kPolicy), facts(6, 6));
+  CHECK(v.action == Action::Bcc);
+  CHECK(v.rule_ids(policy::Mode::Enforce) == std::vector<std::string>{"bcc", "tag"});
+  CHECK(v.tags == std::vector<std::string>{"external"});
+  CHECK(v.subject_prefix == "[EXT]");
+  REQUIRE(v.reasons[0].facts.size() == 1);
+  CHECK(v.reasons[0].facts[0] == std::pair<std::string, std::string>{"recipients.visible_external", "6"});
+}
+
+TEST_CASE("a monitor rule is a reason but never the action") {
+  auto v = policy::evaluate(*compile(kPolicy), facts(1, 2));
+  CHECK(v.action == Action::Tag);
+  CHECK(v.rule_ids(policy::Mode::Monitor) == std::vector<std::string>{"watch"});
+}
+
+TEST_CASE("reject wins, and an exception for a group skips the rule") {
+  auto p = compile(kPolicy);
+  auto v = policy::evaluate(*p, facts(0, 150));
+  CHECK(v.action == Action::Reject);
+  CHECK(v.reject_text == "too many");
+  auto sales = policy::evaluate(*p, facts(0, 150, "t@sales.example.co.jp", {"sales"}));
+  CHECK(sales.action == Action::Tag);
+}
+
+TEST_CASE("rules scoped to senders apply only to them") {
+  auto p = compile("rules:\n  - {id: s, senders: [\"boss@*\"], when: \"recipients.external >= 1\", action: bcc}\n");
+  CHECK(policy::evaluate(*p, facts(0, 1, "boss@example.co.jp")).action == Action::Bcc);
+  CHECK(policy::evaluate(*p, facts(0, 1, "clerk@example.co.jp")).action == Action::Accept);
+}
+
+TEST_CASE("not, any and missing facts") {
+  auto p = compile("rules:\n  - {id: n, when: {not: \"sender.internal\"}, action: tag}\n"
+                   "  - {id: m, when: {any: [\"recipients.to > 1\", \"recipients.external == 2\"]}, action: tag}\n");
+  auto v = policy::evaluate(*p, facts(0, 2));
+  CHECK(v.rule_ids(policy::Mode::Enforce) == std::vector<std::string>{"m"});
+}
