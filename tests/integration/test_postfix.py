@@ -1,0 +1,226 @@
+"""preflightd inside a real Postfix, delivering to a real SMTP sink.
+
+Run: python3 tests/integration/test_postfix.py BUILD_DIR   (as root; ctest does this)
+"""
+import os
+import re
+import signal
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from maillab import MailLab  # noqa: E402
+
+BUILD = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1 else "build")
+
+CONFIG = """\
+milter:
+  socket: inet:{milter_port}@127.0.0.1
+  timeout: 60
+  on_error: tempfail
+  memory_limit: 65536
+state_dir: {state_dir}
+policies: [{policy}]
+log: {{level: info, file: {log}}}
+"""
+
+POLICY = """\
+organisation:
+  internal_domains: [example.co.jp]
+rules:
+  - id: visible-external-to-bcc
+    when: "recipients.visible_external >= 3"
+    action: bcc
+  - id: reject-secret
+    when: 'message.subject contains "TOP-SECRET"'
+    action: {type: reject, message: "Subject marked TOP-SECRET may not leave"}
+  - id: watch-partner
+    when: 'recipients.external_addresses matches "*@watch.example.com"'
+    mode: monitor
+    action: bcc
+"""
+
+SENDER = "taro@example.co.jp"
+
+
+def message(to, subject="Test", cc=None, extra_headers="", body="Hello.\r\n"):
+    lines = ["From: Taro <%s>" % SENDER, "To: " + ", ".join(to)]
+    if cc:
+        lines.append("Cc: " + ", ".join(cc))
+    lines += ["Subject: " + subject, "Date: Mon, 23 Nov 2026 10:00:00 +0900", "Message-ID: <%s@example.co.jp>" % time.time_ns(), "MIME-Version: 1.0",
+              "Content-Type: text/plain; charset=utf-8"]
+    if extra_headers:
+        lines.append(extra_headers)
+    return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
+
+
+class PostfixIntegration(unittest.TestCase):
+    lab = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.lab = MailLab(os.path.join(BUILD, "src/bin/preflightd"), CONFIG, POLICY).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.lab.stop()
+        if os.environ.get("PREFLIGHT_KEEP_LAB"):
+            print("lab kept in", cls.lab.root)
+        else:
+            cls.lab.remove()
+
+    def setUp(self):
+        self.lab.wait_queue_empty()
+        self.lab.clear_sink()
+        if "preflightd" not in self.lab.procs:
+            self.lab.start_preflightd()
+
+    def deliver(self, rcpts, raw, transactions=1):
+        code, text = self.lab.send(SENDER, rcpts, raw)
+        self.assertEqual(code, 250, text)
+        self.lab.flush()
+        mails = self.lab.wait_for_sink(transactions)
+        self.assertEqual(len(mails), transactions, "sink received %d transactions" % len(mails))
+        return mails
+
+    def log(self):
+        return self.lab.read(self.lab.log_file)
+
+    def test_ten_external_recipients_in_to_are_moved_to_bcc_and_all_receive_it(self):
+        external = ["user%d@partner%d.example.com" % (i, i) for i in range(10)]
+        rcpts = external + ["hanako@example.co.jp"]
+        mail = self.deliver(rcpts, message(external + ["Hanako <hanako@example.co.jp>"]))[0]
+        self.assertEqual(sorted(mail.recipients), sorted(rcpts))
+        to = str(mail.message["To"])
+        for addr in external:
+            self.assertNotIn(addr, to)
+            self.assertNotIn(addr, mail.raw.decode(errors="replace").split("\n\n")[0].replace(
+                "X-Rcpt-Args", ""), "external address left in the headers")
+        self.assertIn("hanako@example.co.jp", to)
+        self.assertIsNone(mail.message["Bcc"])
+        self.assertEqual(mail.message["X-Preflight-Verdict"], "bcc; rules=visible-external-to-bcc")
+
+    def test_only_external_recipients_leave_undisclosed_recipients(self):
+        to = ["a@one.example.com", "b@two.example.com"]
+        cc = ["c@three.example.com"]
+        mail = self.deliver(to + cc, message(to, cc=cc))[0]
+        self.assertEqual(sorted(mail.recipients), sorted(to + cc))
+        self.assertEqual(mail.message.get_all("To"), ["undisclosed-recipients:;"])
+        self.assertIsNone(mail.message["Cc"])
+
+    def test_a_rejected_mail_gets_the_5xx_and_the_reason_and_is_not_delivered(self):
+        code, text = self.lab.send(SENDER, ["x@partner.example.com"], message(["x@partner.example.com"],
+                                                                               subject="TOP-SECRET plans"))
+        self.assertEqual(code, 550)
+        self.assertIn("5.7.1", text)
+        self.assertIn("Subject marked TOP-SECRET may not leave", text)
+        self.lab.flush()
+        time.sleep(1)
+        self.assertEqual(self.lab.sink_files(), [])
+        self.assertEqual(self.lab.queue(), [])
+
+    def test_internal_mail_arrives_unchanged_except_for_the_verdict_header(self):
+        raw = message(["Hanako <hanako@example.co.jp>", "jiro@sales.example.co.jp"], subject="Lunch",
+                      body="Line one\r\nLine two\r\n")
+        mail = self.deliver(["hanako@example.co.jp", "jiro@sales.example.co.jp"], raw)[0]
+        got = mail.raw.replace(b"\r\n", b"\n")
+        sent = raw.replace(b"\r\n", b"\n")
+        sent_head, sent_body = sent.split(b"\n\n", 1)
+        got_head, got_body = got.split(b"\n\n", 1)
+        self.assertEqual(got_body.rstrip(b"\n"), sent_body.rstrip(b"\n"))  # the sink ends its file with a newline
+        added = [line for line in got_head.split(b"\n") if line not in sent_head.split(b"\n")]
+        # Postfix adds its Received header (with continuation lines); preflight adds only its verdict.
+        others = [a for a in added if not a.startswith(b"Received:") and not a.startswith((b"\t", b" "))]
+        self.assertEqual(others, [b"X-Preflight-Verdict: accept"])
+
+    def test_a_monitor_rule_changes_nothing_but_is_logged(self):
+        to = ["watched@watch.example.com", "other@partner.example.com"]
+        mail = self.deliver(to, message(to))[0]
+        self.assertIn("watched@watch.example.com", str(mail.message["To"]))
+        self.assertEqual(mail.message["X-Preflight-Verdict"], "accept")
+        self.assertRegex(self.log(), r"action=accept rules= monitor=watch-partner\(bcc\)")
+
+    def test_a_forged_verdict_header_is_removed(self):
+        raw = message(["hanako@example.co.jp"], extra_headers="X-Preflight-Verdict: accept; approved=yes")
+        mail = self.deliver(["hanako@example.co.jp"], raw)[0]
+        self.assertEqual(mail.message.get_all("X-Preflight-Verdict"), ["accept"])
+
+    def test_japanese_display_names_survive_the_rewrite(self):
+        to = ["=?ISO-2022-JP?B?GyRCOzNFRBsoQg==?= <yamada@example.co.jp>"] + \
+             ["p%d@partner.example.com" % i for i in range(3)]
+        rcpts = ["yamada@example.co.jp"] + ["p%d@partner.example.com" % i for i in range(3)]
+        mail = self.deliver(rcpts, message(to, subject="=?ISO-2022-JP?B?GyRCRnxLXDhsGyhC?="))[0]
+        self.assertEqual(str(mail.message["To"]), "山田 <yamada@example.co.jp>")
+        self.assertEqual(str(mail.message["Subject"]), "日本語")
+
+    def test_five_thousand_recipients_are_handled(self):
+        rcpts = ["r%d@bulk%d.example.com" % (i, i % 50) for i in range(5000)]
+        code, text = self.lab.send(SENDER, rcpts, message(rcpts[:3] + ["undisclosed-recipients:;"]))
+        self.assertEqual(code, 250, text)
+        self.assertRegex(self.log(), r"rcpts=5000 internal=0 external=5000 visible_external=3 action=bcc")
+        self.assertIsNone(self.lab.procs["preflightd"].poll())
+        self.lab.flush()
+        mails = self.lab.wait_for_sink(100, timeout=120)  # Postfix sends 50 recipients per transaction
+        delivered = sorted(r for m in mails for r in m.recipients)
+        self.assertEqual(delivered, sorted(rcpts))
+
+    def test_a_30_mb_message_is_handled_in_bounded_memory(self):
+        pid = self.lab.procs["preflightd"].pid
+        payload = (b"A" * 76 + b"\r\n") * (30 * 1024 * 1024 // 78)
+        raw = (b"From: %s\r\nTo: hanako@example.co.jp\r\nSubject: big\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nsee "
+               b"attached\r\n--XX\r\nContent-Type: application/octet-stream; name=big.bin\r\n"
+               b"Content-Transfer-Encoding: base64\r\n\r\n" % SENDER.encode()) + payload + b"--XX--\r\n"
+        code, text = self.lab.send(SENDER, ["hanako@example.co.jp"], raw)
+        self.assertEqual(code, 250, text)
+        with open("/proc/%d/status" % pid) as f:
+            hwm_kb = int(re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1))
+        self.assertLess(hwm_kb * 1024, 3 * len(raw), "peak resident memory %d kB" % hwm_kb)
+
+    def test_sighup_keeps_the_old_policy_when_the_new_one_is_broken(self):
+        with open(self.lab.policy_file) as f:
+            good = f.read()
+        try:
+            with open(self.lab.policy_file, "w") as f:
+                f.write(good.replace('"recipients.visible_external >= 3"', '"recipients.visible_externl >= 3"'))
+            self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
+            self.wait_log("policy not loaded")
+            self.assertIn("unknown fact 'recipients.visible_externl'", self.log())
+            to = ["a%d@partner.example.com" % i for i in range(3)]
+            mail = self.deliver(to, message(to))[0]
+            self.assertEqual(mail.message.get_all("To"), ["undisclosed-recipients:;"])
+            with open(self.lab.policy_file, "w") as f:
+                f.write(good.replace(">= 3", ">= 30"))
+            self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
+            self.wait_log("policy loaded: 3 rule(s)", count=2)
+            self.lab.clear_sink()
+            mail = self.deliver(to, message(to))[0]
+            self.assertIn("a0@partner.example.com", str(mail.message["To"]))
+        finally:
+            with open(self.lab.policy_file, "w") as f:
+                f.write(good)
+            self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
+            self.wait_log("policy loaded: 3 rule(s)", count=3)
+
+    def wait_log(self, text, count=1, timeout=10):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.log().count(text) >= count:
+                return
+            time.sleep(0.1)
+        self.fail("log never showed %r %d times:\n%s" % (text, count, self.log()[-2000:]))
+
+    def test_zz_with_preflightd_stopped_postfix_answers_4xx_and_keeps_nothing(self):
+        self.lab.stop_preflightd()
+        code, text = self.lab.send(SENDER, ["x@partner.example.com"], message(["x@partner.example.com"]))
+        self.assertGreaterEqual(code, 400)
+        self.assertLess(code, 500, text)
+        self.lab.flush()
+        time.sleep(1)
+        self.assertEqual(self.lab.queue(), [])
+        self.assertEqual(self.lab.sink_files(), [])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
