@@ -116,13 +116,16 @@ class SinkMail:
 
 
 class MailLab:
-    def __init__(self, preflightd, config_yaml, policy_yaml, root=None):
+    def __init__(self, preflightd, config_yaml, policy_yaml, root=None, ports=None):
         self.preflightd = preflightd
-        self.root = root or tempfile.mkdtemp(prefix="preflight-lab-")
+        if root:
+            os.makedirs(root, exist_ok=True)
+        self.root = os.path.abspath(root) if root else tempfile.mkdtemp(prefix="preflight-lab-")
         os.chmod(self.root, 0o755)  # Postfix and smtp-sink run as `postfix` and must reach their dirs
-        self.smtpd_port = free_port()
-        self.sink_port = free_port()
-        self.milter_port = free_port()
+        ports = ports or {}
+        self.smtpd_port = ports.get("smtpd") or free_port()
+        self.sink_port = ports.get("sink") or free_port()
+        self.milter_port = ports.get("milter") or free_port()
         self.procs = {}
         self.postfix_dir = os.path.join(self.root, "postfix")
         self.sink_dir = os.path.join(self.root, "sink")

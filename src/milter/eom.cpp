@@ -37,8 +37,10 @@ std::string apply_edits(SMFICTX* ctx, const std::vector<action::HeaderEdit>& edi
   return {};
 }
 
-void log_line(const Transaction& t, const engine::Evaluation& ev, const char* answer) {
-  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t.started).count();
+// One line per message for the operator; `ms` is preflight's own time at end of message.
+void log_line(const Transaction& t, const engine::Evaluation& ev, const char* answer,
+              std::chrono::steady_clock::time_point eom_start) {
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - eom_start).count();
   auto number = [&](const char* f) {
     const auto* v = ev.facts.get(f);
     return v ? std::get<std::int64_t>(*v) : 0;
@@ -60,6 +62,7 @@ void log_line(const Transaction& t, const engine::Evaluation& ev, const char* an
 }  // namespace
 
 sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
+  auto eom_start = std::chrono::steady_clock::now();
   t.envelope.queue_id = macro(ctx, "i");  // Postfix may send {i} late: read it here
   t.envelope.auth_user = macro(ctx, "{auth_authen}");
   if (!t.write_error.empty()) return answer_error(ctx, t.write_error);
@@ -71,11 +74,11 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
   if (plan.disposition == action::Disposition::Reject) {
     std::string text = smtp_reply_text(plan.reply_text);
     smfi_setreply(ctx, const_cast<char*>("550"), const_cast<char*>("5.7.1"), text.data());
-    log_line(t, ev, "reject");
+    log_line(t, ev, "reject", eom_start);
     return SMFIS_REJECT;
   }
   if (std::string err = apply_edits(ctx, plan.edits); !err.empty()) return answer_error(ctx, err);
-  log_line(t, ev, "continue");
+  log_line(t, ev, "continue", eom_start);
   return SMFIS_CONTINUE;
 }
 

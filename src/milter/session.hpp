@@ -1,6 +1,5 @@
 // Per-connection and per-message state of the milter. Internal to the milter module.
 #pragma once
-#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -17,7 +16,6 @@ struct Transaction {
   util::SpillBuffer raw;      // headers as the MTA passed them, a blank line, then the body
   std::string write_error;    // first spill failure; the message is then tempfailed
   std::shared_ptr<const policy::Policy> policy;  // pinned at MAIL FROM
-  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 };
 
 struct Session {

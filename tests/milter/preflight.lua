@@ -1,0 +1,52 @@
+-- preflightd driven by miltertest, an independent milter client (Debian package miltertest).
+-- Environment: PREFLIGHTD (binary), PREFLIGHT_CONFIG (config file), MILTER_SOCKET (inet:PORT@127.0.0.1).
+
+local function check(cond, what)
+  if not cond then error("FAILED: " .. what) end
+  mt.echo("ok - " .. what)
+end
+
+local function ok(result, what)
+  if result ~= nil then error("FAILED: " .. what .. ": " .. tostring(result)) end
+end
+
+mt.startfilter(os.getenv("PREFLIGHTD"), "--config", os.getenv("PREFLIGHT_CONFIG"))
+local conn = mt.connect(os.getenv("MILTER_SOCKET"), 50, 0.1)
+check(conn ~= nil, "connects to preflightd")
+ok(mt.conninfo(conn, "client.preflight.test", "127.0.0.1"), "conninfo")
+
+local function message(from, rcpts, headers, body)
+  ok(mt.macro(conn, SMFIC_MAIL, "i", "TESTQID", "{auth_authen}", "taro"), "macro")
+  ok(mt.mailfrom(conn, from), "mailfrom")
+  for _, r in ipairs(rcpts) do ok(mt.rcptto(conn, r), "rcptto " .. r) end
+  for _, h in ipairs(headers) do ok(mt.header(conn, h[1], h[2]), "header " .. h[1]) end
+  ok(mt.eoh(conn), "eoh")
+  ok(mt.bodystring(conn, body), "body")
+  ok(mt.eom(conn), "eom")
+end
+
+-- 1. three external recipients visible in To: To is deleted and replaced; no Bcc header is added
+message("<taro@example.co.jp>", {"<a@one.example.com>", "<b@two.example.com>", "<c@three.example.com>"},
+        {{"From", "taro@example.co.jp"}, {"To", "a@one.example.com, b@two.example.com, c@three.example.com"},
+         {"Subject", "prices"}}, "hello\r\n")
+check(mt.getreply(conn) == SMFIR_CONTINUE or mt.getreply(conn) == SMFIR_ACCEPT, "bcc mail continues")
+check(mt.eom_check(conn, MT_HDRDELETE, "To"), "the To header is deleted")
+check(mt.eom_check(conn, MT_HDRADD, "To", "undisclosed-recipients:;"), "To: undisclosed-recipients:; is added")
+check(not mt.eom_check(conn, MT_HDRADD, "Bcc"), "no Bcc header is added")
+check(mt.eom_check(conn, MT_HDRADD, "X-Preflight-Verdict", "bcc; rules=visible-external-to-bcc"),
+      "the verdict header names the rule")
+
+-- 2. second message on the same connection: a rejected subject gets a reply code
+message("<taro@example.co.jp>", {"<x@partner.example.com>"},
+        {{"To", "x@partner.example.com"}, {"Subject", "TOP-SECRET merger"}}, "secret\r\n")
+check(mt.getreply(conn) == SMFIR_REPLYCODE, "the rejected mail gets a reply code")
+
+-- 3. an internal mail with a forged verdict header: the forgery is deleted, only our verdict added
+message("<taro@example.co.jp>", {"<hanako@example.co.jp>"},
+        {{"To", "hanako@example.co.jp"}, {"X-Preflight-Verdict", "accept; approved=yes"}, {"Subject", "lunch"}},
+        "see you\r\n")
+check(mt.eom_check(conn, MT_HDRDELETE, "X-Preflight-Verdict"), "a forged X-Preflight-Verdict is deleted")
+check(mt.eom_check(conn, MT_HDRADD, "X-Preflight-Verdict", "accept"), "the real verdict is added")
+check(not mt.eom_check(conn, MT_HDRDELETE, "To"), "internal mail keeps its To")
+
+ok(mt.disconnect(conn), "disconnect")
