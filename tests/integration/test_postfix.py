@@ -203,6 +203,34 @@ class PostfixIntegration(unittest.TestCase):
             self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
             self.wait_log("policy loaded: 3 rule(s)", count=3)
 
+    def test_malformed_mime_and_8bit_garbage_pass_without_harming_the_daemon(self):
+        raw = (b"From: \xff\xfe <taro@example.co.jp>\r\nTo: \x82\xa0 <hanako@example.co.jp>\r\n"
+               b"Subject: \x93\xfa\x96\x7b =?ISO-2022-JP?B?broken\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: multipart/mixed; boundary=\"never-closed\"\r\n\r\n--never-closed\r\n"
+               b"Content-Type: text/plain; charset=x-unknown\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+               b"!!!not base64!!!\r\n--never-closed\r\nContent-Type: application/zip; name*0*=bad'';"
+               b" name*1=\"=?x?Q?\"\r\n\r\nPK\x03\x04\r\n")
+        mail = self.deliver(["hanako@example.co.jp"], raw)[0]
+        self.assertEqual(mail.message["X-Preflight-Verdict"], "accept")
+        self.assertIsNone(self.lab.procs["preflightd"].poll())
+
+    def test_a_spill_failure_answers_4xx_and_postfix_keeps_nothing(self):
+        spill = os.path.join(self.lab.state_dir, "tmp")
+        os.rename(spill, spill + ".away")  # the next spill file cannot be created
+        try:
+            body = "x" * 100 + "\r\n"
+            code, text = self.lab.send(SENDER, ["hanako@example.co.jp"],
+                                       message(["hanako@example.co.jp"], body=body * 1000))
+        finally:
+            os.rename(spill + ".away", spill)
+        self.assertEqual(code, 451, text)
+        self.assertIn("4.3.0", text)
+        self.assertRegex(self.log(), r"error=\"cannot create spill file in .*\" answer=tempfail")
+        self.lab.flush()
+        time.sleep(1)
+        self.assertEqual(self.lab.queue(), [])
+        self.assertEqual(self.lab.sink_files(), [])
+
     def wait_log(self, text, count=1, timeout=10):
         deadline = time.time() + timeout
         while time.time() < deadline:
