@@ -8,12 +8,9 @@
 #include "preflight/engine/engine.hpp"
 #include "preflight/mail/parse.hpp"
 #include "preflight/util/strings.hpp"
-#include "session.hpp"
+#include "internal.hpp"
 
 namespace preflight::milter {
-
-sfsistat answer_error(SMFICTX* ctx, const std::string& why);  // milter.cpp
-std::string smtp_reply_text(std::string_view text);          // milter.cpp
 
 namespace {
 

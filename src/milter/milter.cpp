@@ -10,7 +10,7 @@
 #include <stdexcept>
 
 #include "preflight/util/strings.hpp"
-#include "session.hpp"
+#include "internal.hpp"
 
 namespace preflight::milter {
 
@@ -131,11 +131,6 @@ sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
   });
 }
 
-}  // namespace
-
-sfsistat finish_message(SMFICTX* ctx, Transaction& t);  // eom.cpp
-
-namespace {
 
 sfsistat on_eom(SMFICTX* ctx) {
   return guarded(ctx, [&] {
