@@ -83,10 +83,11 @@ Plan plan(const policy::Verdict& v, const mail::Message& m, const detect::Organi
     p.reply_text = v.reject_text;
     return p;
   }
+  if (v.action == policy::Action::Hold || v.action == policy::Action::Approve) p.disposition = Disposition::Hold;
   std::vector<HeaderEdit> deletes;
   strip_own_headers(m, deletes);
-  if (v.action >= policy::Action::Tag) add_tags(v, m, p);
-  if (v.action == policy::Action::Bcc) rewrite_to_bcc(v, m, org, p, deletes);
+  add_tags(v, m, p);
+  if (v.bcc) rewrite_to_bcc(v, m, org, p, deletes);
   p.edits.push_back({Kind::Add, kVerdictHeader, 0, verdict_value(v)});
   std::stable_sort(deletes.begin(), deletes.end(), [](const HeaderEdit& a, const HeaderEdit& b) {
     return a.index > b.index;

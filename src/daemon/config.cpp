@@ -3,6 +3,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 
 namespace preflight::daemon {
@@ -43,9 +44,37 @@ struct Reader {
       m.accept_on_error = v == "accept";
     }
   }
+  // "host:port"
+  void endpoint(const YAML::Node& n, std::string& host, int& port) {
+    std::string v = value<std::string>(n, "", "host:port");
+    auto colon = v.rfind(':');
+    try {
+      if (colon == std::string::npos) throw std::invalid_argument("no port");
+      port = std::stoi(v.substr(colon + 1));
+      host = v.substr(0, colon);
+    } catch (const std::exception&) {
+      error(n, "expected host:port such as 127.0.0.1:10026");
+    }
+  }
+  void queue(const YAML::Node& n, QueueConfig& q) {
+    if (n["reinject"]) endpoint(n["reinject"], q.reinject.host, q.reinject.port);
+    if (n["notice_from"]) q.notice_from = value<std::string>(n["notice_from"], q.notice_from, "an address");
+    if (n["interval"]) q.interval_seconds = value<double>(n["interval"], 5, "seconds");
+    if (n["lease"]) q.lease_seconds = value<int>(n["lease"], 120, "seconds");
+    if (n["helo"]) q.reinject.helo = value<std::string>(n["helo"], q.reinject.helo, "a host name");
+  }
+  void web(const YAML::Node& n, WebConfig& w) {
+    if (n["listen"]) endpoint(n["listen"], w.host, w.port);
+    if (n["base_url"]) w.base_url = value<std::string>(n["base_url"], w.base_url, "a URL");
+    if (n["link_ttl"]) w.link_ttl_seconds = value<std::int64_t>(n["link_ttl"], w.link_ttl_seconds, "seconds");
+  }
 };
 
 }  // namespace
+
+bool has_role(const Config& c, const std::string& role) {
+  return std::find(c.roles.begin(), c.roles.end(), role) != c.roles.end();
+}
 
 ConfigResult load_config(const std::string& path) {
   ConfigResult r;
@@ -57,7 +86,17 @@ ConfigResult load_config(const std::string& path) {
       r.errors.push_back({{path, 1, 1}, "expected a map with milter, state_dir, policies, log"});
       return r;
     }
+    if (const auto& roles = root["roles"]) {
+      r.config.roles.clear();
+      for (const auto& role : roles) {
+        std::string v = rd.value<std::string>(role, "", "a role");
+        if (v != "milter" && v != "web" && v != "scheduler") rd.error(role, "unknown role '" + v + "' (milter, web, scheduler)");
+        r.config.roles.push_back(v);
+      }
+    }
     if (root["milter"]) rd.milter(root["milter"], r.config.milter);
+    if (root["queue"]) rd.queue(root["queue"], r.config.queue);
+    if (root["web"]) rd.web(root["web"], r.config.web);
     r.config.state_dir = root["state_dir"] ? rd.path(root["state_dir"]) : "/var/lib/preflight";
     if (const auto& p = root["policies"]) {
       if (p.IsScalar()) r.config.policies.push_back(rd.path(p));

@@ -14,6 +14,7 @@
 #include "preflight/mail/parse.hpp"
 #include "preflight/milter/milter.hpp"
 #include "preflight/policy/compile.hpp"
+#include "services.hpp"
 
 namespace preflight::daemon {
 
@@ -96,19 +97,28 @@ int run(const std::string& config_path) {
   for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // every later thread inherits the block
 
+  Services services(c);
+  if (std::string err = services.start(); !err.empty()) {
+    spdlog::critical("{}", err);
+    return 73;
+  }
   std::atomic<bool> milter_done{false};
   int rc = 0;
-  std::thread milter_thread([&] {
-    try {
-      rc = milter::run(c.milter, [&holder] { return holder.get(); });
-    } catch (const std::exception& e) {
-      spdlog::critical("milter: {}", e.what());
-      rc = 71;  // EX_OSERR
-    }
-    milter_done = true;
-  });
+  std::thread milter_thread;
+  if (has_role(c, "milter")) {
+    milter_thread = std::thread([&] {
+      try {
+        rc = milter::run(c.milter, [&holder] { return holder.get(); }, services.milter_hooks());
+      } catch (const std::exception& e) {
+        spdlog::critical("milter: {}", e.what());
+        rc = 71;  // EX_OSERR
+      }
+      milter_done = true;
+    });
+  }
   signal_loop(holder, c, milter_done);
-  milter_thread.join();
+  if (milter_thread.joinable()) milter_thread.join();
+  services.stop();
   spdlog::info("preflightd stopped");
   return rc;
 }

@@ -56,6 +56,16 @@ void log_line(const Transaction& t, const engine::Evaluation& ev, const char* an
                t.raw.size(), ms);
 }
 
+// Store first, answer second: DISCARD only after the hold hook has the message durably.
+sfsistat hold(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, const action::Plan& plan,
+              const mail::Message& msg, std::chrono::steady_clock::time_point eom_start) {
+  if (!hooks().hold) return answer_error(ctx, "a rule holds this mail but no queue is configured");
+  auto id = hooks().hold({t.envelope, msg, t.raw, ev.verdict, plan, *t.policy});
+  if (!id) return answer_error(ctx, "cannot hold message: " + id.error());
+  log_line(t, ev, ("discard held=" + *id).c_str(), eom_start);
+  return SMFIS_DISCARD;
+}
+
 }  // namespace
 
 sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
@@ -74,7 +84,9 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
     log_line(t, ev, "reject", eom_start);
     return SMFIS_REJECT;
   }
+  if (plan.disposition == action::Disposition::Hold) return hold(ctx, t, ev, plan, *parsed, eom_start);
   if (std::string err = apply_edits(ctx, plan.edits); !err.empty()) return answer_error(ctx, err);
+  if (hooks().delivered) hooks().delivered(t.envelope);
   log_line(t, ev, "continue", eom_start);
   return SMFIS_CONTINUE;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "preflight/milter/milter.hpp"
 #include "session.hpp"
 
 namespace preflight::milter {
@@ -14,6 +15,8 @@ namespace preflight::milter {
 sfsistat answer_error(SMFICTX* ctx, const std::string& why);
 // Text safe for smfi_setreply: printable, '%' doubled, bounded length.
 std::string smtp_reply_text(std::string_view text);
+// The daemon's hooks given to run().
+const Hooks& hooks();
 // End of message: parse, evaluate, apply the plan, log.
 sfsistat finish_message(SMFICTX* ctx, Transaction& t);
 

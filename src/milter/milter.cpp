@@ -19,6 +19,7 @@ namespace {
 struct Globals {
   Settings settings;
   PolicySource policy;
+  Hooks hooks;
 };
 Globals* g = nullptr;
 
@@ -162,15 +163,17 @@ sfsistat on_close(SMFICTX* ctx) {
 sfsistat answer_error(SMFICTX* ctx, const std::string& why) { return error_status(ctx, why); }
 std::string smtp_reply_text(std::string_view text) { return reply_text(text); }
 
-int run(const Settings& settings, PolicySource policy) {
+const Hooks& hooks() { return g->hooks; }
+
+int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   static Globals globals;
-  globals = {settings, std::move(policy)};
+  globals = {settings, std::move(policy), std::move(hooks)};
   g = &globals;
   static char name[] = "preflight";
   struct smfiDesc desc = {};
   desc.xxfi_name = name;
   desc.xxfi_version = SMFI_VERSION;
-  desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;
+  desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;  // DISCARD after a hold needs no flag
   desc.xxfi_connect = on_connect;
   desc.xxfi_envfrom = on_envfrom;
   desc.xxfi_envrcpt = on_envrcpt;

@@ -4,11 +4,13 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include "condition_text.hpp"
+#include "directory.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::policy {
@@ -38,6 +40,11 @@ class Compiler {
   std::string scalar(const YAML::Node& n, const char* what);
   std::vector<std::string> strings(const YAML::Node& n, const char* what);
   int number(const YAML::Node& n, const char* what);
+  std::int64_t duration(const YAML::Node& n);
+  void directory(const YAML::Node& n);
+  void notices(const YAML::Node& n);
+  void hold_spec(const YAML::Node& n, ActionSpec& a);
+  void approvers(const YAML::Node& n, std::vector<std::string>& out);
   void organisation(const YAML::Node& n);
   void rule(const YAML::Node& n);
   std::optional<Condition> condition(const YAML::Node& n);
@@ -89,9 +96,53 @@ int Compiler::number(const YAML::Node& n, const char* what) {
   return 0;
 }
 
+// "30s", "5m", "2h", "3d" or a number of seconds.
+std::int64_t Compiler::duration(const YAML::Node& n) {
+  std::string t = scalar(n, "a duration such as 30s, 5m, 2h or 3d");
+  std::int64_t unit = 1;
+  if (!t.empty() && std::string("smhd").find(t.back()) != std::string::npos) {
+    unit = t.back() == 's' ? 1 : t.back() == 'm' ? 60 : t.back() == 'h' ? 3600 : 86400;
+    t.pop_back();
+  }
+  try {
+    std::size_t used = 0;
+    long long v = std::stoll(t, &used);
+    if (used == t.size() && v >= 0) return v * unit;
+  } catch (const std::exception&) {
+  }
+  error(n, "expected a duration such as 30s, 5m, 2h or 3d");
+  return 0;
+}
+
+void Compiler::directory(const YAML::Node& n) {
+  std::string path = scalar(n, "the path of the directory file (CSV or YAML)");
+  if (path.empty()) return;
+  std::filesystem::path p(path);
+  if (p.is_relative()) p = std::filesystem::path(file_).parent_path() / p;
+  DirectoryResult d = load_directory(p.string());
+  if (!d.error.empty()) error(n, "directory " + p.string() + ": " + d.error);
+  policy_.organisation.directory = std::move(d.entries);
+}
+
+void Compiler::notices(const YAML::Node& n) {
+  if (!expect(n, YAML::NodeType::Map, "a map with language and charset")) return;
+  keys(n, {"language", "charset"}, "notices");
+  auto& org = policy_.organisation;
+  if (const auto& l = n["language"]) {
+    org.notice_language = scalar(l, "ja+en, ja or en");
+    if (org.notice_language != "ja+en" && org.notice_language != "ja" && org.notice_language != "en")
+      error(l, "notice language is ja+en, ja or en");
+  }
+  if (const auto& c = n["charset"]) {
+    org.notice_charset = util::to_lower(scalar(c, "utf-8 or iso-2022-jp"));
+    if (org.notice_charset != "utf-8" && org.notice_charset != "iso-2022-jp")
+      error(c, "notice charset is utf-8 or iso-2022-jp");
+  }
+}
+
 void Compiler::organisation(const YAML::Node& n) {
   if (!expect(n, YAML::NodeType::Map, "a map with internal_domains, groups, minority_external")) return;
-  keys(n, {"internal_domains", "groups", "minority_external"}, "organisation");
+  keys(n, {"internal_domains", "groups", "roles", "directory", "notices", "minority_external"}, "organisation");
   auto& org = policy_.organisation;
   if (n["internal_domains"]) {
     for (const auto& d : n["internal_domains"]) {
@@ -105,6 +156,13 @@ void Compiler::organisation(const YAML::Node& n) {
   }
   if (const auto& g = n["groups"]; g && expect(g, YAML::NodeType::Map, "a map of group name -> sender patterns"))
     for (const auto& kv : g) org.groups[kv.first.Scalar()] = strings(kv.second, "sender patterns");
+  if (const auto& r = n["roles"]; r && expect(r, YAML::NodeType::Map, "a map of role name -> approver addresses"))
+    for (const auto& kv : r) {
+      auto& list = org.roles[kv.first.Scalar()];
+      for (const auto& a : strings(kv.second, "approver addresses")) list.push_back(util::to_lower(a));
+    }
+  if (n["directory"]) directory(n["directory"]);
+  if (n["notices"]) notices(n["notices"]);
   if (const auto& m = n["minority_external"];
       m && expect(m, YAML::NodeType::Map, "a map with max_external and min_internal")) {
     keys(m, {"max_external", "min_internal"}, "minority_external");
@@ -182,17 +240,22 @@ SenderScope Compiler::scope(const YAML::Node& map) {
 ActionSpec Compiler::action(const YAML::Node& n) {
   ActionSpec a;
   YAML::Node type_node = n.IsMap() ? n["type"] : n;
-  if (n.IsMap()) keys(n, {"type", "scope", "tag", "subject_prefix", "message"}, "action");
+  if (n.IsMap())
+    keys(n, {"type", "scope", "tag", "subject_prefix", "message", "delay", "approvers", "expire", "on_expiry",
+             "escalate", "bcc"}, "action");
   if (!type_node) {
-    error(n, "action needs a type: accept, tag, bcc or reject");
+    error(n, "action needs a type: accept, tag, bcc, hold, approve or reject");
     return a;
   }
   std::string t = scalar(type_node, "an action");
   if (t == "accept") a.type = Action::Accept;
   else if (t == "tag") a.type = Action::Tag;
   else if (t == "bcc") a.type = Action::Bcc;
+  else if (t == "hold") a.type = Action::Hold;
+  else if (t == "approve") a.type = Action::Approve;
   else if (t == "reject") a.type = Action::Reject;
-  else error(type_node, "unknown action '" + t + "' (accept, tag, bcc, reject)");
+  else error(type_node, "unknown action '" + t + "' (accept, tag, bcc, hold, approve, reject)");
+  if (a.type == Action::Hold || a.type == Action::Approve) hold_spec(n, a);
   if (!n.IsMap()) return a;
   if (const auto& s = n["scope"]) {
     std::string v = scalar(s, "external or all");
@@ -203,6 +266,55 @@ ActionSpec Compiler::action(const YAML::Node& n) {
   if (n["subject_prefix"]) a.subject_prefix = scalar(n["subject_prefix"], "a subject prefix");
   if (n["message"]) a.reject_text = util::printable(scalar(n["message"], "a reject message"));
   return a;
+}
+
+void Compiler::approvers(const YAML::Node& n, std::vector<std::string>& out) {
+  std::vector<YAML::Node> items;
+  if (n.IsScalar()) items.push_back(n);
+  else if (expect(n, YAML::NodeType::Sequence, "a list of approvers"))
+    for (const auto& item : n) items.push_back(item);
+  for (const auto& item : items) {
+    std::string a = util::to_lower(scalar(item, "an approver"));
+    bool role = util::istarts_with(a, "role:");
+    if (role && !policy_.organisation.roles.count(a.substr(5)))
+      error(item, "unknown role '" + a.substr(5) + "' (define it in organisation.roles)");
+    else if (!role && a != "supervisor" && a != "self" && a.find('@') == std::string::npos)
+      error(item, "an approver is an address, role:NAME, supervisor or self");
+    out.push_back(a);
+  }
+}
+
+void Compiler::hold_spec(const YAML::Node& n, ActionSpec& a) {
+  HoldSpec& h = a.hold;
+  bool approve = a.type == Action::Approve;
+  if (!n.IsMap()) {
+    if (!approve) error(n, "hold needs a delay, e.g. {type: hold, delay: 10m}");
+    else error(n, "approve needs approvers, e.g. {type: approve, approvers: [supervisor]}");
+    return;
+  }
+  if (!approve) {
+    if (!n["delay"]) error(n, "hold needs a delay, e.g. delay: 10m");
+    else h.delay_seconds = duration(n["delay"]);
+    for (const char* k : {"approvers", "expire", "on_expiry", "escalate"})
+      if (n[k]) error(n[k], std::string("'") + k + "' belongs to approve, not hold");
+  } else {
+    if (!n["approvers"]) error(n, "approve needs approvers: addresses, role:NAME, supervisor or self");
+    else approvers(n["approvers"], h.approvers);
+    if (n["delay"]) error(n["delay"], "'delay' belongs to hold, not approve");
+    if (n["expire"]) h.expire_seconds = duration(n["expire"]);
+    if (n["escalate"]) h.escalate_seconds = duration(n["escalate"]);
+    if (const auto& e = n["on_expiry"]) {
+      std::string v = scalar(e, "return or release");
+      if (v != "return" && v != "release") error(e, "on_expiry is 'return' (to the sender) or 'release'");
+      h.release_on_expiry = v == "release";
+    }
+  }
+  if (const auto& b = n["bcc"]) {
+    std::string v = scalar(b, "external or all");
+    if (v != "external" && v != "all") error(b, "bcc is 'external' or 'all'");
+    h.bcc = true;
+    if (v == "all") a.scope = BccScope::All;
+  }
 }
 
 Mode Compiler::mode(const YAML::Node& n) {

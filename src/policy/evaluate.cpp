@@ -81,7 +81,18 @@ bool matches(const Rule& r, const detect::Facts& facts) {
   return !r.when || holds(*r.when, facts);
 }
 
-void apply(const Rule& r, Verdict& v) {
+void merge_hold(const HoldSpec& h, bool first, HoldSpec& into) {
+  into.delay_seconds = std::max(into.delay_seconds, h.delay_seconds);
+  for (const auto& a : h.approvers)
+    if (std::find(into.approvers.begin(), into.approvers.end(), a) == into.approvers.end()) into.approvers.push_back(a);
+  into.expire_seconds = first ? h.expire_seconds : std::min(into.expire_seconds, h.expire_seconds);
+  into.release_on_expiry = first ? h.release_on_expiry : into.release_on_expiry && h.release_on_expiry;
+  if (h.escalate_seconds > 0 && (into.escalate_seconds == 0 || h.escalate_seconds < into.escalate_seconds))
+    into.escalate_seconds = h.escalate_seconds;
+  into.bcc = into.bcc || h.bcc;
+}
+
+void apply(const Rule& r, Verdict& v, bool& first_hold) {
   if (r.action.type > v.action) v.action = r.action.type;
   switch (r.action.type) {
     case Action::Tag:
@@ -89,7 +100,17 @@ void apply(const Rule& r, Verdict& v) {
       if (v.subject_prefix.empty()) v.subject_prefix = r.action.subject_prefix;
       break;
     case Action::Bcc:
+      v.bcc = true;
       if (r.action.scope == BccScope::All) v.bcc_scope = BccScope::All;
+      break;
+    case Action::Hold:
+    case Action::Approve:
+      merge_hold(r.action.hold, first_hold, v.hold);
+      first_hold = false;
+      if (r.action.hold.bcc) {
+        v.bcc = true;
+        if (r.action.scope == BccScope::All) v.bcc_scope = BccScope::All;
+      }
       break;
     case Action::Reject:
       if (v.reject_text.empty()) v.reject_text = r.action.reject_text;
@@ -105,6 +126,8 @@ const char* action_name(Action a) {
     case Action::Accept: return "accept";
     case Action::Tag: return "tag";
     case Action::Bcc: return "bcc";
+    case Action::Hold: return "hold";
+    case Action::Approve: return "approve";
     case Action::Reject: return "reject";
   }
   return "?";
@@ -137,12 +160,13 @@ std::vector<std::string> Verdict::rule_ids(Mode mode) const {
 
 Verdict evaluate(const Policy& policy, const detect::Facts& facts) {
   Verdict v;
+  bool first_hold = true;
   for (const auto& r : policy.rules) {
     if (!matches(r, facts)) continue;
     Reason reason{r.id, r.description, r.action.type, r.mode, {}};
     if (r.when) collect_facts(*r.when, facts, reason.facts);
     v.reasons.push_back(std::move(reason));
-    if (r.mode == Mode::Enforce) apply(r, v);
+    if (r.mode == Mode::Enforce) apply(r, v, first_hold);
   }
   return v;
 }

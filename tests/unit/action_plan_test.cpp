@@ -23,6 +23,7 @@ detect::Organisation org() {
 policy::Verdict verdict(policy::Action a, policy::BccScope scope = policy::BccScope::External) {
   policy::Verdict v;
   v.action = a;
+  v.bcc = a == policy::Action::Bcc;
   v.bcc_scope = scope;
   v.reasons.push_back({"r1", "", a, policy::Mode::Enforce, {}});
   return v;
@@ -92,6 +93,34 @@ TEST_CASE("tag adds a tag header and prefixes the subject") {
   auto p = action::plan(v, m, org());
   CHECK(has(p, Kind::Add, "X-Preflight-Tag", 0, "external"));
   CHECK(has(p, Kind::Change, "Subject", 1, "=?UTF-8?B?W+ekvuWkll0=?= =?UTF-8?B?6KaL56mN?="));
+}
+
+TEST_CASE("a held message keeps its release edits: approve then deliver as Bcc") {
+  auto m = parse("To: x@partner.com, y@other.jp\r\nSubject: s\r\n\r\nb\r\n");
+  auto v = verdict(policy::Action::Approve);
+  v.bcc = true;
+  auto p = action::plan(v, m, org());
+  CHECK(p.disposition == action::Disposition::Hold);
+  CHECK(has(p, Kind::Delete, "To", 1));
+  CHECK(has(p, Kind::Add, "To", 0, "undisclosed-recipients:;"));
+  CHECK(has(p, Kind::Add, "X-Preflight-Verdict", 0, "approve; rules=r1"));
+}
+
+TEST_CASE("edits applied to raw bytes change only the header block") {
+  std::string raw = "Received: x\r\nTo: a@x.com,\r\n\tb@y.com\r\nSubject: hi\r\nTo: c@z.com\r\n"
+                    "X-Preflight-Verdict: forged\r\n\r\nTo: not a header\r\n.body\r\n";
+  std::vector<action::HeaderEdit> edits = {{Kind::Change, "to", 2, "kept@example.co.jp"},
+                                           {Kind::Add, "X-Preflight-Verdict", 0, "bcc"},
+                                           {Kind::Delete, "X-Preflight-Verdict", 1, ""},
+                                           {Kind::Delete, "To", 1, ""}};
+  auto json = action::edits_to_json(edits);
+  auto back = action::edits_from_json(json);
+  REQUIRE(back);
+  CHECK(action::apply_edits(raw, *back) ==
+        "Received: x\r\nSubject: hi\r\nto: kept@example.co.jp\r\nX-Preflight-Verdict: bcc\r\n"
+        "\r\nTo: not a header\r\n.body\r\n");
+  CHECK_FALSE(action::edits_from_json("{\"not\": \"a list\"}"));
+  CHECK_FALSE(action::edits_from_json("[{\"kind\": 9, \"name\": \"To\"}]"));
 }
 
 TEST_CASE("reject makes no edits and carries the reply text") {

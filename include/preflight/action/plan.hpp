@@ -6,7 +6,9 @@
 // every recipient still gets the mail. Header indexes are 1-based per name, as libmilter expects;
 // deletions come last and in descending index order, so no edit shifts another.
 #pragma once
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "preflight/detect/organisation.hpp"
@@ -22,7 +24,9 @@ struct HeaderEdit {
   std::string value;
 };
 
-enum class Disposition { Continue, Reject };
+// Continue: apply the edits now. Hold: store the message (hold or approve) and apply the edits when it
+// is released. Reject: 550 5.7.1 with reply_text.
+enum class Disposition { Continue, Hold, Reject };
 
 struct Plan {
   Disposition disposition = Disposition::Continue;
@@ -37,5 +41,13 @@ Plan plan(const policy::Verdict& verdict, const mail::Message& message, const de
 
 // The value of the verdict header: "accept", or "bcc; rules=a,b".
 std::string verdict_value(const policy::Verdict& verdict);
+
+// Edits as JSON (stored with a held message) and back; nullopt for text that is not such JSON.
+std::string edits_to_json(const std::vector<HeaderEdit>& edits);
+std::optional<std::vector<HeaderEdit>> edits_from_json(const std::string& json);
+
+// Applies edits to the header block of a raw message (what the MTA would do for a milter), leaving the
+// body byte-for-byte as it is. Indexes refer to the headers as they were before any edit.
+std::string apply_edits(std::string_view raw, const std::vector<HeaderEdit>& edits);
 
 }  // namespace preflight::action

@@ -7,13 +7,31 @@
 
 #include "preflight/milter/milter.hpp"
 #include "preflight/policy/compile.hpp"
+#include "preflight/queue/smtp_client.hpp"
 
 namespace preflight::daemon {
 
+struct QueueConfig {
+  queue::SmtpTarget reinject;                  // the MTA listener without milters (127.0.0.1:10026)
+  std::string notice_from = "preflight@localhost";
+  double interval_seconds = 5;                 // scheduler pass interval
+  int lease_seconds = 120;                     // a release attempt's hold on a message
+};
+
+struct WebConfig {
+  std::string host = "127.0.0.1";
+  int port = 8025;
+  std::string base_url = "http://127.0.0.1:8025";  // how approvers' browsers reach the web role
+  std::int64_t link_ttl_seconds = 7 * 86400;       // upper bound of an action link's life
+};
+
 struct Config {
   std::string path;                   // the file read
+  std::vector<std::string> roles = {"milter", "web", "scheduler"};
   milter::Settings milter;
-  std::string state_dir;              // spill files and, later, queue and history
+  QueueConfig queue;
+  WebConfig web;
+  std::string state_dir;              // spill files, the spool, the SQLite store, the link key
   std::vector<std::string> policies;  // policy files, compiled in order
   std::string log_level = "info";     // trace, debug, info, warn, error
   std::string log_file;               // empty: standard error
@@ -25,5 +43,7 @@ struct ConfigResult {
 };
 
 ConfigResult load_config(const std::string& path);
+
+bool has_role(const Config& c, const std::string& role);
 
 }  // namespace preflight::daemon

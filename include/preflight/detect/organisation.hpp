@@ -14,10 +14,22 @@ struct MinorityRule {
   int min_internal = 5;  // ... among at least this many internal ones
 };
 
+// One person in the directory file the administrator maintains (sender -> supervisor, department).
+struct DirectoryEntry {
+  std::string supervisor;  // who approves this person's mail when a rule says "supervisor"
+  std::string deputy;      // who is asked too when an approval of this person's is escalated
+  std::string delegate;    // who decides in this person's place while they are away (asked as well)
+  std::string department;
+};
+
 struct Organisation {
   std::vector<std::string> internal_domains;  // lower-case ASCII (IDN converted); subdomains included
   std::map<std::string, std::vector<std::string>> groups;  // name -> sender patterns (glob)
+  std::map<std::string, std::vector<std::string>> roles;   // name -> approver addresses
+  std::map<std::string, DirectoryEntry> directory;         // lower-case address -> entry
   MinorityRule minority;
+  std::string notice_language = "ja+en";  // ja+en, ja, en
+  std::string notice_charset = "utf-8";   // utf-8, iso-2022-jp
 
   bool is_internal(const std::string& domain) const;
 };

@@ -10,8 +10,13 @@
 #include <memory>
 #include <string>
 
+#include "preflight/action/plan.hpp"
+#include "preflight/mail/envelope.hpp"
 #include "preflight/mail/parse.hpp"
+#include "preflight/policy/evaluate.hpp"
 #include "preflight/policy/policy.hpp"
+#include "preflight/util/result.hpp"
+#include "preflight/util/spill_buffer.hpp"
 
 namespace preflight::milter {
 
@@ -27,8 +32,27 @@ struct Settings {
 // Returns the policy snapshot a new transaction should use (hot-swapped on reload).
 using PolicySource = std::function<std::shared_ptr<const policy::Policy>()>;
 
+// Everything the queue needs to keep a message the policy holds.
+struct HoldRequest {
+  const mail::Envelope& envelope;
+  const mail::Message& message;
+  const util::SpillBuffer& raw;
+  const policy::Verdict& verdict;
+  const action::Plan& plan;
+  const policy::Policy& policy;
+};
+
+// What the milter asks of the rest of the daemon. Both may be empty (no store: hold answers tempfail).
+struct Hooks {
+  // Stores a held message durably (spool file fsync'ed, queue row committed) and returns its id; the
+  // milter tells the MTA to discard its copy only after this returned an id.
+  std::function<util::Result<std::string>(const HoldRequest&)> hold;
+  // The MTA accepted the mail for delivery: record the delivery history.
+  std::function<void(const mail::Envelope&)> delivered;
+};
+
 // Registers the filter and serves until stop(); returns 0 on a clean stop. Call once per process.
-int run(const Settings& settings, PolicySource policy);
+int run(const Settings& settings, PolicySource policy, Hooks hooks);
 // Asks run() to return (safe from a signal-handling thread).
 void stop();
 

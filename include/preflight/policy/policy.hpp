@@ -1,6 +1,7 @@
 // The compiled policy: the organisation and an ordered list of rules, built once from YAML
 // (compile.hpp) and then shared read-only by every transaction (std::shared_ptr<const Policy>).
 #pragma once
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,7 +13,7 @@
 namespace preflight::policy {
 
 // Ordered by strength: when several rules match, the strongest enforced action wins.
-enum class Action { Accept, Tag, Bcc, Reject };
+enum class Action { Accept, Tag, Bcc, Hold, Approve, Reject };
 enum class Mode { Enforce, Monitor };
 enum class BccScope { External, All };
 
@@ -44,9 +45,20 @@ struct SenderScope {
   bool empty() const { return senders.empty() && groups.empty(); }
 };
 
+// hold / approve: how long, who decides, what happens when nobody does.
+struct HoldSpec {
+  std::int64_t delay_seconds = 0;       // hold: released by itself after this
+  std::vector<std::string> approvers;   // approve: addresses, "role:NAME", "supervisor", "self"
+  std::int64_t expire_seconds = 86400;  // approve: nobody decided in time
+  bool release_on_expiry = false;       // approve: false = return to sender, true = release
+  std::int64_t escalate_seconds = 0;    // approve: after this the approvers' deputies are asked too (0: never)
+  bool bcc = false;                     // deliver as Bcc once released
+};
+
 struct ActionSpec {
   Action type = Action::Accept;
-  BccScope scope = BccScope::External;  // bcc: which addresses leave To/Cc
+  HoldSpec hold;                        // hold / approve
+  BccScope scope = BccScope::External;  // bcc (and hold/approve with bcc): which addresses leave To/Cc
   std::string tag;                      // tag: value of the X-Preflight-Tag header
   std::string subject_prefix;           // tag: optional prefix for the Subject
   std::string reject_text;              // reject: text the sender sees after 550 5.7.1

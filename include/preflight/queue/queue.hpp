@@ -1,0 +1,111 @@
+// The held-mail queue: holds a message (spool first, then the queue row), carries out decisions
+// (approve, reject, cancel, release), and runs the scheduler's passes (release due delay-sends, expire and
+// escalate approvals, re-inject approved mail, send notices). Every state change is an audit row.
+//
+// Release is at least once and normally exactly once: a message is leased before it is sent, marked
+// released after the MTA answered 250; a crash in between lets the lease run out and the next pass sends
+// it again. Nothing in a message's headers influences any of this.
+//
+// Thread-safe: the store serialises its own access; the spool has no shared state.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "preflight/action/plan.hpp"
+#include "preflight/mail/envelope.hpp"
+#include "preflight/mail/message.hpp"
+#include "preflight/policy/evaluate.hpp"
+#include "preflight/policy/policy.hpp"
+#include "preflight/queue/notice.hpp"
+#include "preflight/queue/smtp_client.hpp"
+#include "preflight/queue/spool.hpp"
+#include "preflight/store/store.hpp"
+#include "preflight/util/spill_buffer.hpp"
+
+namespace preflight::queue {
+
+struct QueueSettings {
+  std::string spool_dir;
+  SmtpTarget reinject;                        // the MTA listener without milters
+  std::string notice_from = "preflight@localhost";
+  int lease_seconds = 120;                    // how long a release attempt owns a message
+};
+
+// Makes the URL of an action link ("approve", "reject", "cancel") for a held message and actor, valid
+// until `expires_at`; empty when no web role is configured (notices then carry no links).
+using LinkMaker = std::function<std::string(const std::string& id, const std::string& actor,
+                                            const std::string& action, std::int64_t expires_at)>;
+using Clock = std::function<std::int64_t()>;  // unix seconds
+
+enum class Decision { Approve, Reject, Cancel, Release };
+const char* decision_name(Decision d);
+
+struct DecisionRequest {
+  std::string id;
+  Decision decision = Decision::Approve;
+  std::string actor;    // who decides (an address, or "cli:USER")
+  std::string address;  // from where (IP address, "localhost")
+  std::string comment;
+  bool admin = false;   // administrators may decide any message; others only as approver or sender
+};
+
+struct HoldInput {
+  const mail::Envelope& envelope;
+  const mail::Message& message;
+  const util::SpillBuffer& raw;
+  const policy::Verdict& verdict;
+  const action::Plan& plan;
+  const policy::Policy& policy;
+};
+
+class Queue {
+ public:
+  Queue(std::shared_ptr<store::Store> store, QueueSettings settings, LinkMaker links, Clock clock);
+
+  // Creates the spool directories; reports spool files without a queue row and rows without a file
+  // (nothing is deleted). Returns the problems found, one line each.
+  util::Result<std::vector<std::string>> prepare_and_reconcile();
+
+  // Store first: spool file durable, then the queue row committed; only then an id is returned.
+  util::Result<std::string> hold(const HoldInput& in);
+
+  // Carries out a decision; returns the new state. Errors: unknown id, not allowed, already decided.
+  util::Result<store::State> decide(const DecisionRequest& req);
+
+  // One scheduler pass over due holds, expiries, escalations, releases and notices.
+  void tick();
+  // Re-injects every releasable message now (the release part of tick()); returns how many were sent.
+  int release_ready();
+  int send_notices();
+
+  store::Store& store() { return *store_; }
+  const Spool& spool() const { return spool_; }
+
+ private:
+  void notify_hold(const store::HeldMessage& m);
+  // Composes a notice about `m` for `to` and puts it in the outbox; `actions` become signed links.
+  void notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
+              const std::vector<std::string>& actions);
+  void expire(const store::HeldMessage& m, std::int64_t now);
+  void escalate(const store::HeldMessage& m, std::int64_t now);
+  bool release_one(const store::HeldMessage& m);
+
+  std::shared_ptr<store::Store> store_;
+  QueueSettings settings_;
+  Spool spool_;
+  LinkMaker links_;
+  Clock clock_;
+};
+
+// Resolves a hold spec's approvers for a sender: addresses as written, role:NAME from the organisation's
+// roles, "supervisor" from the directory, "self" as the sender; each approver's delegate (directory) is
+// added. Empty when nobody could be found.
+std::vector<std::string> resolve_approvers(const policy::HoldSpec& spec, const std::string& sender,
+                                           const detect::Organisation& org);
+// The deputies of these approvers (directory), for escalation.
+std::vector<std::string> deputies_of(const std::vector<std::string>& approvers, const detect::Organisation& org);
+
+}  // namespace preflight::queue

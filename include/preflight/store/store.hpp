@@ -1,0 +1,123 @@
+// The store: held messages and their audit trail, delivery history, and the outbox of notices.
+// One interface, so that another backend (PostgreSQL for several gateways) can stand beside SQLite.
+// Every method is safe to call from several threads. "Absent" (nullopt, false) is kept apart from
+// "failed" (an error Result): a failing store must make the caller tempfail, never guess.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "preflight/util/result.hpp"
+
+namespace preflight::store {
+
+// held → approved | rejected | cancelled | expired;  approved → released;  expired → released | returned
+enum class State { Held, Approved, Rejected, Cancelled, Expired, Released, Returned };
+enum class HoldKind { Delay, Approval };
+
+const char* state_name(State s);
+std::optional<State> parse_state(const std::string& s);
+const char* kind_name(HoldKind k);
+
+struct HeldMessage {
+  std::string id;
+  HoldKind kind = HoldKind::Delay;
+  State state = State::Held;
+  std::string queue_id;  // the MTA's queue id when it was held
+  std::string sender;
+  std::vector<std::string> recipients;
+  std::string subject;  // decoded, for lists and notices
+  std::int64_t size = 0;
+  std::int64_t created_at = 0;
+  std::int64_t due_at = 0;       // delay-send: when it is released by itself
+  std::int64_t expires_at = 0;   // approval: when nobody decided in time
+  std::int64_t escalate_at = 0;  // approval: when deputies are asked too (0: never, or done)
+  bool release_on_expiry = false;
+  std::vector<std::string> approvers;  // who may decide (addresses; the sender for self-confirmation)
+  std::string details_json;            // reasons, attachments, recipient marks (for pages and notices)
+  std::string edits_json;              // header edits applied when it is released (bcc, verdict header)
+  std::string decided_by;
+  std::int64_t decided_at = 0;
+  std::int64_t released_at = 0;
+  int release_attempts = 0;
+  std::string last_error;
+};
+
+struct AuditEntry {
+  std::string held_id;
+  std::int64_t at = 0;
+  std::string actor;    // user address, "scheduler", "milter", "cli:<user>"
+  std::string address;  // where from: client IP, "localhost"
+  std::string action;   // "hold", "approve", "reject", "cancel", "expire", "release", "return", "escalate", ...
+  std::string from_state, to_state;
+  std::string comment;
+};
+
+struct ListFilter {
+  std::optional<State> state;
+  std::string approver;  // only messages this address may decide
+  int limit = 100;
+  int offset = 0;
+};
+
+struct HistoryEntry {
+  std::string sender, address, domain;
+  std::int64_t first_seen = 0, last_seen = 0, count = 0;
+};
+
+struct Notice {
+  std::int64_t id = 0;
+  std::string held_id;
+  std::string rcpt;
+  std::string raw;  // complete message
+  std::int64_t created_at = 0;
+  int attempts = 0;
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // --- held messages ---
+  // Inserts a new held message and its first audit row in one transaction.
+  virtual util::Result<bool> insert_held(const HeldMessage& m, const AuditEntry& audit) = 0;
+  virtual util::Result<std::optional<HeldMessage>> get(const std::string& id) = 0;
+  virtual util::Result<std::vector<HeldMessage>> list(const ListFilter& filter) = 0;
+  // Moves `id` from `from` to `to` only if it is in `from` now, writing the audit row in the same
+  // transaction; false when the state had changed (someone else decided first).
+  virtual util::Result<bool> transition(const std::string& id, State from, State to, const AuditEntry& audit) = 0;
+  // Approved (or expired-to-release) messages whose release lease is free; leases them for `lease_seconds`
+  // so that another gateway or scheduler pass does not send them at the same time.
+  virtual util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds) = 0;
+  virtual util::Result<bool> note_release_failure(const std::string& id, const std::string& error) = 0;
+  // Held delay-sends whose due time has come; held approvals whose expiry or escalation time has come.
+  virtual util::Result<std::vector<HeldMessage>> due(std::int64_t now) = 0;
+  virtual util::Result<bool> update_approvers(const std::string& id, const std::vector<std::string>& approvers,
+                                              std::int64_t escalate_at, const AuditEntry& audit) = 0;
+  virtual util::Result<std::vector<AuditEntry>> audit_trail(const std::string& id) = 0;
+  // Pending (held) approval count per approver.
+  virtual util::Result<std::vector<std::pair<std::string, std::int64_t>>> pending_per_approver() = 0;
+  // Deletes finished messages (rejected, cancelled, released, returned) decided before `before`;
+  // returns their ids so the caller can delete the spool files.
+  virtual util::Result<std::vector<std::string>> purge(std::int64_t before) = 0;
+
+  // --- delivery history (only mail that actually left) ---
+  virtual util::Result<bool> record_delivery(const std::string& sender, const std::vector<std::string>& recipients,
+                                             std::int64_t at) = 0;
+  virtual util::Result<std::optional<HistoryEntry>> history(const std::string& sender, const std::string& address) = 0;
+  virtual util::Result<std::int64_t> domain_count(const std::string& domain) = 0;
+
+  // --- notice outbox ---
+  virtual util::Result<bool> enqueue_notice(const Notice& n) = 0;
+  virtual util::Result<std::vector<Notice>> pending_notices(int limit) = 0;
+  virtual util::Result<bool> notice_sent(std::int64_t id, std::int64_t at) = 0;
+  virtual util::Result<bool> notice_failed(std::int64_t id, const std::string& error) = 0;
+  virtual util::Result<std::vector<Notice>> notices_for(const std::string& held_id) = 0;
+};
+
+// Opens (creating if needed) the SQLite store at `path` in WAL mode; ":memory:" for a private one.
+util::Result<std::shared_ptr<Store>> open_sqlite(const std::string& path);
+
+}  // namespace preflight::store

@@ -1,0 +1,30 @@
+// Action links: approve / reject / cancel links sent in notices. A token carries its claims (which held
+// message, which actor, which action, until when) and an HMAC-SHA256 over them with the gateway's secret
+// key, so it cannot be forged or moved to another message, actor or action, and it expires.
+// Format: base64url(payload) "." base64url(mac). Thread-safe, no state.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "preflight/util/result.hpp"
+
+namespace preflight::web {
+
+enum class LinkAction { Approve, Reject, Cancel };
+const char* link_action_name(LinkAction a);  // "approve", "reject", "cancel"
+
+struct LinkClaims {
+  std::string message_id;  // the held message's id
+  std::string actor;       // the approver's (or, for cancel, the sender's) address
+  LinkAction action = LinkAction::Approve;
+  std::int64_t expires_at = 0;  // unix seconds
+};
+
+std::string sign_link(const LinkClaims& claims, std::string_view key);
+
+// Checks the MAC in constant time, then the expiry against `now`. Errors: "malformed link",
+// "invalid signature", "link expired".
+util::Result<LinkClaims> verify_link(std::string_view token, std::string_view key, std::int64_t now);
+
+}  // namespace preflight::web

@@ -1,0 +1,62 @@
+// The `web` role: serves the pages behind action links. Opening a link (GET) only shows a confirmation
+// page: mail security scanners open every link in a mail, so a GET never changes anything. The POST from
+// that page changes state; it must carry the CSRF token the page set (cookie + hidden field, compared in
+// constant time) and a valid, unexpired link token. Mail content is shown as escaped text, never as HTML.
+// The server knows nothing about storage: it calls the handlers it is given.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "preflight/util/result.hpp"
+#include "preflight/web/link_token.hpp"
+
+namespace preflight::web {
+
+struct MessageSummary {
+  std::string id, sender, subject, state;  // subject decoded UTF-8, untrusted
+  std::vector<std::string> recipients;
+  std::vector<std::string> reasons;        // human-readable rule descriptions
+};
+
+struct LinkDecision {
+  LinkClaims claims;
+  std::string comment;      // from the confirmation form, untrusted
+  std::string remote_addr;  // the browser's address, for the audit trail
+};
+
+struct LinkHandlers {
+  // The held message a link refers to; nullopt when it does not exist.
+  std::function<std::optional<MessageSummary>(const std::string& message_id)> summary;
+  // Carries out a confirmed decision; returns the new state's name, or an error the page shows
+  // (for example "already approved").
+  std::function<util::Result<std::string>(const LinkDecision&)> decide;
+};
+
+struct WebSettings {
+  std::string host = "127.0.0.1";
+  int port = 8025;  // 0: any free port (tests)
+  std::string key;  // the HMAC key for link tokens; start() refuses an empty one
+  bool secure_cookies = false;  // adds Secure to the CSRF cookie; set when served over HTTPS (a proxy)
+};
+
+class WebServer {
+ public:
+  WebServer(WebSettings settings, LinkHandlers handlers);
+  ~WebServer();  // stops
+  // Binds and serves in a background thread; returns an error when the address cannot be bound.
+  util::Result<int> start();  // the bound port
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// HTML-escapes untrusted text (& < > " ').
+std::string html_escape(std::string_view text);
+
+}  // namespace preflight::web

@@ -1,0 +1,49 @@
+// The long-lived parts of preflightd besides the milter: the store, the held-mail queue, the scheduler
+// thread and the web role, built from the configuration. Internal to the daemon module.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+
+#include "preflight/daemon/config.hpp"
+#include "preflight/milter/milter.hpp"
+#include "preflight/queue/queue.hpp"
+#include "preflight/store/store.hpp"
+#include "preflight/web/server.hpp"
+
+namespace preflight::daemon {
+
+class Services {
+ public:
+  explicit Services(const Config& c) : config_(c) {}
+  ~Services() { stop(); }
+
+  // Opens the store, reconciles the spool, starts the web role and the scheduler as configured.
+  // Returns an error text (empty on success).
+  std::string start();
+  void stop();
+  // The milter's hooks into the queue and the history.
+  milter::Hooks milter_hooks();
+
+ private:
+  std::string load_or_create_key();
+  web::LinkHandlers link_handlers();
+  void scheduler_loop();
+
+  const Config& config_;
+  std::shared_ptr<store::Store> store_;
+  std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<web::WebServer> web_;
+  std::string key_;
+  std::thread scheduler_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+};
+
+// Unix seconds now.
+std::int64_t now_seconds();
+
+}  // namespace preflight::daemon

@@ -1,0 +1,19 @@
+// Reads the directory file the administrator maintains: who is whose supervisor and deputy, and
+// departments. CSV (header line `address,supervisor,deputy,delegate,department`, `#` comments) or YAML (a list of
+// maps with the same keys). Internal to the policy module.
+#pragma once
+#include <map>
+#include <string>
+
+#include "preflight/detect/organisation.hpp"
+
+namespace preflight::policy {
+
+struct DirectoryResult {
+  std::map<std::string, detect::DirectoryEntry> entries;
+  std::string error;  // "line N: ..." when the file is bad
+};
+
+DirectoryResult load_directory(const std::string& path);
+
+}  // namespace preflight::policy

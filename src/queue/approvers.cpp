@@ -1,0 +1,51 @@
+// Who approves a held message; see queue.hpp.
+#include <algorithm>
+
+#include "preflight/queue/queue.hpp"
+#include "preflight/util/strings.hpp"
+
+namespace preflight::queue {
+
+namespace {
+void add(std::vector<std::string>& out, const std::string& a) {
+  if (!a.empty() && std::find(out.begin(), out.end(), a) == out.end()) out.push_back(a);
+}
+
+const detect::DirectoryEntry* entry(const detect::Organisation& org, const std::string& address) {
+  auto it = org.directory.find(util::to_lower(address));
+  return it == org.directory.end() ? nullptr : &it->second;
+}
+}  // namespace
+
+std::vector<std::string> resolve_approvers(const policy::HoldSpec& spec, const std::string& sender,
+                                           const detect::Organisation& org) {
+  std::vector<std::string> out;
+  std::string from = util::to_lower(sender);
+  for (const auto& a : spec.approvers) {
+    if (a == "self") {
+      add(out, from);
+    } else if (a == "supervisor") {
+      if (const auto* e = entry(org, from)) add(out, e->supervisor);
+    } else if (util::istarts_with(a, "role:")) {
+      auto it = org.roles.find(a.substr(5));
+      if (it != org.roles.end())
+        for (const auto& r : it->second) add(out, r);
+    } else {
+      add(out, util::to_lower(a));
+    }
+  }
+  // Delegation: while someone is away, their delegate decides too.
+  for (std::size_t i = 0, n = out.size(); i < n; ++i)
+    if (const auto* e = entry(org, out[i])) add(out, e->delegate);
+  return out;
+}
+
+std::vector<std::string> deputies_of(const std::vector<std::string>& approvers, const detect::Organisation& org) {
+  std::vector<std::string> out;
+  for (const auto& a : approvers)
+    if (const auto* e = entry(org, a))
+      if (std::find(approvers.begin(), approvers.end(), e->deputy) == approvers.end()) add(out, e->deputy);
+  return out;
+}
+
+}  // namespace preflight::queue

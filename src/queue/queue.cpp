@@ -1,0 +1,141 @@
+// Holding messages and carrying out decisions; see queue.hpp.
+#include "preflight/queue/queue.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+#include "preflight/detect/organisation.hpp"
+#include "preflight/util/strings.hpp"
+
+namespace preflight::queue {
+
+namespace {
+
+using store::State;
+
+std::string details_json(const HoldInput& in, const std::vector<std::string>& deputies, store::Store& st) {
+  const auto& org = in.policy.organisation;
+  nlohmann::json rules = nlohmann::json::array();
+  for (const auto& r : in.verdict.reasons)
+    if (r.mode == policy::Mode::Enforce)
+      rules.push_back({{"id", r.rule_id}, {"description", r.description.empty() ? r.rule_id : r.description},
+                       {"action", policy::action_name(r.action)}});
+  nlohmann::json rcpts = nlohmann::json::array();
+  for (const auto& r : in.envelope.recipients) {
+    auto seen = st.history(in.envelope.sender.addr(), r.addr());
+    rcpts.push_back({{"address", r.addr()}, {"external", !org.is_internal(r.domain)},
+                     {"first_time", seen.ok() && !seen->has_value()}});
+  }
+  nlohmann::json attachments = nlohmann::json::array();
+  for (const auto& a : in.message.attachments) attachments.push_back(a.filename);
+  return nlohmann::json{{"rules", rules}, {"recipients", rcpts}, {"attachments", attachments},
+                        {"language", org.notice_language}, {"charset", org.notice_charset},
+                        {"deputies", deputies}, {"client", in.envelope.client_addr}}
+      .dump();
+}
+
+bool contains(const std::vector<std::string>& list, const std::string& who) {
+  return std::any_of(list.begin(), list.end(), [&](const std::string& a) { return util::iequals(a, who); });
+}
+
+}  // namespace
+
+const char* decision_name(Decision d) {
+  switch (d) {
+    case Decision::Approve: return "approve";
+    case Decision::Reject: return "reject";
+    case Decision::Cancel: return "cancel";
+    case Decision::Release: return "release";
+  }
+  return "?";
+}
+
+Queue::Queue(std::shared_ptr<store::Store> store, QueueSettings settings, LinkMaker links, Clock clock)
+    : store_(std::move(store)), settings_(std::move(settings)), spool_(settings_.spool_dir), links_(std::move(links)),
+      clock_(std::move(clock)) {}
+
+util::Result<std::vector<std::string>> Queue::prepare_and_reconcile() {
+  if (auto ok = spool_.prepare(); !ok) return util::Error{ok.error()};
+  std::vector<std::string> problems;
+  std::set<std::string> rows;
+  for (int offset = 0;; offset += 1000) {
+    auto page = store_->list({std::nullopt, "", 1000, offset});
+    if (!page) return util::Error{page.error()};
+    for (const auto& m : *page) {
+      rows.insert(m.id);
+      bool needs_file = m.state == State::Held || m.state == State::Approved || m.state == State::Expired;
+      if (needs_file && !std::filesystem::exists(spool_.path(m.id)))
+        problems.push_back("held message " + m.id + " (" + store::state_name(m.state) + ") has no spool file");
+    }
+    if (page->size() < 1000) break;
+  }
+  for (const auto& id : spool_.ids())
+    if (!rows.count(id)) problems.push_back("orphan spool file kept: " + spool_.path(id));
+  return problems;
+}
+
+util::Result<std::string> Queue::hold(const HoldInput& in) {
+  const auto& spec = in.verdict.hold;
+  const auto& org = in.policy.organisation;
+  bool approval = in.verdict.action == policy::Action::Approve;
+  std::int64_t now = clock_();
+  store::HeldMessage m;
+  m.id = new_id();
+  m.kind = approval ? store::HoldKind::Approval : store::HoldKind::Delay;
+  m.queue_id = in.envelope.queue_id;
+  m.sender = in.envelope.sender.addr();
+  for (const auto& r : in.envelope.recipients) m.recipients.push_back(r.addr());
+  m.subject = in.message.subject;
+  m.size = static_cast<std::int64_t>(in.raw.size());
+  m.created_at = now;
+  if (approval) {
+    m.approvers = resolve_approvers(spec, m.sender, org);
+    if (m.approvers.empty()) m.approvers.push_back(util::to_lower(m.sender));  // nobody found: the sender confirms
+    m.expires_at = now + spec.expire_seconds;
+    m.escalate_at = spec.escalate_seconds > 0 ? now + spec.escalate_seconds : 0;
+    m.release_on_expiry = spec.release_on_expiry;
+  } else {
+    m.due_at = now + spec.delay_seconds;
+  }
+  m.details_json = details_json(in, deputies_of(m.approvers, org), *store_);
+  m.edits_json = action::edits_to_json(in.plan.edits);
+  if (auto ok = spool_.store(m.id, in.raw); !ok) return util::Error{ok.error()};
+  std::string rules = util::join(in.verdict.rule_ids(policy::Mode::Enforce), ",");
+  auto ok = store_->insert_held(m, {m.id, now, "milter", in.envelope.client_addr, "hold", "", "held", "rules=" + rules});
+  if (!ok) {
+    spool_.remove(m.id);  // nothing half-stored
+    return util::Error{ok.error()};
+  }
+  notify_hold(m);
+  return m.id;
+}
+
+util::Result<State> Queue::decide(const DecisionRequest& req) {
+  auto found = store_->get(req.id);
+  if (!found) return util::Error{found.error()};
+  if (!found->has_value()) return util::Error{"no held message " + req.id};
+  const store::HeldMessage& m = **found;
+  bool is_sender = util::iequals(req.actor, m.sender);
+  bool is_approver = m.kind == store::HoldKind::Approval ? contains(m.approvers, req.actor) : is_sender;
+  bool allowed = req.admin || (req.decision == Decision::Cancel ? is_sender || is_approver : is_approver);
+  if (!allowed) return util::Error{req.actor + " may not " + decision_name(req.decision) + " message " + req.id};
+  if (m.state != State::Held)
+    return util::Error{std::string("message ") + req.id + " is already " + store::state_name(m.state)};
+  State to = req.decision == Decision::Reject   ? State::Rejected
+             : req.decision == Decision::Cancel ? State::Cancelled
+                                                : State::Approved;
+  store::AuditEntry a{m.id, clock_(), req.actor, req.address, decision_name(req.decision), "", "", req.comment};
+  auto moved = store_->transition(m.id, State::Held, to, a);
+  if (!moved) return util::Error{moved.error()};
+  if (!*moved) return util::Error{"message " + req.id + " was decided by someone else just now"};
+  if (to == State::Approved && m.kind == store::HoldKind::Approval) notify(m, NoticeKind::Approved, m.sender, req.comment, {});
+  if (to == State::Rejected) notify(m, NoticeKind::Rejected, m.sender, req.comment, {});
+  if (to == State::Cancelled) notify(m, NoticeKind::Cancelled, m.sender, req.comment, {});
+  if (req.decision == Decision::Release) release_ready();
+  return to;
+}
+
+}  // namespace preflight::queue

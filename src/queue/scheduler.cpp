@@ -1,0 +1,178 @@
+// The scheduler's passes and notices; see queue.hpp.
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+
+#include "preflight/queue/queue.hpp"
+#include "preflight/util/strings.hpp"
+
+namespace preflight::queue {
+
+namespace {
+
+using store::State;
+
+nlohmann::json details(const store::HeldMessage& m) {
+  auto j = nlohmann::json::parse(m.details_json, nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
+
+NoticeLanguage language(const nlohmann::json& d) {
+  std::string l = d.value("language", "ja+en");
+  return l == "ja" ? NoticeLanguage::Japanese : l == "en" ? NoticeLanguage::English : NoticeLanguage::JapaneseEnglish;
+}
+
+std::vector<std::string> strings(const nlohmann::json& d, const char* key) {
+  std::vector<std::string> out;
+  if (d.contains(key) && d[key].is_array())
+    for (const auto& v : d[key])
+      if (v.is_string()) out.push_back(v.get<std::string>());
+  return out;
+}
+
+NoticeLink link_for(const std::string& action, const std::string& url) {
+  if (action == "approve") return {"承認する", "Approve", url};
+  if (action == "reject") return {"却下する", "Reject", url};
+  return {"送信を取り消す", "Cancel sending", url};
+}
+
+store::AuditEntry scheduler_audit(const std::string& id, std::int64_t now, const std::string& action,
+                                  const std::string& comment = "") {
+  return {id, now, "scheduler", "localhost", action, "", "", comment};
+}
+
+}  // namespace
+
+void Queue::notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
+                   const std::vector<std::string>& actions) {
+  auto d = details(m);
+  NoticeInput in;
+  in.kind = kind;
+  in.language = language(d);
+  in.charset = d.value("charset", "utf-8") == "iso-2022-jp" ? NoticeCharset::Iso2022jp : NoticeCharset::Utf8;
+  in.from = settings_.notice_from;
+  in.to = to;
+  in.held_id = m.id;
+  in.original_sender = m.sender;
+  in.original_subject = m.subject;
+  if (d.contains("recipients") && d["recipients"].is_array())
+    for (const auto& r : d["recipients"])
+      in.recipients.push_back({r.value("address", ""), r.value("external", false), r.value("first_time", false)});
+  if (d.contains("rules") && d["rules"].is_array())
+    for (const auto& r : d["rules"]) in.reasons.push_back(r.value("description", r.value("id", "")));
+  in.attachment_names = strings(d, "attachments");
+  in.approvers = m.approvers;
+  in.comment = comment;
+  in.released = m.release_on_expiry;
+  in.release_at = m.due_at;
+  in.expires_at = m.expires_at;
+  in.now = clock_();
+  std::int64_t until = m.kind == store::HoldKind::Approval ? m.expires_at : m.due_at;
+  for (const auto& action : actions)
+    if (std::string url = links_ ? links_(m.id, to, action, until) : ""; !url.empty())
+      in.links.push_back(link_for(action, url));
+  if (auto ok = store_->enqueue_notice({0, m.id, to, compose_notice(in), in.now, 0}); !ok)
+    spdlog::warn("held={} notice to {} not queued: {}", m.id, to, ok.error());
+}
+
+void Queue::notify_hold(const store::HeldMessage& m) {
+  if (m.kind == store::HoldKind::Delay) {
+    notify(m, NoticeKind::HeldForDelay, m.sender, "", {"cancel"});
+    return;
+  }
+  for (const auto& a : m.approvers) notify(m, NoticeKind::ApprovalRequested, a, "", {"approve", "reject"});
+  if (std::find(m.approvers.begin(), m.approvers.end(), util::to_lower(m.sender)) == m.approvers.end())
+    notify(m, NoticeKind::ApprovalPending, m.sender, "", {"cancel"});
+}
+
+void Queue::expire(const store::HeldMessage& m, std::int64_t now) {
+  auto moved = store_->transition(m.id, State::Held, State::Expired, scheduler_audit(m.id, now, "expire"));
+  if (!moved || !*moved) return;
+  notify(m, NoticeKind::Expired, m.sender, "", {});
+  if (!m.release_on_expiry)
+    store_->transition(m.id, State::Expired, State::Returned, scheduler_audit(m.id, now, "return"));
+}
+
+void Queue::escalate(const store::HeldMessage& m, std::int64_t now) {
+  std::vector<std::string> deputies = strings(details(m), "deputies");
+  std::vector<std::string> approvers = m.approvers;
+  std::vector<std::string> added;
+  for (const auto& d : deputies)
+    if (std::find(approvers.begin(), approvers.end(), d) == approvers.end()) approvers.push_back(d), added.push_back(d);
+  std::string comment = added.empty() ? "no deputy known" : "asked " + util::join(added, ", ");
+  auto ok = store_->update_approvers(m.id, approvers, 0, scheduler_audit(m.id, now, "escalate", comment));
+  if (!ok || !*ok) return;
+  store::HeldMessage updated = m;
+  updated.approvers = approvers;
+  for (const auto& a : added) notify(updated, NoticeKind::ApprovalRequested, a, "", {"approve", "reject"});
+}
+
+bool Queue::release_one(const store::HeldMessage& m) {
+  auto raw = spool_.load(m.id);
+  auto edits = action::edits_from_json(m.edits_json);
+  std::string error = !raw ? raw.error() : !edits ? "stored header edits are unreadable" : "";
+  if (error.empty()) {
+    auto sent = smtp_send(settings_.reinject, m.sender, m.recipients, action::apply_edits(*raw, *edits));
+    if (sent) {
+      std::int64_t now = clock_();
+      State from = m.state == State::Expired ? State::Expired : State::Approved;
+      store_->transition(m.id, from, State::Released, scheduler_audit(m.id, now, "release"));
+      if (auto h = store_->record_delivery(m.sender, m.recipients, now); !h)
+        spdlog::warn("held={} history not recorded: {}", m.id, h.error());
+      spdlog::info("held={} released to {} recipient(s)", m.id, m.recipients.size());
+      return true;
+    }
+    error = sent.error();
+  }
+  spdlog::warn("held={} release failed (attempt {}): {}", m.id, m.release_attempts + 1, error);
+  store_->note_release_failure(m.id, error);
+  return false;
+}
+
+int Queue::release_ready() {
+  auto ready = store_->lease_releasable(clock_(), settings_.lease_seconds);
+  if (!ready) {
+    spdlog::warn("scheduler: {}", ready.error());
+    return 0;
+  }
+  int sent = 0;
+  for (const auto& m : *ready) sent += release_one(m);
+  return sent;
+}
+
+int Queue::send_notices() {
+  auto pending = store_->pending_notices(100);
+  if (!pending) return 0;
+  int sent = 0;
+  for (const auto& n : *pending) {
+    auto ok = smtp_send(settings_.reinject, settings_.notice_from, {n.rcpt}, n.raw);
+    if (ok) {
+      store_->notice_sent(n.id, clock_());
+      ++sent;
+    } else {
+      store_->notice_failed(n.id, ok.error());
+      spdlog::warn("notice {} to {} not sent: {}", n.id, n.rcpt, ok.error());
+    }
+  }
+  return sent;
+}
+
+void Queue::tick() {
+  std::int64_t now = clock_();
+  if (auto due = store_->due(now)) {
+    for (const auto& m : *due) {
+      if (m.kind == store::HoldKind::Delay)
+        store_->transition(m.id, State::Held, State::Approved, scheduler_audit(m.id, now, "release-due"));
+      else if (m.expires_at <= now)
+        expire(m, now);
+      else
+        escalate(m, now);
+    }
+  } else {
+    spdlog::warn("scheduler: {}", due.error());
+  }
+  release_ready();
+  send_notices();
+}
+
+}  // namespace preflight::queue

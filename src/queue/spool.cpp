@@ -1,0 +1,134 @@
+// Durable spool files; see spool.hpp.
+#include "preflight/queue/spool.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <random>
+
+namespace preflight::queue {
+
+namespace {
+
+std::string errno_text(const std::string& what) { return what + ": " + std::strerror(errno); }
+
+bool write_all(int fd, const char* p, std::size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) return false;
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+  return true;
+}
+
+// Copies a spilled buffer's file into `out` without loading it whole.
+bool copy_fd(int in, int out) {
+  char buf[65536];
+  off_t off = 0;
+  while (true) {
+    ssize_t r = ::pread(in, buf, sizeof buf, off);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return false;
+    if (r == 0) return true;
+    if (!write_all(out, buf, static_cast<std::size_t>(r))) return false;
+    off += r;
+  }
+}
+
+bool valid_id(const std::string& id) {
+  if (id.empty() || id.size() > 64) return false;
+  for (char c : id)
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  return true;
+}
+
+}  // namespace
+
+std::string new_id() {
+  static thread_local std::mt19937_64 rng(std::random_device{}());
+  static const char* hex = "0123456789abcdef";
+  std::string id;
+  for (int i = 0; i < 20; ++i) id += hex[rng() % 16];
+  return id;
+}
+
+Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
+
+std::string Spool::path(const std::string& id) const { return dir_ + "/" + id + ".eml"; }
+
+util::Result<bool> Spool::prepare() const {
+  std::error_code ec;
+  std::filesystem::create_directories(dir_ + "/tmp", ec);
+  if (ec) return util::Error{"cannot create spool " + dir_ + ": " + ec.message()};
+  return true;
+}
+
+template <typename Writer>
+util::Result<bool> Spool::store_with(const std::string& id, Writer&& write) const {
+  if (!valid_id(id)) return util::Error{"invalid message id"};
+  std::string tmp = dir_ + "/tmp/" + id + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return util::Error{errno_text("spool: cannot create " + tmp)};
+  bool ok = write(fd) && ::fsync(fd) == 0;
+  std::string err = ok ? "" : errno_text("spool: cannot write " + tmp);
+  if (::close(fd) != 0 && ok) ok = false, err = errno_text("spool: cannot close " + tmp);
+  if (ok && ::rename(tmp.c_str(), path(id).c_str()) != 0) ok = false, err = errno_text("spool: cannot rename");
+  if (!ok) {
+    ::unlink(tmp.c_str());  // nothing half-stored
+    return util::Error{err};
+  }
+  int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  bool synced = dfd >= 0 && ::fsync(dfd) == 0;
+  if (dfd >= 0) ::close(dfd);
+  if (!synced) {
+    ::unlink(path(id).c_str());
+    return util::Error{errno_text("spool: cannot sync directory " + dir_)};
+  }
+  return true;
+}
+
+util::Result<bool> Spool::store(const std::string& id, const util::SpillBuffer& raw) const {
+  return store_with(id, [&](int fd) {
+    return raw.spilled() ? copy_fd(raw.fd(), fd) : write_all(fd, raw.memory().data(), raw.memory().size());
+  });
+}
+
+util::Result<bool> Spool::store(const std::string& id, std::string_view bytes) const {
+  return store_with(id, [&](int fd) { return write_all(fd, bytes.data(), bytes.size()); });
+}
+
+util::Result<std::string> Spool::load(const std::string& id) const {
+  if (!valid_id(id)) return util::Error{"invalid message id"};
+  int fd = ::open(path(id).c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return util::Error{errno_text("spool: cannot open " + path(id))};
+  std::string out;
+  char buf[65536];
+  ssize_t r;
+  while ((r = ::read(fd, buf, sizeof buf)) > 0 || (r < 0 && errno == EINTR))
+    if (r > 0) out.append(buf, static_cast<std::size_t>(r));
+  bool failed = r < 0;
+  ::close(fd);
+  if (failed) return util::Error{errno_text("spool: cannot read " + path(id))};
+  return out;
+}
+
+bool Spool::remove(const std::string& id) const { return valid_id(id) && ::unlink(path(id).c_str()) == 0; }
+
+std::vector<std::string> Spool::ids() const {
+  std::vector<std::string> out;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
+    std::string name = e.path().filename().string();
+    if (e.is_regular_file() && name.size() > 4 && name.ends_with(".eml")) out.push_back(name.substr(0, name.size() - 4));
+  }
+  return out;
+}
+
+}  // namespace preflight::queue

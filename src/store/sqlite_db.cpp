@@ -1,0 +1,67 @@
+// RAII over SQLite; see sqlite_db.hpp.
+#include "sqlite_db.hpp"
+
+namespace preflight::store {
+
+Db::Db(const std::string& path) {
+  int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
+  if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    sqlite3_close(db_);
+    db_ = nullptr;
+    throw DbError{"cannot open " + path + ": " + msg};
+  }
+  sqlite3_busy_timeout(db_, 10000);  // the CLI and the daemon share the file
+}
+
+Db::~Db() { sqlite3_close(db_); }
+
+void Db::fail(const std::string& what) { throw DbError{what + ": " + sqlite3_errmsg(db_)}; }
+
+void Db::exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw DbError{std::string("SQL failed (") + sql + "): " + msg};
+  }
+}
+
+Stmt::Stmt(Db& db, std::string_view sql) : db_(db) {
+  if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
+    db.fail("prepare failed");
+}
+
+Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+
+Stmt& Stmt::bind(int i, std::string_view text) {
+  sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+Stmt& Stmt::bind(int i, std::int64_t n) {
+  sqlite3_bind_int64(stmt_, i, n);
+  return *this;
+}
+
+Stmt& Stmt::bind_blob(int i, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_, i, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  return *this;
+}
+
+bool Stmt::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  db_.fail("query failed");
+}
+
+std::string Stmt::text(int col) const {
+  const void* p = sqlite3_column_blob(stmt_, col);
+  int n = sqlite3_column_bytes(stmt_, col);
+  return p ? std::string(static_cast<const char*>(p), static_cast<std::size_t>(n)) : std::string();
+}
+
+std::int64_t Stmt::integer(int col) const { return sqlite3_column_int64(stmt_, col); }
+
+}  // namespace preflight::store

@@ -1,0 +1,79 @@
+// A small RAII layer over the SQLite C API: one connection, prepared statements with typed binds and
+// column reads, and transactions. Internal to the store module. Not thread-safe by itself: the
+// SQLite store serialises access with its own mutex.
+#pragma once
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace preflight::store {
+
+class Db;
+
+class Stmt {
+ public:
+  Stmt(Db& db, std::string_view sql);
+  ~Stmt();
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+
+  Stmt& bind(int i, std::string_view text);
+  Stmt& bind(int i, std::int64_t n);
+  Stmt& bind_blob(int i, std::string_view bytes);
+  // Steps once: true when a row is available, false when done; throws DbError on failure.
+  bool step();
+  void run() { while (step()) {} }
+  // Makes the statement ready to run again with new binds.
+  void reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+  std::string text(int col) const;
+  std::int64_t integer(int col) const;
+
+ private:
+  Db& db_;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+struct DbError {
+  std::string message;
+};
+
+class Db {
+ public:
+  explicit Db(const std::string& path);  // throws DbError
+  ~Db();
+  Db(const Db&) = delete;
+  Db& operator=(const Db&) = delete;
+
+  void exec(const char* sql);  // throws DbError
+  sqlite3* handle() { return db_; }
+  std::int64_t changes() { return sqlite3_changes64(db_); }
+  std::int64_t last_id() { return sqlite3_last_insert_rowid(db_); }
+  [[noreturn]] void fail(const std::string& what);
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed without commit().
+class Transaction {
+ public:
+  explicit Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  ~Transaction() {
+    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+  void commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+  }
+
+ private:
+  Db& db_;
+  bool done_ = false;
+};
+
+}  // namespace preflight::store

@@ -1,0 +1,58 @@
+// The SQLite store: one file in WAL mode, one connection guarded by a mutex. Internal to the store module.
+#pragma once
+#include <mutex>
+
+#include "preflight/store/store.hpp"
+#include "sqlite_db.hpp"
+
+namespace preflight::store {
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(const std::string& path);  // throws DbError
+
+  util::Result<bool> insert_held(const HeldMessage& m, const AuditEntry& audit) override;
+  util::Result<std::optional<HeldMessage>> get(const std::string& id) override;
+  util::Result<std::vector<HeldMessage>> list(const ListFilter& filter) override;
+  util::Result<bool> transition(const std::string& id, State from, State to, const AuditEntry& audit) override;
+  util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds) override;
+  util::Result<bool> note_release_failure(const std::string& id, const std::string& error) override;
+  util::Result<std::vector<HeldMessage>> due(std::int64_t now) override;
+  util::Result<bool> update_approvers(const std::string& id, const std::vector<std::string>& approvers,
+                                      std::int64_t escalate_at, const AuditEntry& audit) override;
+  util::Result<std::vector<AuditEntry>> audit_trail(const std::string& id) override;
+  util::Result<std::vector<std::pair<std::string, std::int64_t>>> pending_per_approver() override;
+  util::Result<std::vector<std::string>> purge(std::int64_t before) override;
+
+  util::Result<bool> record_delivery(const std::string& sender, const std::vector<std::string>& recipients,
+                                     std::int64_t at) override;
+  util::Result<std::optional<HistoryEntry>> history(const std::string& sender, const std::string& address) override;
+  util::Result<std::int64_t> domain_count(const std::string& domain) override;
+
+  util::Result<bool> enqueue_notice(const Notice& n) override;
+  util::Result<std::vector<Notice>> pending_notices(int limit) override;
+  util::Result<bool> notice_sent(std::int64_t id, std::int64_t at) override;
+  util::Result<bool> notice_failed(std::int64_t id, const std::string& error) override;
+  util::Result<std::vector<Notice>> notices_for(const std::string& held_id) override;
+
+ private:
+  void write_audit(const AuditEntry& a);
+  std::vector<HeldMessage> select_held(const std::string& where_sql, const std::vector<std::string>& texts,
+                                       const std::vector<std::int64_t>& numbers);
+
+  // Runs `f` under the connection mutex; a DbError becomes an error Result.
+  template <typename T, typename F>
+  util::Result<T> guarded(F&& f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    try {
+      return f();
+    } catch (const DbError& e) {
+      return util::Error{"store: " + e.message};
+    }
+  }
+
+  std::mutex mu_;
+  Db db_;
+};
+
+}  // namespace preflight::store
