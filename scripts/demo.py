@@ -18,6 +18,8 @@ milter: {{socket: "inet:{milter_port}@127.0.0.1", on_error: tempfail}}
 state_dir: {state_dir}
 policies: [{policy}]
 log: {{level: info, file: {log}}}
+queue: {{reinject: "127.0.0.1:{reinject_port}", notice_from: preflight@example.co.jp, interval: 2}}
+web: {{listen: "127.0.0.1:{web_port}", base_url: "http://127.0.0.1:{web_port}"}}
 """
 
 
@@ -27,7 +29,8 @@ def main():
     shutil.rmtree(root, ignore_errors=True)
     with open(os.path.join(TOP, "policies", "default.yaml")) as f:
         policy = f.read()
-    lab = MailLab(preflightd, CONFIG, policy, root=root, ports={"smtpd": 2525, "sink": 2526, "milter": 8891})
+    lab = MailLab(preflightd, CONFIG, policy, root=root, ports={"smtpd": 2525, "sink": 2526, "milter": 8891, "reinject": 2527,
+                                                                 "web": 8025})
     lab.start()
     rcpts = ",".join("user%d@partner%d.example.com" % (i, i) for i in range(6))
     print("""

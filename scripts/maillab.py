@@ -39,6 +39,10 @@ local     unix  - n n - - local
 anvil     unix  - - n - 1 anvil
 scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
+{reinject_port} inet n - n - - smtpd
+  -o smtpd_milters= -o content_filter=
+  -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters
+  -o mynetworks=127.0.0.0/8 -o smtpd_client_restrictions=permit_mynetworks,reject
 """
 
 POSTFIX_MAIN = """\
@@ -126,6 +130,8 @@ class MailLab:
         self.smtpd_port = ports.get("smtpd") or free_port()
         self.sink_port = ports.get("sink") or free_port()
         self.milter_port = ports.get("milter") or free_port()
+        self.reinject_port = ports.get("reinject") or free_port()
+        self.web_port = ports.get("web") or free_port()
         self.procs = {}
         self.postfix_dir = os.path.join(self.root, "postfix")
         self.sink_dir = os.path.join(self.root, "sink")
@@ -137,7 +143,8 @@ class MailLab:
             f.write(policy_yaml)
         with open(self.config_file, "w") as f:
             f.write(config_yaml.format(milter_port=self.milter_port, state_dir=self.state_dir,
-                                       policy=self.policy_file, log=self.log_file))
+                                       policy=self.policy_file, log=self.log_file,
+                                       reinject_port=self.reinject_port, web_port=self.web_port))
 
     # --- processes -------------------------------------------------------------------------------
     def start(self):
@@ -164,6 +171,10 @@ class MailLab:
             raise RuntimeError("preflightd did not start: " + self.read(self.log_file) +
                                self.read(os.path.join(self.root, "preflightd.stderr")))
 
+    def wait_reinject(self):
+        if not wait_port(self.reinject_port):
+            raise RuntimeError("postfix re-injection listener did not open")
+
     def stop_preflightd(self, sig=signal.SIGTERM):
         p = self.procs.pop("preflightd", None)
         if p and p.poll() is None:
@@ -182,7 +193,8 @@ class MailLab:
         with open(os.path.join(self.postfix_dir, "main.cf"), "w") as f:
             f.write(POSTFIX_MAIN.format(root=self.root, sink_port=self.sink_port, milter_port=self.milter_port))
         with open(os.path.join(self.postfix_dir, "master.cf"), "w") as f:
-            f.write(POSTFIX_SERVICES.format(smtpd_port="127.0.0.1:%d" % self.smtpd_port))
+            f.write(POSTFIX_SERVICES.format(smtpd_port="127.0.0.1:%d" % self.smtpd_port,
+                                            reinject_port="127.0.0.1:%d" % self.reinject_port))
         for cmd in (["postfix", "-c", self.postfix_dir, "check"], ["postfix", "-c", self.postfix_dir, "start"]):
             r = subprocess.run(cmd, capture_output=True, text=True)
             if r.returncode != 0:

@@ -49,7 +49,8 @@ std::string message_id(const NoticeInput& in) {
   h = fnv1a(std::to_string(in.now), h);
   h = fnv1a(in.released ? "1" : "0", h);
   char buf[48];
-  std::snprintf(buf, sizeof buf, "%lld.%016llx", static_cast<long long>(in.now), static_cast<unsigned long long>(h));
+  std::snprintf(buf, sizeof buf, "%lld.%016llx", static_cast<long long>(in.now),
+                static_cast<unsigned long long>(h));
   return "<" + std::string(buf) + ".notice@" + domain_of(in.from) + ">";
 }
 

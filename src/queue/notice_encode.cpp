@@ -83,8 +83,16 @@ constexpr JisUnit kGeta{true, 0x22, 0x2E};  // 〓, the customary mark for "this
 // Windows writes these code points where JIS X 0208 (as iconv maps it) has a sibling; trying the sibling
 // keeps 〜, ∥, －, ¥ and friends instead of turning them into 〓.
 constexpr std::array<std::pair<char32_t, char32_t>, 10> kVariants{{
-    {0xFF5E, 0x301C}, {0x2225, 0x2016}, {0xFF0D, 0x2212}, {0xFFE0, 0x00A2}, {0xFFE1, 0x00A3},
-    {0xFFE2, 0x00AC}, {0x00A5, 0xFFE5}, {0x203E, 0xFFE3}, {0x2014, 0x2015}, {0x2015, 0x2014},
+    {0xFF5E, 0x301C},
+    {0x2225, 0x2016},
+    {0xFF0D, 0x2212},
+    {0xFFE0, 0x00A2},
+    {0xFFE1, 0x00A3},
+    {0xFFE2, 0x00AC},
+    {0x00A5, 0xFFE5},
+    {0x203E, 0xFFE3},
+    {0x2014, 0x2015},
+    {0x2015, 0x2014},
 }};
 
 class JisMapper {
@@ -309,9 +317,11 @@ std::vector<std::string> encoded_words(std::string_view utf8, NoticeCharset char
     if (stretch.empty()) return;
     // 75 characters minus "=?charset?B?" and "?=" leave room for this many bytes in whole base64 quads.
     if (charset == NoticeCharset::Iso2022jp) {
-      for (const std::string& chunk : jis_chunks(stretch, 42)) words.push_back("=?ISO-2022-JP?B?" + base64(chunk) + "?=");
+      for (const std::string& chunk : jis_chunks(stretch, 42))
+        words.push_back("=?ISO-2022-JP?B?" + base64(chunk) + "?=");
     } else {
-      for (const std::string& chunk : utf8_chunks(stretch, 45)) words.push_back("=?UTF-8?B?" + base64(chunk) + "?=");
+      for (const std::string& chunk : utf8_chunks(stretch, 45))
+        words.push_back("=?UTF-8?B?" + base64(chunk) + "?=");
     }
     stretch.clear();
   };

@@ -33,11 +33,12 @@ KindText expired_text(bool released) {
 KindText kind_text(const NoticeInput& in) {
   switch (in.kind) {
     case NoticeKind::HeldForDelay:
-      return {"送信保留", "Held",
-              "誤送信防止のため、次のメールの送信を一時保留しています。\n"
-              "送信予定時刻になると自動的に送信されます。取り消す場合は、それまでに下のリンクを開いてください。",
-              "To prevent mis-sent mail, the following mail is being held for a short time.\n"
-              "It will be sent automatically at the scheduled time. To cancel it, open the link below before then."};
+      return {
+          "送信保留", "Held",
+          "誤送信防止のため、次のメールの送信を一時保留しています。\n"
+          "送信予定時刻になると自動的に送信されます。取り消す場合は、それまでに下のリンクを開いてください。",
+          "To prevent mis-sent mail, the following mail is being held for a short time.\n"
+          "It will be sent automatically at the scheduled time. To cancel it, open the link below before then."};
     case NoticeKind::ApprovalPending:
       return {"承認待ち", "Awaiting approval",
               "次のメールは送信前に承認が必要なため、保留しています。\n承認されると送信されます。",
@@ -64,16 +65,41 @@ KindText kind_text(const NoticeInput& in) {
 }
 
 struct Labels {
-  std::string_view held_id, sender, subject, no_subject, recipients, external, first_time, attachments,
-      reasons, release_at, expires_at, approvers, comment, links, link_fallback, footer;
+  std::string_view held_id, sender, subject, no_subject, recipients, external, first_time, attachments, reasons,
+      release_at, expires_at, approvers, comment, links, link_fallback, footer;
 };
 
-constexpr Labels kJa{"保留ID", "差出人", "件名", "(件名なし)", "宛先", " [社外]", " [初回]", "添付ファイル",
-                     "保留の理由", "送信予定", "承認期限", "承認者", "承認者のコメント", "リンク", "リンク",
+constexpr Labels kJa{"保留ID",
+                     "差出人",
+                     "件名",
+                     "(件名なし)",
+                     "宛先",
+                     " [社外]",
+                     " [初回]",
+                     "添付ファイル",
+                     "保留の理由",
+                     "送信予定",
+                     "承認期限",
+                     "承認者",
+                     "承認者のコメント",
+                     "リンク",
+                     "リンク",
                      "このメールは preflight が自動送信しています。返信しないでください。"};
-constexpr Labels kEn{"Held ID", "From", "Subject", "(no subject)", "Recipients", " [external]", " [first-time]",
-                     "Attachments", "Reasons", "Scheduled for", "Decision deadline", "Approvers",
-                     "Approver's comment", "Links", "Link",
+constexpr Labels kEn{"Held ID",
+                     "From",
+                     "Subject",
+                     "(no subject)",
+                     "Recipients",
+                     " [external]",
+                     " [first-time]",
+                     "Attachments",
+                     "Reasons",
+                     "Scheduled for",
+                     "Decision deadline",
+                     "Approvers",
+                     "Approver's comment",
+                     "Links",
+                     "Link",
                      "This message was sent automatically by preflight. Please do not reply."};
 
 // The first `max_chars` characters of clean UTF-8, with an ellipsis when something was cut.
@@ -191,13 +217,20 @@ NoticeText notice_text(const NoticeInput& in) {
 
 std::string_view kind_name(NoticeKind kind) {
   switch (kind) {
-    case NoticeKind::HeldForDelay: return "held-for-delay";
-    case NoticeKind::ApprovalPending: return "approval-pending";
-    case NoticeKind::ApprovalRequested: return "approval-requested";
-    case NoticeKind::Approved: return "approved";
-    case NoticeKind::Rejected: return "rejected";
-    case NoticeKind::Expired: return "expired";
-    case NoticeKind::Cancelled: return "cancelled";
+    case NoticeKind::HeldForDelay:
+      return "held-for-delay";
+    case NoticeKind::ApprovalPending:
+      return "approval-pending";
+    case NoticeKind::ApprovalRequested:
+      return "approval-requested";
+    case NoticeKind::Approved:
+      return "approved";
+    case NoticeKind::Rejected:
+      return "rejected";
+    case NoticeKind::Expired:
+      return "expired";
+    case NoticeKind::Cancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -20,6 +20,7 @@ rules:
     action: {type: reject, message: "Subject marked TOP-SECRET may not leave"}
 YAML
 cat > "$work/preflight.yaml" <<YAML
+roles: [milter]
 milter: {socket: "inet:$port@127.0.0.1"}
 state_dir: $work/state
 policies: [$work/policy.yaml]

@@ -1,16 +1,16 @@
 // Unit tests for queue/notice: every notice is parsed back with GMime, as a receiving client would, and
 // checked for its words (both languages, reasons, links, recipient marks) and for its wire form (CRLF,
 // 998-byte lines, 7-bit ISO-2022-JP in ASCII mode at each line end, RFC 2047 words, no header injection).
+#include "preflight/queue/notice.hpp"
+
 #include <doctest/doctest.h>
 #include <gmime/gmime.h>
 
 #include <map>
 #include <set>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
-
-#include "preflight/queue/notice.hpp"
 
 using namespace preflight::queue;
 
@@ -106,7 +106,9 @@ void check_wire_form(const std::string& raw, bool seven_bit_jis) {
     CHECK(line.find('\r') == std::string::npos);
     CHECK(line.find('\n') == std::string::npos);
     if (!seven_bit_jis) continue;
-    for (unsigned char c : line) CHECK(c < 0x80);
+    int eight_bit = 0;
+    for (unsigned char c : line) eight_bit += c >= 0x80;
+    CHECK(eight_bit == 0);
     // RFC 1468: back in ASCII at the end of every line.
     const std::size_t jis = line.rfind("\x1B$B"), ascii = line.rfind("\x1B(B");
     if (jis != std::string::npos) CHECK((ascii != std::string::npos && ascii > jis));
@@ -121,13 +123,17 @@ std::vector<std::string> subject_words(const std::string& raw) {
   std::vector<std::string> words;
   bool in_subject = false;
   for (const std::string& line : crlf_lines(header_block(raw))) {
-    if (line.rfind("Subject:", 0) == 0) in_subject = true;
-    else if (line.empty() || line[0] != ' ') in_subject = false;
+    if (line.rfind("Subject:", 0) == 0)
+      in_subject = true;
+    else if (line.empty() || line[0] != ' ')
+      in_subject = false;
     if (!in_subject) continue;
     std::string word;
     for (char c : line.substr(line.rfind("Subject:", 0) == 0 ? 8 : 0) + " ") {
-      if (c != ' ') word += c;
-      else if (!word.empty()) words.push_back(std::exchange(word, {}));
+      if (c != ' ')
+        word += c;
+      else if (!word.empty())
+        words.push_back(std::exchange(word, {}));
     }
   }
   return words;
@@ -139,6 +145,39 @@ std::string b64_decode(const std::string& s) {
   std::string out(reinterpret_cast<char*>(bytes), len);
   g_free(bytes);
   return out;
+}
+
+// Decodes each encoded-word on its own, from the initial (ASCII) state, checking its form on the way; a
+// word cut inside a character or an escape sequence would not convert. Returns the displayed text.
+std::string decode_words_one_by_one(const std::vector<std::string>& words, NoticeCharset cs) {
+  const std::string prefix = cs == NoticeCharset::Utf8 ? "=?UTF-8?B?" : "=?ISO-2022-JP?B?";
+  const char* charset = cs == NoticeCharset::Utf8 ? "UTF-8" : "ISO-2022-JP";
+  std::string joined;
+  bool prev_encoded = false;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string& w = words[i];
+    CHECK(w.size() <= 75);
+    const bool encoded = w.rfind("=?", 0) == 0;
+    if (!joined.empty() && !(encoded && prev_encoded)) joined += ' ';  // only this space is displayed
+    prev_encoded = encoded;
+    if (!encoded) {  // printable ASCII may stand as it is between encoded-words
+      for (char c : w) CHECK((c > 0x20 && c < 0x7F));
+      joined += w;
+      continue;
+    }
+    REQUIRE(w.rfind(prefix, 0) == 0);
+    // No padding before a neighbouring encoded-word: decoders that join adjacent words before decoding
+    // (GMime 3.2.13, the one in Debian 12) stop at the first '=' and lose the rest.
+    if (i + 1 < words.size() && words[i + 1].rfind("=?", 0) == 0) CHECK(w.find("=?=") == std::string::npos);
+    const std::string bytes = b64_decode(w.substr(prefix.size(), w.size() - prefix.size() - 2));
+    gsize written = 0;
+    gchar* utf8 =
+        g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8", charset, nullptr, &written, nullptr);
+    REQUIRE(utf8 != nullptr);
+    joined.append(utf8, written);
+    g_free(utf8);
+  }
+  return joined;
 }
 
 void check_full_content(const Parsed& p) {
@@ -200,43 +239,23 @@ TEST_CASE("ISO-2022-JP notice is 7-bit, ends lines in ASCII mode and decodes to 
 
 TEST_CASE("Subject encoded-words are short and split only on character boundaries") {
   NoticeInput in = sample(NoticeCharset::Utf8);
-  in.original_subject = "長い件名の見積書と請求書と納品書の送付について、ご確認をお願いいたします 😀 abc";
-  for (NoticeCharset cs : {NoticeCharset::Utf8, NoticeCharset::Iso2022jp}) {
-    in.charset = cs;
-    const std::string raw = compose_notice(in);
-    const auto words = subject_words(raw);
-    REQUIRE(words.size() > 2);
-    const std::string prefix = cs == NoticeCharset::Utf8 ? "=?UTF-8?B?" : "=?ISO-2022-JP?B?";
-    const char* charset = cs == NoticeCharset::Utf8 ? "UTF-8" : "ISO-2022-JP";
-    std::string joined;  // each word decoded on its own, from the initial (ASCII) state
-    bool prev_encoded = false;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      const std::string& w = words[i];
-      CHECK(w.size() <= 75);
-      const bool encoded = w.rfind("=?", 0) == 0;
-      if (!joined.empty() && !(encoded && prev_encoded)) joined += ' ';  // only this space is displayed
-      prev_encoded = encoded;
-      if (!encoded) {  // printable ASCII may stand as it is between encoded-words
-        for (char c : w) CHECK((c > 0x20 && c < 0x7F));
-        joined += w;
-        continue;
-      }
-      REQUIRE(w.rfind(prefix, 0) == 0);
-      // No padding before a neighbouring encoded-word: decoders that join adjacent words before decoding
-      // (GMime 3.2.13, the one in Debian 12) stop at the first '=' and lose the rest.
-      if (i + 1 < words.size() && words[i + 1].rfind("=?", 0) == 0) CHECK(w.find("=?=") == std::string::npos);
-      const std::string bytes = b64_decode(w.substr(prefix.size(), w.size() - prefix.size() - 2));
-      gsize written = 0;
-      gchar* utf8 = g_convert(bytes.data(), static_cast<gssize>(bytes.size()), "UTF-8", charset, nullptr, &written,
-                              nullptr);
-      REQUIRE(utf8 != nullptr);  // a word cut inside a character or an escape run would not convert
-      joined.append(utf8, written);
-      g_free(utf8);
+  // The ASCII letters shift the UTF-8 byte count off multiples of 3: splitting where base64 needs no
+  // padding takes more than filling each word to the brim.
+  const std::string subjects[] = {"長い件名の見積書と請求書と納品書の送付について、ご確認をお願いいたします 😀 abc",
+                                  "AB社向けの見積書と請求書とC納品書の送付についてのご確認をお願いします"};
+  for (const std::string& subject : subjects)
+    for (NoticeCharset cs : {NoticeCharset::Utf8, NoticeCharset::Iso2022jp}) {
+      CAPTURE(subject);
+      in.original_subject = subject;
+      in.charset = cs;
+      const std::string raw = compose_notice(in);
+      const auto words = subject_words(raw);
+      REQUIRE(words.size() > 2);
+      const std::string joined = decode_words_one_by_one(words, cs);
+      const Parsed p = parse(raw);
+      CHECK(joined == p.subject);
+      CHECK(p.subject.find(subject.substr(0, subject.find(' '))) != std::string::npos);
     }
-    const Parsed p = parse(raw);
-    CHECK(joined == p.subject);
-    CHECK(p.subject.find("ご確認をお願いいたします") != std::string::npos);
-  }
 }
 
 TEST_CASE("CR/LF in untrusted values cannot create a header") {
@@ -246,6 +265,8 @@ TEST_CASE("CR/LF in untrusted values cannot create a header") {
     in.original_subject = "hello\r\nBcc: evil@x";
     in.to = "boss@example.co.jp\r\nBcc: evil2@x";
     in.held_id = "H1\nBcc: evil3@x";
+    in.comment = "ok\x07\x1B[31mred\x1B$B";
+    in.attachment_names = {"a\rb.pdf", "c\x0Bd.pdf"};
     const std::string raw = compose_notice(in);
     check_wire_form(raw, cs == NoticeCharset::Iso2022jp);
     CHECK(header_block(raw).find("\r\nBcc:") == std::string::npos);
@@ -255,6 +276,9 @@ TEST_CASE("CR/LF in untrusted values cannot create a header") {
     CHECK(p.subject.find("hello") != std::string::npos);
     CHECK(p.subject.find('\n') == std::string::npos);
     CHECK(p.body.find("hello  Bcc: evil@x") != std::string::npos);  // shown, defused
+    int controls = 0;
+    for (char c : p.body) controls += c != '\n' && static_cast<unsigned char>(c) < 0x20;
+    CHECK(controls == 0);
   }
 }
 
@@ -300,7 +324,8 @@ TEST_CASE("Every kind has its own subject and kind header") {
   const NoticeKind kinds[] = {NoticeKind::HeldForDelay, NoticeKind::ApprovalPending, NoticeKind::ApprovalRequested,
                               NoticeKind::Approved,     NoticeKind::Rejected,        NoticeKind::Expired,
                               NoticeKind::Cancelled};
-  for (NoticeLanguage lang : {NoticeLanguage::JapaneseEnglish, NoticeLanguage::Japanese, NoticeLanguage::English}) {
+  for (NoticeLanguage lang :
+       {NoticeLanguage::JapaneseEnglish, NoticeLanguage::Japanese, NoticeLanguage::English}) {
     std::set<std::string> subjects, names;
     for (NoticeKind k : kinds) {
       NoticeInput in = sample(NoticeCharset::Utf8, k);

@@ -249,6 +249,19 @@ TEST_CASE("web: an overlong comment is refused without a decision") {
   CHECK(r.fake.calls() == 0);
 }
 
+TEST_CASE("web: a comment as long as the textarea allows still fits") {
+  Running r;
+  std::string comment;
+  for (int i = 0; i < 800; ++i) comment += "あ";  // 9 bytes each once URL-encoded
+  std::string csrf(64, 'c');
+  auto res = r.client().Post(("/link/" + token_for(LinkAction::Approve)).c_str(),
+                             {{"Cookie", "pf_csrf=" + csrf}}, httplib::Params{{"csrf", csrf}, {"comment", comment}});
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  REQUIRE(r.fake.calls() == 1);
+  CHECK(r.fake.decisions[0].comment == comment);
+}
+
 TEST_CASE("web: hostile mail content is shown escaped") {
   Running r;
   r.fake.summary.subject = "<script>alert(1)</script>";

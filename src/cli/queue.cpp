@@ -1,0 +1,175 @@
+// `preflightctl queue ...`: the held-mail queue from the shell, on the same store the daemon uses (safe
+// while it runs: SQLite serialises writers, and every decision is a conditional state change).
+//   list [--state S] [--approver ADDR]   show ID   approve|reject|cancel ID [--comment T]   release ID
+//   purge [--older-than DAYS]            approvers (pending approvals per approver)
+// Options everywhere: --config FILE, --json. Exit 0 on success, 1 on failure, 64 on usage errors.
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <ctime>
+#include <ostream>
+
+#include "preflight/cli/cli.hpp"
+#include "preflight/daemon/config.hpp"
+#include "preflight/queue/queue.hpp"
+
+namespace preflight::cli {
+
+namespace {
+
+using nlohmann::json;
+
+struct QueueArgs {
+  std::string command, id, config = "/etc/preflight/preflight.yaml", comment, approver;
+  std::optional<store::State> state;
+  int older_than_days = 30;
+  bool json = false;
+};
+
+std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
+
+std::string actor() {
+  const char* u = std::getenv("SUDO_USER");
+  if (!u) u = std::getenv("USER");
+  return std::string("cli:") + (u ? u : "root");
+}
+
+bool parse(const std::vector<std::string>& args, QueueArgs& a, std::ostream& err) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& s = args[i];
+    bool v = i + 1 < args.size();
+    if (s == "--json") a.json = true;
+    else if (s == "--config" && v) a.config = args[++i];
+    else if (s == "--comment" && v) a.comment = args[++i];
+    else if (s == "--approver" && v) a.approver = args[++i];
+    else if (s == "--older-than" && v) a.older_than_days = std::atoi(args[++i].c_str());
+    else if (s == "--state" && v) {
+      a.state = store::parse_state(args[++i]);
+      if (!a.state) return err << "unknown state '" << args[i] << "'\n", false;
+    } else if (a.command.empty()) a.command = s;
+    else if (a.id.empty() && s[0] != '-') a.id = s;
+    else return err << "preflightctl queue: unexpected argument '" << s << "'\n", false;
+  }
+  bool needs_id = a.command == "show" || a.command == "approve" || a.command == "reject" || a.command == "cancel" ||
+                  a.command == "release";
+  if (a.command.empty() || (needs_id && a.id.empty())) {
+    err << "usage: preflightctl queue list|show ID|approve ID|reject ID|cancel ID|release ID|purge|approvers\n"
+           "       [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT] [--older-than DAYS]\n";
+    return false;
+  }
+  return true;
+}
+
+json row_json(const store::HeldMessage& m) {
+  return {{"id", m.id}, {"kind", store::kind_name(m.kind)}, {"state", store::state_name(m.state)},
+          {"queue_id", m.queue_id}, {"sender", m.sender}, {"recipients", m.recipients}, {"subject", m.subject},
+          {"size", m.size}, {"created_at", m.created_at}, {"due_at", m.due_at}, {"expires_at", m.expires_at},
+          {"approvers", m.approvers}, {"decided_by", m.decided_by}, {"released_at", m.released_at},
+          {"release_attempts", m.release_attempts}, {"last_error", m.last_error},
+          {"details", json::parse(m.details_json, nullptr, false)}};
+}
+
+std::string when(std::int64_t t) {
+  if (t == 0) return "-";
+  char buf[32];
+  std::time_t tt = t;
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", std::localtime(&tt));
+  return buf;
+}
+
+int list(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& err) {
+  auto rows = q.store().list({a.state, a.approver, 1000, 0});
+  if (!rows) return err << rows.error() << "\n", 1;
+  if (a.json) {
+    json j = json::array();
+    for (const auto& m : *rows) j.push_back(row_json(m));
+    out << j.dump(2) << "\n";
+    return 0;
+  }
+  for (const auto& m : *rows)
+    out << m.id << "  " << store::state_name(m.state) << "  " << store::kind_name(m.kind) << "  " << when(m.created_at)
+        << "  <" << m.sender << "> -> " << m.recipients.size() << " rcpt  " << m.subject << "\n";
+  out << rows->size() << " message(s)\n";
+  return 0;
+}
+
+int show(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& err) {
+  auto m = q.store().get(a.id);
+  if (!m) return err << m.error() << "\n", 1;
+  if (!m->has_value()) return err << "no held message " << a.id << "\n", 1;
+  auto trail = q.store().audit_trail(a.id);
+  json audit = json::array();
+  for (const auto& e : trail ? *trail : std::vector<store::AuditEntry>{})
+    audit.push_back({{"at", e.at}, {"actor", e.actor}, {"address", e.address}, {"action", e.action},
+                     {"from", e.from_state}, {"to", e.to_state}, {"comment", e.comment}});
+  json j = row_json(**m);
+  j["audit"] = audit;
+  if (a.json) return out << j.dump(2) << "\n", 0;
+  for (const auto& [k, v] : j.items())
+    if (k != "audit" && k != "details") out << k << ": " << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+  out << "audit:\n";
+  for (const auto& e : audit)
+    out << "  " << when(e["at"].get<std::int64_t>()) << "  " << e["action"].get<std::string>() << "  "
+        << e["actor"].get<std::string>() << "  " << e["from"].get<std::string>() << " -> "
+        << e["to"].get<std::string>() << "  " << e["comment"].get<std::string>() << "\n";
+  return 0;
+}
+
+int decide(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& err) {
+  using queue::Decision;
+  Decision d = a.command == "approve" ? Decision::Approve
+               : a.command == "reject" ? Decision::Reject
+               : a.command == "cancel" ? Decision::Cancel
+                                       : Decision::Release;
+  auto r = q.decide({a.id, d, actor(), "localhost", a.comment, true});
+  if (!r) return err << "preflightctl queue " << a.command << ": " << r.error() << "\n", 1;
+  auto m = q.store().get(a.id);
+  std::string state = m && m->has_value() ? store::state_name((*m)->state) : store::state_name(*r);
+  if (a.json) out << json{{"id", a.id}, {"state", state}}.dump() << "\n";
+  else out << a.id << ": " << state << "\n";
+  return 0;
+}
+
+int purge(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& err) {
+  auto ids = q.store().purge(now() - std::int64_t{a.older_than_days} * 86400);
+  if (!ids) return err << ids.error() << "\n", 1;
+  for (const auto& id : *ids) q.spool().remove(id);
+  if (a.json) out << json{{"purged", *ids}}.dump() << "\n";
+  else out << ids->size() << " finished message(s) purged\n";
+  return 0;
+}
+
+int approvers(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& err) {
+  auto counts = q.store().pending_per_approver();
+  if (!counts) return err << counts.error() << "\n", 1;
+  json j = json::object();
+  for (const auto& [who, n] : *counts) j[who] = n;
+  if (a.json) return out << j.dump(2) << "\n", 0;
+  for (const auto& [who, n] : *counts) out << n << "  " << who << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int queue_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  QueueArgs a;
+  if (!parse(args, a, err)) return 64;
+  auto cr = daemon::load_config(a.config);
+  for (const auto& e : cr.errors) err << e.str() << "\n";
+  if (!cr.errors.empty()) return 1;
+  auto st = store::open_sqlite(cr.config.state_dir + "/preflight.db");
+  if (!st) return err << st.error() << "\n", 1;
+  const auto& c = cr.config;
+  queue::Queue q(*st, {c.state_dir + "/spool", c.queue.reinject, c.queue.notice_from, c.queue.lease_seconds}, nullptr,
+                 now);
+  if (a.command == "list") return list(q, a, out, err);
+  if (a.command == "show") return show(q, a, out, err);
+  if (a.command == "purge") return purge(q, a, out, err);
+  if (a.command == "approvers") return approvers(q, a, out, err);
+  if (a.command == "approve" || a.command == "reject" || a.command == "cancel" || a.command == "release")
+    return decide(q, a, out, err);
+  err << "preflightctl queue: unknown command '" << a.command << "'\n";
+  return 64;
+}
+
+}  // namespace preflight::cli

@@ -1,0 +1,325 @@
+"""The held-mail queue through a real Postfix: hold, approve (CLI and signed link), reject, cancel,
+delay-send, crash recovery, a full spool, link tokens, forged headers, and the delivery history.
+
+Run: python3 tests/integration/test_queue.py BUILD_DIR   (as root; ctest does this)
+"""
+import email
+import email.policy
+import html
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import unittest
+import urllib.error
+import urllib.parse
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+from maillab import MailLab  # noqa: E402
+
+BUILD = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1 else "build")
+
+CONFIG = """\
+milter: {{socket: "inet:{milter_port}@127.0.0.1", timeout: 60, memory_limit: 65536}}
+state_dir: {state_dir}
+policies: [{policy}]
+log: {{level: info, file: {log}}}
+queue: {{reinject: "127.0.0.1:{reinject_port}", notice_from: preflight@example.co.jp, interval: 0.2, lease: 5}}
+web: {{listen: "127.0.0.1:{web_port}", base_url: "http://127.0.0.1:{web_port}"}}
+"""
+
+POLICY = """\
+organisation:
+  internal_domains: [example.co.jp]
+  roles: {security: [sec@example.co.jp]}
+  directory: directory.csv
+rules:
+  - id: delay-short
+    description: "Delay-send for checking (short)"
+    when: 'message.subject contains "DELAY"'
+    action: {type: hold, delay: 2s}
+  - id: delay-long
+    description: "Delay-send for checking (long)"
+    when: 'message.subject contains "WAIT"'
+    action: {type: hold, delay: 1h}
+  - id: approve-vip
+    description: "Important customer: supervisor approves"
+    when: 'recipients.external_addresses matches "*@vip.example.com"'
+    action: {type: approve, approvers: [supervisor], expire: 1h, bcc: external}
+  - id: approve-expiring
+    description: "Security approves, quickly"
+    when: 'message.subject contains "EXPIRE"'
+    action: {type: approve, approvers: ["role:security"], expire: 3s, on_expiry: return}
+"""
+
+DIRECTORY = "address,supervisor,deputy,department\ntaro@example.co.jp,boss@example.co.jp,deputy@example.co.jp,sales\n"
+SENDER = "taro@example.co.jp"
+BOSS = "boss@example.co.jp"
+
+
+def message(to, subject, body="Please find the quote below.\r\nTotal: 1,000 JPY\r\n", extra=""):
+    head = ["From: Taro <%s>" % SENDER, "To: " + ", ".join(to), "Subject: " + subject,
+            "Date: Mon, 23 Nov 2026 10:00:00 +0900", "Message-ID: <%d@example.co.jp>" % time.time_ns(),
+            "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8"]
+    if extra:
+        head.append(extra)
+    return ("\r\n".join(head) + "\r\n\r\n" + body).encode()
+
+
+class Browser:
+    """A cookie-keeping HTTP client for the action-link pages."""
+
+    def __init__(self):
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def request(self, url, data=None):
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(urllib.request.Request(url, data=body), timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+
+class QueueIntegration(unittest.TestCase):
+    lab = None
+
+    @classmethod
+    def setUpClass(cls):
+        lab = MailLab(os.path.join(BUILD, "src/bin/preflightd"), CONFIG, POLICY)
+        with open(os.path.join(lab.root, "directory.csv"), "w") as f:
+            f.write(DIRECTORY)
+        cls.lab = lab.start()
+        cls.lab.wait_reinject()
+
+    @classmethod
+    def tearDownClass(cls):
+        subprocess.run(["umount", os.path.join(cls.lab.state_dir, "spool")], capture_output=True)
+        cls.lab.stop()
+        if os.environ.get("PREFLIGHT_KEEP_LAB"):
+            print("lab kept in", cls.lab.root)
+        else:
+            cls.lab.remove()
+
+    def setUp(self):
+        if "preflightd" not in self.lab.procs:
+            self.lab.start_preflightd()
+        self.lab.wait_queue_empty()
+        self.lab.clear_sink()
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def ctl(self, *args):
+        r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl"), "queue", *args, "--config",
+                            self.lab.config_file, "--json"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def held(self, subject_part):
+        rows = [m for m in self.ctl("list") if subject_part in m["subject"]]
+        self.assertEqual(len(rows), 1, rows)
+        return rows[0]
+
+    def send_held(self, rcpts, raw):
+        code, text = self.lab.send(SENDER, rcpts, raw)
+        self.assertEqual(code, 250, text)  # the client is told the mail was taken
+        return text
+
+    def mails(self, min_count=0, timeout=15):
+        self.lab.flush()
+        return self.lab.wait_for_sink(min_count, timeout=timeout) if min_count else \
+            [m for m in self.lab.wait_for_sink(0, timeout=0.5)]
+
+    def delivered(self, subject_part, expect, timeout=15):
+        """Waits until `expect` transactions whose subject contains subject_part have arrived (not notices)."""
+        deadline = time.time() + timeout
+        while True:
+            self.lab.flush()
+            got = [m for m in self.lab.wait_for_sink(0, timeout=0.3)
+                   if m.message["X-Preflight-Notice"] is None and subject_part in str(m.message["Subject"])]
+            if len(got) >= expect or time.time() > deadline:
+                return got
+            time.sleep(0.3)
+
+    def notices(self, kind, to, timeout=15):
+        deadline = time.time() + timeout
+        while True:
+            self.lab.flush()
+            got = [m for m in self.lab.wait_for_sink(0, timeout=0.3)
+                   if m.message["X-Preflight-Notice"] == kind and to in m.recipients]
+            if got or time.time() > deadline:
+                return got
+            time.sleep(0.3)
+
+    def links(self, notice):
+        body = notice.message.get_body(preferencelist=("plain",)).get_content()
+        found = re.findall(r"http://127\.0\.0\.1:%d/link/[A-Za-z0-9_\-.]+" % self.lab.web_port, body)
+        return list(dict.fromkeys(found))  # the Japanese and the English part list the same links
+
+    def history(self, sender, address):
+        with sqlite3.connect(os.path.join(self.lab.state_dir, "preflight.db")) as db:
+            return db.execute("SELECT count FROM history WHERE sender=? AND address=?", (sender, address)).fetchone()
+
+    # --- tests ---------------------------------------------------------------------------------------
+    def test_a_held_mail_waits_and_is_delivered_once_after_cli_approval(self):
+        rcpts = ["buyer-cli@vip.example.com", "other@vip.example.com"]
+        raw = message(rcpts, "Quote CLI")
+        self.send_held(rcpts, raw)
+        time.sleep(1.5)
+        self.assertEqual(self.delivered("Quote CLI", 1, timeout=1), [])
+        row = self.held("Quote CLI")
+        self.assertEqual(row["state"], "held")
+        self.assertEqual(row["approvers"], [BOSS])
+        self.assertIsNone(self.history(SENDER, "buyer-cli@vip.example.com"), "history must not learn held mail")
+        request = self.notices("approval-requested", BOSS)
+        self.assertEqual(len(request), 1)
+        self.assertEqual(len(self.links(request[0])), 2, "approve and reject links")
+        self.assertEqual(self.ctl("approve", row["id"], "--comment", "ok")["state"], "approved")
+        got = self.delivered("Quote CLI", 1)
+        self.assertEqual(len(got), 1)
+        time.sleep(1.5)
+        got = self.delivered("Quote CLI", 2, timeout=1)
+        self.assertEqual(len(got), 1, "delivered exactly once")
+        mail = got[0]
+        self.assertEqual(sorted(mail.recipients), sorted(rcpts))
+        sent_body = raw.split(b"\r\n\r\n", 1)[1]
+        got_body = mail.raw.replace(b"\n", b"\r\n").replace(b"\r\r\n", b"\r\n").split(b"\r\n\r\n", 1)[1]
+        self.assertEqual(got_body.rstrip(b"\r\n"), sent_body.rstrip(b"\r\n"), "body byte-identical")
+        self.assertEqual(mail.message.get_all("To"), ["undisclosed-recipients:;"], "approve, then deliver as Bcc")
+        self.assertEqual(mail.message["X-Preflight-Verdict"], "approve; rules=approve-vip")
+        self.assertEqual(self.ctl("show", row["id"])["state"], "released")
+        self.assertEqual(self.history(SENDER, "buyer-cli@vip.example.com"), (1,))
+        self.assertEqual(len(self.notices("approved", SENDER)), 1)
+
+    def test_approval_through_the_signed_link_and_a_get_changes_nothing(self):
+        rcpts = ["buyer@vip.example.com"]
+        self.send_held(rcpts, message(rcpts, "Quote LINK"))
+        request = self.notices("approval-requested", BOSS)
+        approve = [u for u in self.links(request[0])][0]
+        row = self.held("Quote LINK")
+        browser = Browser()
+        for _ in range(3):  # a mail scanner opening the link, several times
+            status, page = browser.request(approve)
+            self.assertEqual(status, 200)
+        self.assertEqual(self.ctl("show", row["id"])["state"], "held", "a GET must never approve")
+        self.assertIn("Quote LINK", page)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        status, _ = Browser().request(approve, {"csrf": csrf, "comment": "no cookie"})
+        self.assertEqual(status, 403, "a POST without the CSRF cookie is refused")
+        status, page = browser.request(approve, {"comment": "forgot the token"})
+        self.assertEqual(status, 403)
+        self.assertEqual(self.ctl("show", row["id"])["state"], "held")
+        status, page = browser.request(approve, {"csrf": csrf, "comment": "承認します"})
+        self.assertEqual(status, 200, page)
+        self.assertEqual(len(self.delivered("Quote LINK", 1)), 1)
+        trail = self.ctl("show", row["id"])["audit"]
+        approval = [e for e in trail if e["action"] == "approve"][0]
+        self.assertEqual((approval["actor"], approval["address"], approval["comment"]),
+                         (BOSS, "127.0.0.1", "承認します"))
+
+    def test_forged_and_expired_link_tokens_are_refused(self):
+        self.send_held(["x@partner.example.com"], message(["x@partner.example.com"], "EXPIRE soon"))
+        request = self.notices("approval-requested", "sec@example.co.jp")
+        approve = self.links(request[0])[0]
+        base, token = approve.rsplit("/", 1)
+        payload, mac = token.split(".")
+        forged = base + "/" + payload + "." + ("A" if mac[0] != "A" else "B") + mac[1:]
+        status, page = Browser().request(forged)
+        self.assertEqual(status, 403)
+        self.assertIn("invalid signature", page)
+        time.sleep(4)
+        status, page = Browser().request(approve)
+        self.assertEqual(status, 403)
+        self.assertIn("link expired", page)
+        row = self.held("EXPIRE soon")
+        self.assertEqual(row["state"], "returned", "nobody decided in time: returned to the sender")
+        self.assertEqual(len(self.notices("expired", SENDER)), 1)
+        self.assertEqual(self.delivered("EXPIRE soon", 1, timeout=1), [])
+
+    def test_a_rejected_mail_never_leaves_and_the_sender_is_told(self):
+        self.send_held(["buyer-reject@vip.example.com"], message(["buyer-reject@vip.example.com"], "Quote REJECT"))
+        row = self.held("Quote REJECT")
+        self.assertEqual(self.ctl("reject", row["id"], "--comment", "wrong customer")["state"], "rejected")
+        notice = self.notices("rejected", SENDER)
+        self.assertEqual(len(notice), 1)
+        self.assertIn("wrong customer", notice[0].message.get_body(preferencelist=("plain",)).get_content())
+        time.sleep(1)
+        self.assertEqual(self.delivered("Quote REJECT", 1, timeout=1), [])
+        self.assertIsNone(self.history(SENDER, "buyer-reject@vip.example.com"))
+
+    def test_a_cancelled_delay_send_never_leaves(self):
+        self.send_held(["x@partner.example.com"], message(["x@partner.example.com"], "WAIT cancel me"))
+        notice = self.notices("held-for-delay", SENDER)
+        cancel = self.links(notice[0])[0]
+        browser = Browser()
+        status, page = browser.request(cancel)
+        self.assertEqual(status, 200)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        status, page = browser.request(cancel, {"csrf": csrf, "comment": ""})
+        self.assertEqual(status, 200, page)
+        self.assertEqual(self.held("WAIT cancel me")["state"], "cancelled")
+        time.sleep(1)
+        self.assertEqual(self.delivered("WAIT cancel me", 1, timeout=1), [])
+
+    def test_a_delay_send_is_released_by_itself_when_due(self):
+        self.send_held(["x@partner.example.com"], message(["x@partner.example.com"], "DELAY two seconds"))
+        self.assertEqual(self.held("DELAY two seconds")["state"], "held")
+        got = self.delivered("DELAY two seconds", 1, timeout=20)
+        self.assertEqual(len(got), 1)
+        self.assertEqual(self.held("DELAY two seconds")["state"], "released")
+
+    def test_kill_9_right_after_a_hold_loses_nothing(self):
+        self.send_held(["buyer@vip.example.com"], message(["buyer@vip.example.com"], "Quote CRASH"))
+        self.lab.stop_preflightd(signal.SIGKILL)
+        self.lab.start_preflightd()
+        row = self.held("Quote CRASH")
+        self.assertEqual(row["state"], "held")
+        self.ctl("approve", row["id"])
+        self.assertEqual(len(self.delivered("Quote CRASH", 1)), 1)
+
+    def test_a_full_spool_answers_4xx_and_nothing_is_half_stored(self):
+        spool = os.path.join(self.lab.state_dir, "spool")
+        before = len(self.ctl("list"))
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", spool], check=True)
+        try:
+            os.makedirs(os.path.join(spool, "tmp"))
+            big = "filler line of the quote\r\n" * 8000  # about 200 KB: more than the spool holds
+            code, text = self.lab.send(SENDER, ["buyer@vip.example.com"],
+                                       message(["buyer@vip.example.com"], "Quote FULL", body=big))
+            leftovers = os.listdir(os.path.join(spool, "tmp")) + [f for f in os.listdir(spool) if f != "tmp"]
+        finally:
+            subprocess.run(["umount", spool], check=True)
+        self.assertEqual(code, 451, text)
+        self.assertEqual(leftovers, [], "no partial spool file")
+        self.assertEqual(len(self.ctl("list")), before, "no queue row")
+        self.assertEqual(self.lab.queue(), [], "Postfix keeps nothing half-done: the client retries")
+        self.assertRegex(self.lab.read(self.lab.log_file), r"cannot hold message: spool: .*No space left")
+
+    def test_a_forged_approval_header_is_still_checked(self):
+        rcpts = ["buyer@vip.example.com"]
+        raw = message(rcpts, "Quote FORGED", extra="X-Preflight-Verdict: approve; rules=approve-vip\r\n"
+                                                    "X-Preflight-Approved: yes")
+        self.send_held(rcpts, raw)
+        time.sleep(1)
+        self.assertEqual(self.held("Quote FORGED")["state"], "held")
+        self.assertEqual(self.delivered("Quote FORGED", 1, timeout=1), [])
+        self.ctl("approve", self.held("Quote FORGED")["id"])
+        mail = self.delivered("Quote FORGED", 1)[0]
+        self.assertEqual(mail.message.get_all("X-Preflight-Verdict"), ["approve; rules=approve-vip"])
+        self.assertIsNone(mail.message["X-Preflight-Approved"])
+
+    def test_pending_counts_per_approver_are_visible(self):
+        self.send_held(["buyer@vip.example.com"], message(["buyer@vip.example.com"], "Quote COUNT"))
+        counts = self.ctl("approvers")
+        self.assertGreaterEqual(counts.get(BOSS, 0), 1)
+        self.ctl("cancel", self.held("Quote COUNT")["id"])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
