@@ -79,11 +79,10 @@ util::Result<bool> Spool::store_with(const std::string& id, Writer&& write) cons
   bool ok = write(fd) && ::fsync(fd) == 0;
   std::string err = ok ? "" : errno_text("spool: cannot write " + tmp);
   if (::close(fd) != 0 && ok) ok = false, err = errno_text("spool: cannot close " + tmp);
-  if (ok && ::rename(tmp.c_str(), path(id).c_str()) != 0) ok = false, err = errno_text("spool: cannot rename");
-  if (!ok) {
-    ::unlink(tmp.c_str());  // nothing half-stored
-    return util::Error{err};
-  }
+  // link() rather than rename(): an existing message is never replaced.
+  if (ok && ::link(tmp.c_str(), path(id).c_str()) != 0) ok = false, err = errno_text("spool: cannot link " + path(id));
+  ::unlink(tmp.c_str());  // after link: the final name remains; after a failure: nothing half-stored
+  if (!ok) return util::Error{err};
   int dfd = ::open(dir_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   bool synced = dfd >= 0 && ::fsync(dfd) == 0;
   if (dfd >= 0) ::close(dfd);

@@ -90,3 +90,44 @@ TEST_CASE("a missing policy file is an error naming the file") {
   REQUIRE(r.errors.size() == 1);
   CHECK(r.errors[0].str() == "/nonexistent/policy.yaml:0:0: cannot read policy file");
 }
+
+TEST_CASE("hold and approve actions compile with durations, approvers and expiry") {
+  auto r = compile_text(R"(organisation:
+  internal_domains: [example.co.jp]
+  roles: {security: [Sec@Example.co.jp]}
+rules:
+  - id: h
+    action: {type: hold, delay: 10m, bcc: external}
+  - id: a
+    action: {type: approve, approvers: [supervisor, "role:security", self, x@example.co.jp], expire: 2d,
+             escalate: 4h, on_expiry: release}
+)", "p.yaml");
+  for (const auto& e : r.errors) INFO(e.str());
+  REQUIRE(r.policy);
+  const auto& h = r.policy->rules[0].action;
+  CHECK(h.type == Action::Hold);
+  CHECK(h.hold.delay_seconds == 600);
+  CHECK(h.hold.bcc);
+  const auto& a = r.policy->rules[1].action;
+  CHECK(a.type == Action::Approve);
+  CHECK(a.hold.approvers == std::vector<std::string>{"supervisor", "role:security", "self", "x@example.co.jp"});
+  CHECK(a.hold.expire_seconds == 2 * 86400);
+  CHECK(a.hold.escalate_seconds == 4 * 3600);
+  CHECK(a.hold.release_on_expiry);
+  CHECK(r.policy->organisation.roles.at("security") == std::vector<std::string>{"sec@example.co.jp"});
+}
+
+TEST_CASE("hold and approve mistakes are reported") {
+  CHECK(first_error("rules:\n  - {id: h, action: hold}\n") ==
+        "p.yaml:2:21: hold needs a delay, e.g. {type: hold, delay: 10m}");
+  CHECK(first_error("rules:\n  - {id: h, action: {type: hold, delay: soon}}\n") ==
+        "p.yaml:2:41: expected a duration such as 30s, 5m, 2h or 3d");
+  CHECK(first_error("rules:\n  - {id: a, action: {type: approve, approvers: [role:nobody]}}\n") ==
+        "p.yaml:2:49: unknown role 'nobody' (define it in organisation.roles)");
+  CHECK(first_error("rules:\n  - {id: a, action: {type: approve, approvers: [boss]}}\n") ==
+        "p.yaml:2:49: an approver is an address, role:NAME, supervisor or self");
+  CHECK(first_error("rules:\n  - {id: a, action: {type: approve, approvers: [self], on_expiry: keep}}\n")
+            .find("on_expiry is 'return' (to the sender) or 'release'") != std::string::npos);
+  CHECK(first_error("organisation:\n  directory: /nonexistent/dir.csv\n").find("cannot read directory file") !=
+        std::string::npos);
+}

@@ -94,3 +94,25 @@ TEST_CASE("not, any and missing facts") {
   auto v = policy::evaluate(*p, facts(0, 2));
   CHECK(v.rule_ids(policy::Mode::Enforce) == std::vector<std::string>{"m"});
 }
+
+TEST_CASE("approve outranks hold and bcc; hold specs merge; bcc is remembered for the release") {
+  auto p = compile(R"(organisation:
+  internal_domains: [example.co.jp]
+rules:
+  - {id: b, when: "recipients.visible_external >= 5", action: bcc}
+  - {id: h, when: "recipients.external >= 1", action: {type: hold, delay: 5m}}
+  - {id: a1, when: "recipients.external >= 1", action: {type: approve, approvers: [supervisor], expire: 2h}}
+  - {id: a2, when: "recipients.external >= 2", action: {type: approve, approvers: [self], expire: 1h,
+                                                         on_expiry: release}}
+)");
+  auto v = policy::evaluate(*p, facts(6, 6));
+  CHECK(v.action == Action::Approve);
+  CHECK(v.bcc);
+  CHECK(v.hold.delay_seconds == 300);
+  CHECK(v.hold.approvers == std::vector<std::string>{"supervisor", "self"});
+  CHECK(v.hold.expire_seconds == 3600);
+  CHECK_FALSE(v.hold.release_on_expiry);  // one rule says return: return wins
+  auto one = policy::evaluate(*p, facts(0, 1));
+  CHECK(one.action == Action::Approve);
+  CHECK_FALSE(one.bcc);
+}

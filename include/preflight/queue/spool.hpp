@@ -1,5 +1,5 @@
 // The spool: one file per held message (the raw bytes as the MTA passed them), written durably before the
-// MTA is told anything: write to tmp/, fsync the file, rename into place, fsync the directory. A file is
+// MTA is told anything: write to tmp/, fsync the file, link it under its final name (never replacing one), fsync the directory. A file is
 // either complete under its final name or absent; a crash leaves at most a stray tmp/ file.
 // Thread-safe (no shared state besides the file system).
 #pragma once

@@ -1,0 +1,61 @@
+// The queue's pure parts and the spool: approver resolution, SMTP data framing, durable spool files.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "preflight/queue/queue.hpp"
+
+using namespace preflight;
+
+TEST_CASE("approvers: addresses, roles, supervisor, self and delegates") {
+  detect::Organisation org;
+  org.roles["security"] = {"sec1@example.co.jp", "sec2@example.co.jp"};
+  org.directory["taro@example.co.jp"] = {"boss@example.co.jp", "", "", "sales"};
+  org.directory["boss@example.co.jp"] = {"ceo@example.co.jp", "vice@example.co.jp", "acting@example.co.jp", ""};
+  policy::HoldSpec spec;
+  spec.approvers = {"supervisor", "role:security", "self", "Audit@Example.co.jp", "sec1@example.co.jp"};
+  auto got = queue::resolve_approvers(spec, "Taro@example.co.jp", org);
+  CHECK(got == std::vector<std::string>{"boss@example.co.jp", "sec1@example.co.jp", "sec2@example.co.jp",
+                                        "taro@example.co.jp", "audit@example.co.jp", "acting@example.co.jp"});
+  CHECK(queue::deputies_of({"boss@example.co.jp"}, org) == std::vector<std::string>{"vice@example.co.jp"});
+  spec.approvers = {"supervisor"};
+  CHECK(queue::resolve_approvers(spec, "unknown@example.co.jp", org).empty());
+}
+
+TEST_CASE("smtp data: CRLF line ends, dot-stuffing and the final dot") {
+  CHECK(queue::smtp_data("a\n.b\r\n..c\rd") == "a\r\n..b\r\n...c\r\nd\r\n.\r\n");
+  CHECK(queue::smtp_data(".") == "..\r\n.\r\n");
+  CHECK(queue::smtp_data("") == "\r\n.\r\n");
+}
+
+TEST_CASE("spool: stored files are complete under their final name") {
+  std::string dir = "/tmp/preflight-spool-test-" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  queue::Spool spool(dir);
+  REQUIRE(spool.prepare().ok());
+  util::SpillBuffer raw(8, dir);
+  REQUIRE(raw.append("Subject: x\r\n\r\nbody that spills to a file\r\n").empty());
+  REQUIRE(raw.spilled());
+  std::string id = queue::new_id();
+  REQUIRE(spool.store(id, raw).ok());
+  CHECK(*spool.load(id) == "Subject: x\r\n\r\nbody that spills to a file\r\n");
+  CHECK(spool.ids() == std::vector<std::string>{id});
+  CHECK(std::filesystem::is_empty(dir + "/tmp"));
+  struct stat st;
+  REQUIRE(stat(spool.path(id).c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  CHECK_FALSE(spool.store(id, "again").ok());  // an id is never overwritten
+  CHECK_FALSE(spool.store("../escape", "x").ok());
+  CHECK(spool.remove(id));
+  CHECK_FALSE(spool.load(id).ok());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("spool: a missing directory is an error and leaves nothing behind") {
+  queue::Spool spool("/nonexistent/preflight-spool");
+  auto r = spool.store(queue::new_id(), "bytes");
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().find("spool: cannot create") == 0);
+}

@@ -1,0 +1,134 @@
+// The SQLite store on a real file: held messages, conditional transitions with audit rows, leases,
+// history, notices.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include "preflight/store/store.hpp"
+
+using namespace preflight::store;
+
+namespace {
+struct TempDb {
+  std::string path = "/tmp/preflight-store-test-" + std::to_string(getpid()) + ".db";
+  TempDb() { cleanup(); }
+  ~TempDb() { cleanup(); }
+  void cleanup() {
+    for (const char* s : {"", "-wal", "-shm"}) unlink((path + s).c_str());
+  }
+};
+
+HeldMessage held(const std::string& id, HoldKind kind = HoldKind::Approval) {
+  HeldMessage m;
+  m.id = id;
+  m.kind = kind;
+  m.sender = "taro@example.co.jp";
+  m.recipients = {"a@partner.com", "b@partner.com"};
+  m.subject = "見積";
+  m.created_at = 100;
+  m.due_at = kind == HoldKind::Delay ? 200 : 0;
+  m.expires_at = kind == HoldKind::Approval ? 500 : 0;
+  m.approvers = {"boss@example.co.jp"};
+  return m;
+}
+
+AuditEntry by(const std::string& actor, std::int64_t at) { return {"", at, actor, "127.0.0.1", "test", "", "", ""}; }
+}  // namespace
+
+TEST_CASE("store: a held message round-trips and survives reopening the file") {
+  TempDb db;
+  {
+    auto s = open_sqlite(db.path);
+    REQUIRE(s.ok());
+    REQUIRE((*s)->insert_held(held("m1"), {"m1", 100, "milter", "10.0.0.1", "hold", "", "held", "rules=x"}).ok());
+  }
+  auto s = open_sqlite(db.path);
+  REQUIRE(s.ok());
+  auto m = (*s)->get("m1");
+  REQUIRE(m.ok());
+  REQUIRE(m->has_value());
+  CHECK((*m)->subject == "見積");
+  CHECK((*m)->recipients == std::vector<std::string>{"a@partner.com", "b@partner.com"});
+  CHECK((*m)->state == State::Held);
+  CHECK_FALSE((*s)->get("nope")->has_value());
+}
+
+TEST_CASE("store: a transition happens once and is audited") {
+  TempDb db;
+  auto s = *open_sqlite(db.path);
+  REQUIRE(s->insert_held(held("m1"), {"m1", 100, "milter", "", "hold", "", "held", ""}).ok());
+  CHECK(*s->transition("m1", State::Held, State::Approved, by("boss@example.co.jp", 150)));
+  CHECK_FALSE(*s->transition("m1", State::Held, State::Rejected, by("other@example.co.jp", 151)));
+  auto m = **s->get("m1");
+  CHECK(m.state == State::Approved);
+  CHECK(m.decided_by == "boss@example.co.jp");
+  auto trail = *s->audit_trail("m1");
+  REQUIRE(trail.size() == 2);
+  CHECK(trail[1].from_state == "held");
+  CHECK(trail[1].to_state == "approved");
+  CHECK(trail[1].address == "127.0.0.1");
+}
+
+TEST_CASE("store: a release lease keeps a second pass away until it runs out") {
+  TempDb db;
+  auto s = *open_sqlite(db.path);
+  REQUIRE(s->insert_held(held("m1"), {"m1", 100, "milter", "", "hold", "", "held", ""}).ok());
+  REQUIRE(*s->transition("m1", State::Held, State::Approved, by("boss", 150)));
+  CHECK(s->lease_releasable(1000, 60)->size() == 1);
+  CHECK(s->lease_releasable(1010, 60)->empty());      // another gateway, same moment: nothing
+  auto again = *s->lease_releasable(1061, 60);        // the first sender crashed: sent again
+  REQUIRE(again.size() == 1);
+  CHECK(again[0].release_attempts == 1);
+  REQUIRE(*s->transition("m1", State::Approved, State::Released, by("scheduler", 1062)));
+  CHECK(s->lease_releasable(5000, 60)->empty());
+}
+
+TEST_CASE("store: due finds delay-sends, expiries and escalations") {
+  TempDb db;
+  auto s = *open_sqlite(db.path);
+  auto esc = held("e1");
+  esc.escalate_at = 300;
+  REQUIRE(s->insert_held(held("d1", HoldKind::Delay), {"d1", 100, "milter", "", "hold", "", "held", ""}).ok());
+  REQUIRE(s->insert_held(held("a1"), {"a1", 100, "milter", "", "hold", "", "held", ""}).ok());
+  REQUIRE(s->insert_held(esc, {"e1", 100, "milter", "", "hold", "", "held", ""}).ok());
+  CHECK(s->due(199)->empty());
+  CHECK(s->due(200)->size() == 1);
+  CHECK(s->due(300)->size() == 2);
+  CHECK(s->due(500)->size() == 3);
+  auto counts = *s->pending_per_approver();
+  REQUIRE(counts.size() == 1);
+  CHECK(counts[0] == std::pair<std::string, std::int64_t>{"boss@example.co.jp", 2});
+}
+
+TEST_CASE("store: history counts deliveries per sender and address") {
+  TempDb db;
+  auto s = *open_sqlite(db.path);
+  CHECK_FALSE(s->history("taro@example.co.jp", "a@partner.com")->has_value());
+  REQUIRE(s->record_delivery("Taro@example.co.jp", {"A@Partner.com", "b@other.jp"}, 100).ok());
+  REQUIRE(s->record_delivery("taro@example.co.jp", {"a@partner.com"}, 200).ok());
+  auto h = **s->history("taro@example.co.jp", "a@partner.com");
+  CHECK(h.count == 2);
+  CHECK(h.first_seen == 100);
+  CHECK(h.last_seen == 200);
+  CHECK(h.domain == "partner.com");
+  CHECK(*s->domain_count("partner.com") == 2);
+  CHECK(*s->domain_count("nowhere.jp") == 0);
+}
+
+TEST_CASE("store: notices wait in the outbox until sent") {
+  TempDb db;
+  auto s = *open_sqlite(db.path);
+  REQUIRE(s->enqueue_notice({0, "m1", "taro@example.co.jp", std::string("raw\0bytes", 9), 100, 0}).ok());
+  auto pending = *s->pending_notices(10);
+  REQUIRE(pending.size() == 1);
+  CHECK(pending[0].raw.size() == 9);
+  REQUIRE(*s->notice_failed(pending[0].id, "connection refused"));
+  CHECK(s->pending_notices(10)->size() == 1);
+  REQUIRE(*s->notice_sent(pending[0].id, 200));
+  CHECK(s->pending_notices(10)->empty());
+}
+
+TEST_CASE("store: an unopenable path is an error, not a crash") {
+  auto s = open_sqlite("/nonexistent/dir/preflight.db");
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.error().find("cannot open") != std::string::npos);
+}
