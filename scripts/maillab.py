@@ -220,6 +220,21 @@ class MailLab:
         """Deletes the lab directory (after stop)."""
         shutil.rmtree(self.root, ignore_errors=True)
 
+    def finish(self):
+        """Stops everything; deletes the lab unless PREFLIGHT_KEEP_LAB is set (to look at it after a failure)."""
+        self.stop()
+        if os.environ.get("PREFLIGHT_KEEP_LAB"):
+            print("lab kept in", self.root)
+        else:
+            self.remove()
+
+    def ready(self):
+        """Before each test: preflightd running, Postfix's queue drained, the sink empty."""
+        if "preflightd" not in self.procs:
+            self.start_preflightd()
+        self.wait_queue_empty()
+        self.clear_sink()
+
     # --- mail ------------------------------------------------------------------------------------
     def send(self, sender, recipients, raw):
         """Sends over SMTP to Postfix; returns (code, text) of the final answer (DATA or earlier refusal)."""

@@ -107,9 +107,7 @@ void Services::stop() {
 
 milter::Hooks Services::milter_hooks() {
   milter::Hooks h;
-  h.hold = [this](const milter::HoldRequest& r) -> util::Result<std::string> {
-    return queue_->hold({r.envelope, r.message, r.raw, r.verdict, r.plan, r.policy});
-  };
+  h.hold = [this](const action::HoldRequest& r) { return queue_->hold(r); };
   h.delivered = [this](const mail::Envelope& env) {
     std::vector<std::string> rcpts;
     for (const auto& r : env.recipients) rcpts.push_back(r.addr());

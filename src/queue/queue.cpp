@@ -16,7 +16,7 @@ namespace {
 
 using store::State;
 
-std::string details_json(const HoldInput& in, const std::vector<std::string>& deputies, store::Store& st) {
+std::string details_json(const action::HoldRequest& in, const std::vector<std::string>& deputies, store::Store& st) {
   const auto& org = in.policy.organisation;
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : in.verdict.reasons)
@@ -77,7 +77,7 @@ util::Result<std::vector<std::string>> Queue::prepare_and_reconcile() {
   return problems;
 }
 
-util::Result<std::string> Queue::hold(const HoldInput& in) {
+util::Result<std::string> Queue::hold(const action::HoldRequest& in) {
   const auto& spec = in.verdict.hold;
   const auto& org = in.policy.organisation;
   bool approval = in.verdict.action == policy::Action::Approve;

@@ -66,17 +66,10 @@ class PostfixIntegration(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.lab.stop()
-        if os.environ.get("PREFLIGHT_KEEP_LAB"):
-            print("lab kept in", cls.lab.root)
-        else:
-            cls.lab.remove()
+        cls.lab.finish()
 
     def setUp(self):
-        self.lab.wait_queue_empty()
-        self.lab.clear_sink()
-        if "preflightd" not in self.lab.procs:
-            self.lab.start_preflightd()
+        self.lab.ready()
 
     def deliver(self, rcpts, raw, transactions=1):
         code, text = self.lab.send(SENDER, rcpts, raw)

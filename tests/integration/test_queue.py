@@ -102,17 +102,10 @@ class QueueIntegration(unittest.TestCase):
     @classmethod
     def tearDownClass(cls):
         subprocess.run(["umount", os.path.join(cls.lab.state_dir, "spool")], capture_output=True)
-        cls.lab.stop()
-        if os.environ.get("PREFLIGHT_KEEP_LAB"):
-            print("lab kept in", cls.lab.root)
-        else:
-            cls.lab.remove()
+        cls.lab.finish()
 
     def setUp(self):
-        if "preflightd" not in self.lab.procs:
-            self.lab.start_preflightd()
-        self.lab.wait_queue_empty()
-        self.lab.clear_sink()
+        self.lab.ready()
 
     # --- helpers ---------------------------------------------------------------------------------
     def ctl(self, *args):

@@ -12,8 +12,10 @@
 #include <vector>
 
 #include "preflight/detect/organisation.hpp"
+#include "preflight/mail/envelope.hpp"
 #include "preflight/mail/message.hpp"
 #include "preflight/policy/evaluate.hpp"
+#include "preflight/util/spill_buffer.hpp"
 
 namespace preflight::action {
 
@@ -45,6 +47,16 @@ std::string verdict_value(const policy::Verdict& verdict);
 // Edits as JSON (stored with a held message) and back; nullopt for text that is not such JSON.
 std::string edits_to_json(const std::vector<HeaderEdit>& edits);
 std::optional<std::vector<HeaderEdit>> edits_from_json(const std::string& json);
+
+// A message the plan holds, with everything needed to keep it: handed by the milter to the queue.
+struct HoldRequest {
+  const mail::Envelope& envelope;
+  const mail::Message& message;
+  const util::SpillBuffer& raw;  // the bytes as the MTA passed them
+  const policy::Verdict& verdict;
+  const Plan& plan;
+  const policy::Policy& policy;
+};
 
 // Applies edits to the header block of a raw message (what the MTA would do for a milter), leaving the
 // body byte-for-byte as it is. Indexes refer to the headers as they were before any edit.

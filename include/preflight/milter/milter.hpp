@@ -32,21 +32,11 @@ struct Settings {
 // Returns the policy snapshot a new transaction should use (hot-swapped on reload).
 using PolicySource = std::function<std::shared_ptr<const policy::Policy>()>;
 
-// Everything the queue needs to keep a message the policy holds.
-struct HoldRequest {
-  const mail::Envelope& envelope;
-  const mail::Message& message;
-  const util::SpillBuffer& raw;
-  const policy::Verdict& verdict;
-  const action::Plan& plan;
-  const policy::Policy& policy;
-};
-
 // What the milter asks of the rest of the daemon. Both may be empty (no store: hold answers tempfail).
 struct Hooks {
   // Stores a held message durably (spool file fsync'ed, queue row committed) and returns its id; the
   // milter tells the MTA to discard its copy only after this returned an id.
-  std::function<util::Result<std::string>(const HoldRequest&)> hold;
+  std::function<util::Result<std::string>(const action::HoldRequest&)> hold;
   // The MTA accepted the mail for delivery: record the delivery history.
   std::function<void(const mail::Envelope&)> delivered;
 };

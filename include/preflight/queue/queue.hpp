@@ -52,15 +52,6 @@ struct DecisionRequest {
   bool admin = false;   // administrators may decide any message; others only as approver or sender
 };
 
-struct HoldInput {
-  const mail::Envelope& envelope;
-  const mail::Message& message;
-  const util::SpillBuffer& raw;
-  const policy::Verdict& verdict;
-  const action::Plan& plan;
-  const policy::Policy& policy;
-};
-
 class Queue {
  public:
   Queue(std::shared_ptr<store::Store> store, QueueSettings settings, LinkMaker links, Clock clock);
@@ -70,7 +61,7 @@ class Queue {
   util::Result<std::vector<std::string>> prepare_and_reconcile();
 
   // Store first: spool file durable, then the queue row committed; only then an id is returned.
-  util::Result<std::string> hold(const HoldInput& in);
+  util::Result<std::string> hold(const action::HoldRequest& in);
 
   // Carries out a decision; returns the new state. Errors: unknown id, not allowed, already decided.
   util::Result<store::State> decide(const DecisionRequest& req);
