@@ -4,12 +4,15 @@
 // usage errors.
 #include <nlohmann/json.hpp>
 
+#include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <ostream>
 #include <sstream>
 
 #include "preflight/action/plan.hpp"
 #include "preflight/cli/cli.hpp"
+#include "preflight/context/store_context.hpp"
 #include "preflight/daemon/config.hpp"
 #include "preflight/engine/engine.hpp"
 #include "preflight/mail/parse.hpp"
@@ -20,7 +23,8 @@ namespace preflight::cli {
 namespace {
 
 struct CheckArgs {
-  std::string message_file, config = "/etc/preflight/preflight.yaml";
+  std::string message_file, config = "/etc/preflight/preflight.yaml", state_dir;
+  bool history = true;
   std::vector<std::string> policies;
   mail::Envelope envelope;
   bool json = false;
@@ -35,12 +39,13 @@ bool parse_args(const std::vector<std::string>& args, CheckArgs& a, std::ostream
     else if (s == "--rcpt" && has_value) a.envelope.recipients.push_back(mail::parse_addr_spec(args[++i]));
     else if (s == "--config" && has_value) a.config = args[++i];
     else if (s == "--policy" && has_value) a.policies.push_back(args[++i]);
+    else if (s == "--no-history") a.history = false;
     else if (!s.empty() && s[0] != '-' && a.message_file.empty()) a.message_file = s;
     else return err << "preflightctl check: unexpected argument '" << s << "'\n", false;
   }
   if (a.message_file.empty() || a.envelope.recipients.empty()) {
     err << "usage: preflightctl check MESSAGE.eml --from ADDR --rcpt ADDR [--rcpt ADDR ...] "
-           "[--config FILE | --policy FILE ...] [--json]\n";
+           "[--config FILE | --policy FILE ...] [--no-history] [--json]\n";
     return false;
   }
   return true;
@@ -52,6 +57,7 @@ std::shared_ptr<const policy::Policy> load(CheckArgs& a, std::ostream& err) {
     for (const auto& e : cr.errors) err << e.str() << "\n";
     if (!cr.errors.empty()) return nullptr;
     a.policies = cr.config.policies;
+    a.state_dir = cr.config.state_dir;
   }
   auto result = policy::compile_files(a.policies);
   for (const auto& e : result.errors) err << e.str() << "\n";
@@ -117,7 +123,16 @@ int check(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   raw << in.rdbuf();
   auto msg = mail::parse_message(raw.str());
   if (!msg) return err << "preflightctl check: " << a.message_file << ": " << msg.error() << "\n", 1;
-  auto ev = engine::evaluate(*pol, a.envelope, *msg);
+  // With --config, history and threads come from the daemon's store (read only); else nothing is known.
+  std::unique_ptr<detect::Context> ctx = std::make_unique<detect::NoContext>();
+  std::string db = a.state_dir + "/preflight.db";
+  if (a.history && !a.state_dir.empty() && std::filesystem::exists(db)) {
+    auto st = store::open_sqlite(db);
+    if (!st) return err << "preflightctl check: " << st.error() << "\n", 1;
+    ctx = std::make_unique<context::StoreContext>(*st, std::make_shared<context::DomainCache>(),
+                                                  pol->organisation.split_window_seconds, std::time(nullptr));
+  }
+  auto ev = engine::evaluate(*pol, a.envelope, *msg, *ctx);
   auto plan = action::plan(ev.verdict, *msg, pol->organisation);
   if (a.json) out << to_json(ev, plan).dump(2) << "\n";
   else print_text(ev, plan, out);

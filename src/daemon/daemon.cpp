@@ -97,7 +97,7 @@ int run(const std::string& config_path) {
   for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);  // every later thread inherits the block
 
-  Services services(c);
+  Services services(c, [&holder] { return holder.get(); });
   if (std::string err = services.start(); !err.empty()) {
     spdlog::critical("{}", err);
     return 73;

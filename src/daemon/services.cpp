@@ -59,7 +59,7 @@ std::string Services::start() {
   key_ = load_or_create_key();
   if (key_.empty()) return "cannot create the link key in " + config_.state_dir;
   queue::QueueSettings qs{config_.state_dir + "/spool", config_.queue.reinject, config_.queue.notice_from,
-                          config_.queue.lease_seconds};
+                          config_.queue.lease_seconds, policy_};
   bool web_on = has_role(config_, "web");
   auto links = [this, web_on](const std::string& id, const std::string& actor, const std::string& action,
                               std::int64_t until) -> std::string {
@@ -108,11 +108,11 @@ void Services::stop() {
 milter::Hooks Services::milter_hooks() {
   milter::Hooks h;
   h.hold = [this](const action::HoldRequest& r) { return queue_->hold(r); };
-  h.delivered = [this](const mail::Envelope& env) {
-    std::vector<std::string> rcpts;
-    for (const auto& r : env.recipients) rcpts.push_back(r.addr());
-    if (auto ok = store_->record_delivery(env.sender.addr(), rcpts, now_seconds()); !ok)
-      spdlog::warn("qid={} history not recorded: {}", env.queue_id, ok.error());
+  h.delivered = [this](const mail::Envelope& env, const mail::Message& msg, const policy::Policy& p) {
+    context::record_sent(*store_, env, msg, p.organisation, now_seconds());
+  };
+  h.context = [this](const policy::Policy& p) -> std::unique_ptr<detect::Context> {
+    return std::make_unique<context::StoreContext>(store_, domains_, p.organisation.split_window_seconds, now_seconds());
   };
   return h;
 }

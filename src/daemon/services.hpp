@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "preflight/context/store_context.hpp"
 #include "preflight/daemon/config.hpp"
 #include "preflight/milter/milter.hpp"
 #include "preflight/queue/queue.hpp"
@@ -17,7 +18,7 @@ namespace preflight::daemon {
 
 class Services {
  public:
-  explicit Services(const Config& c) : config_(c) {}
+  Services(const Config& c, queue::PolicySource policy) : config_(c), policy_(std::move(policy)) {}
   ~Services() { stop(); }
 
   // Opens the store, reconciles the spool, starts the web role and the scheduler as configured.
@@ -33,6 +34,8 @@ class Services {
   void scheduler_loop();
 
   const Config& config_;
+  queue::PolicySource policy_;
+  std::shared_ptr<context::DomainCache> domains_ = std::make_shared<context::DomainCache>();
   std::shared_ptr<store::Store> store_;
   std::unique_ptr<queue::Queue> queue_;
   std::unique_ptr<web::WebServer> web_;

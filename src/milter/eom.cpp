@@ -76,7 +76,9 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
   auto parsed = t.raw.spilled() ? mail::parse_message_fd(t.raw.fd()) : mail::parse_message(t.raw.memory());
   if (!parsed) return answer_error(ctx, "unparseable message: " + parsed.error());
   for (const auto& p : parsed->problems) spdlog::warn("qid={} parse: {}", t.envelope.queue_id, p);
-  engine::Evaluation ev = engine::evaluate(*t.policy, t.envelope, *parsed);
+  detect::NoContext no_context;
+  auto context = hooks().context ? hooks().context(*t.policy) : nullptr;
+  engine::Evaluation ev = engine::evaluate(*t.policy, t.envelope, *parsed, context ? *context : no_context);
   action::Plan plan = action::plan(ev.verdict, *parsed, t.policy->organisation);
   if (plan.disposition == action::Disposition::Reject) {
     std::string text = smtp_reply_text(plan.reply_text);
@@ -86,7 +88,7 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
   }
   if (plan.disposition == action::Disposition::Hold) return hold(ctx, t, ev, plan, *parsed, eom_start);
   if (std::string err = apply_edits(ctx, plan.edits); !err.empty()) return answer_error(ctx, err);
-  if (hooks().delivered) hooks().delivered(t.envelope);
+  if (hooks().delivered) hooks().delivered(t.envelope, *parsed, *t.policy);
   log_line(t, ev, "continue", eom_start);
   return SMFIS_CONTINUE;
 }

@@ -43,6 +43,9 @@ class Compiler {
   std::int64_t duration(const YAML::Node& n);
   void directory(const YAML::Node& n);
   void notices(const YAML::Node& n);
+  void org_patterns(const YAML::Node& n, std::vector<std::string>& out);
+  void partners(const YAML::Node& n);
+  void partner(const YAML::Node& n);
   void hold_spec(const YAML::Node& n, ActionSpec& a);
   void approvers(const YAML::Node& n, std::vector<std::string>& out);
   void organisation(const YAML::Node& n);
@@ -124,6 +127,41 @@ void Compiler::directory(const YAML::Node& n) {
   policy_.organisation.directory = std::move(d.entries);
 }
 
+void Compiler::org_patterns(const YAML::Node& n, std::vector<std::string>& out) {
+  for (const auto& p : strings(n, "address patterns such as ml-*@example.co.jp")) out.push_back(util::to_lower(p));
+}
+
+// Partners: a list here, or the path of a YAML file holding the list (relative to this file).
+void Compiler::partners(const YAML::Node& n) {
+  if (n.IsScalar()) {
+    std::filesystem::path p(n.Scalar());
+    if (p.is_relative()) p = std::filesystem::path(file_).parent_path() / p;
+    try {
+      YAML::Node list = YAML::LoadFile(p.string());
+      Compiler sub(p.string(), policy_, errors_);
+      if (sub.expect(list, YAML::NodeType::Sequence, "a list of partners"))
+        for (const auto& item : list) sub.partner(item);
+    } catch (const YAML::Exception& e) {
+      error(n, "partners " + p.string() + ": " + (e.msg.empty() ? "cannot read file" : e.msg));
+    }
+    return;
+  }
+  if (expect(n, YAML::NodeType::Sequence, "a list of partners or the path of a partner file"))
+    for (const auto& item : n) partner(item);
+}
+
+void Compiler::partner(const YAML::Node& n) {
+  if (!expect(n, YAML::NodeType::Map, "a partner: {company, names, domains}")) return;
+  keys(n, {"company", "names", "domains"}, "partner");
+  detect::Partner p;
+  if (n["company"]) p.company = scalar(n["company"], "a company name");
+  if (n["names"]) p.names = strings(n["names"], "other names");
+  if (n["domains"])
+    for (const auto& d : strings(n["domains"], "domains")) p.domains.push_back(detect::normalise_domain(d));
+  if (p.company.empty() || p.domains.empty()) error(n, "a partner needs a company and at least one domain");
+  policy_.organisation.partners.push_back(std::move(p));
+}
+
 void Compiler::notices(const YAML::Node& n) {
   if (!expect(n, YAML::NodeType::Map, "a map with language and charset")) return;
   keys(n, {"language", "charset"}, "notices");
@@ -142,7 +180,13 @@ void Compiler::notices(const YAML::Node& n) {
 
 void Compiler::organisation(const YAML::Node& n) {
   if (!expect(n, YAML::NodeType::Map, "a map with internal_domains, groups, minority_external")) return;
-  keys(n, {"internal_domains", "groups", "roles", "directory", "notices", "minority_external"}, "organisation");
+  keys(n, {"internal_domains", "groups", "roles", "directory", "notices", "minority_external", "mailing_lists",
+           "important", "partners", "split_window"},
+       "organisation");
+  if (n["mailing_lists"]) org_patterns(n["mailing_lists"], policy_.organisation.mailing_lists);
+  if (n["important"]) org_patterns(n["important"], policy_.organisation.important);
+  if (n["partners"]) partners(n["partners"]);
+  if (n["split_window"]) policy_.organisation.split_window_seconds = duration(n["split_window"]);
   auto& org = policy_.organisation;
   if (n["internal_domains"]) {
     for (const auto& d : n["internal_domains"]) {

@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "preflight/context/store_context.hpp"
+#include "preflight/mail/parse.hpp"
 #include "preflight/queue/queue.hpp"
 #include "preflight/util/strings.hpp"
 
@@ -107,6 +109,18 @@ void Queue::escalate(const store::HeldMessage& m, std::int64_t now) {
   for (const auto& a : added) notify(updated, NoticeKind::ApprovalRequested, a, "", {"approve", "reject"});
 }
 
+// Released mail left: history, thread and exposure learn from the message as it went out.
+void Queue::learn(const store::HeldMessage& m, const std::string& raw, const std::vector<action::HeaderEdit>& edits,
+                  std::int64_t now) {
+  auto msg = mail::parse_message(action::apply_edits(raw, edits));
+  if (!msg) return spdlog::warn("held={} not learned from: {}", m.id, msg.error());
+  mail::Envelope env;
+  env.sender = mail::parse_addr_spec(m.sender);
+  for (const auto& r : m.recipients) env.recipients.push_back(mail::parse_addr_spec(r));
+  auto policy = settings_.policy ? settings_.policy() : nullptr;
+  context::record_sent(*store_, env, *msg, policy ? policy->organisation : detect::Organisation{}, now);
+}
+
 bool Queue::release_one(const store::HeldMessage& m) {
   auto raw = spool_.load(m.id);
   auto edits = action::edits_from_json(m.edits_json);
@@ -117,8 +131,7 @@ bool Queue::release_one(const store::HeldMessage& m) {
       std::int64_t now = clock_();
       State from = m.state == State::Expired ? State::Expired : State::Approved;
       store_->transition(m.id, from, State::Released, scheduler_audit(m.id, now, "release"));
-      if (auto h = store_->record_delivery(m.sender, m.recipients, now); !h)
-        spdlog::warn("held={} history not recorded: {}", m.id, h.error());
+      learn(m, *raw, *edits, now);
       spdlog::info("held={} released to {} recipient(s)", m.id, m.recipients.size());
       return true;
     }

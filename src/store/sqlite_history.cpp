@@ -1,6 +1,9 @@
 // SQLite store: delivery history and the notice outbox; see store.hpp.
 #include "sqlite_store.hpp"
 
+#include <nlohmann/json.hpp>
+
+#include "preflight/util/charset.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::store {
@@ -10,6 +13,9 @@ std::string domain_of(const std::string& address) {
   auto at = address.rfind('@');
   return at == std::string::npos ? std::string() : util::to_lower(address.substr(at + 1));
 }
+
+// Display names are compared NFKC-normalised and case-folded (全角 and half-width spellings are one name).
+std::string name_key(const std::string& name) { return util::to_lower(util::nfkc(std::string(util::trim(name)))); }
 
 Notice read_notice(const Stmt& s) {
   Notice n;
@@ -23,17 +29,24 @@ Notice read_notice(const Stmt& s) {
 }
 }  // namespace
 
-util::Result<bool> SqliteStore::record_delivery(const std::string& sender, const std::vector<std::string>& recipients,
+util::Result<bool> SqliteStore::record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
                                                 std::int64_t at) {
   return guarded<bool>([&] {
     Transaction tx(db_);
-    Stmt s(db_, "INSERT INTO history(sender, address, domain, first_seen, last_seen, count) VALUES (?,?,?,?,?,1) "
-                "ON CONFLICT(sender, address) DO UPDATE SET last_seen = excluded.last_seen, count = count + 1");
+    Stmt s(db_, "INSERT INTO history(sender, address, domain, org_domain, first_seen, last_seen, count) "
+                "VALUES (?,?,?,?,?,?,1) ON CONFLICT(sender, address) DO UPDATE SET last_seen = excluded.last_seen, "
+                "count = count + 1, org_domain = excluded.org_domain");
+    Stmt n(db_, "INSERT INTO names(address, name, name_key) VALUES (?,?,?) ON CONFLICT(address) DO UPDATE SET "
+                "name = excluded.name, name_key = excluded.name_key");
     std::string from = util::to_lower(sender);
     for (const auto& r : recipients) {
-      std::string addr = util::to_lower(r);
-      s.bind(1, from).bind(2, addr).bind(3, domain_of(addr)).bind(4, at).bind(5, at).run();
+      std::string addr = util::to_lower(r.address);
+      s.bind(1, from).bind(2, addr).bind(3, domain_of(addr)).bind(4, util::to_lower(r.org_domain)).bind(5, at);
+      s.bind(6, at).run();
       s.reset();
+      if (r.display_name.empty()) continue;
+      n.bind(1, addr).bind(2, r.display_name).bind(3, name_key(r.display_name)).run();
+      n.reset();
     }
     tx.commit();
     return true;
@@ -50,10 +63,90 @@ util::Result<std::optional<HistoryEntry>> SqliteStore::history(const std::string
   });
 }
 
-util::Result<std::int64_t> SqliteStore::domain_count(const std::string& domain) {
+util::Result<std::int64_t> SqliteStore::domain_count(const std::string& org_domain) {
   return guarded<std::int64_t>([&] {
-    Stmt s(db_, "SELECT coalesce(sum(count), 0) FROM history WHERE domain = ?");
-    s.bind(1, util::to_lower(domain));
+    Stmt s(db_, "SELECT coalesce(sum(count), 0) FROM history WHERE org_domain = ?");
+    s.bind(1, util::to_lower(org_domain));
+    s.step();
+    return s.integer(0);
+  });
+}
+
+util::Result<std::vector<std::string>> SqliteStore::known_org_domains(int limit) {
+  return guarded<std::vector<std::string>>([&] {
+    Stmt s(db_, "SELECT org_domain FROM history WHERE org_domain != '' GROUP BY org_domain "
+                "ORDER BY sum(count) DESC LIMIT ?");
+    s.bind(1, std::int64_t{limit});
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  });
+}
+
+util::Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::addresses_at(const std::string& domain,
+                                                                                        int limit) {
+  return guarded<std::vector<std::pair<std::string, std::string>>>([&] {
+    Stmt s(db_, "SELECT DISTINCT h.address, coalesce(n.name, '') FROM history h LEFT JOIN names n "
+                "ON n.address = h.address WHERE h.domain = ? LIMIT ?");
+    s.bind(1, util::to_lower(domain)).bind(2, std::int64_t{limit});
+    std::vector<std::pair<std::string, std::string>> out;
+    while (s.step()) out.emplace_back(s.text(0), s.text(1));
+    return out;
+  });
+}
+
+util::Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::addresses_named(const std::string& name,
+                                                                                           int limit) {
+  return guarded<std::vector<std::pair<std::string, std::string>>>([&] {
+    Stmt s(db_, "SELECT address, name FROM names WHERE name_key = ? LIMIT ?");
+    s.bind(1, name_key(name)).bind(2, std::int64_t{limit});
+    std::vector<std::pair<std::string, std::string>> out;
+    while (s.step()) out.emplace_back(s.text(0), s.text(1));
+    return out;
+  });
+}
+
+util::Result<bool> SqliteStore::record_thread(const ThreadRow& t) {
+  return guarded<bool>([&] {
+    Stmt s(db_, "INSERT OR REPLACE INTO threads(message_id, sender, visible, recipients, at) VALUES (?,?,?,?,?)");
+    s.bind(1, t.message_id).bind(2, util::to_lower(t.from)).bind(3, nlohmann::json(t.visible).dump());
+    s.bind(4, nlohmann::json(t.recipients).dump()).bind(5, t.at).run();
+    return true;
+  });
+}
+
+util::Result<std::vector<ThreadRow>> SqliteStore::threads(const std::vector<std::string>& message_ids) {
+  return guarded<std::vector<ThreadRow>>([&] {
+    std::vector<ThreadRow> out;
+    Stmt s(db_, "SELECT message_id, sender, visible, recipients, at FROM threads WHERE message_id = ?");
+    for (const auto& id : message_ids) {
+      s.bind(1, id);
+      while (s.step()) {
+        auto visible = nlohmann::json::parse(s.text(2), nullptr, false);
+        auto rcpts = nlohmann::json::parse(s.text(3), nullptr, false);
+        out.push_back({s.text(0), s.text(1),
+                       visible.is_array() ? visible.get<std::vector<std::string>>() : std::vector<std::string>{},
+                       rcpts.is_array() ? rcpts.get<std::vector<std::string>>() : std::vector<std::string>{},
+                       s.integer(4)});
+      }
+      s.reset();
+    }
+    return out;
+  });
+}
+
+util::Result<bool> SqliteStore::record_exposure(const std::string& sender, std::int64_t count, std::int64_t at) {
+  return guarded<bool>([&] {
+    Stmt s(db_, "INSERT INTO exposures(sender, at, count) VALUES (?,?,?)");
+    s.bind(1, util::to_lower(sender)).bind(2, at).bind(3, count).run();
+    return true;
+  });
+}
+
+util::Result<std::int64_t> SqliteStore::exposed_since(const std::string& sender, std::int64_t since) {
+  return guarded<std::int64_t>([&] {
+    Stmt s(db_, "SELECT coalesce(sum(count), 0) FROM exposures WHERE sender = ? AND at >= ?");
+    s.bind(1, util::to_lower(sender)).bind(2, since);
     s.step();
     return s.integer(0);
   });

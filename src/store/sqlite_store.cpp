@@ -20,9 +20,17 @@ CREATE TABLE IF NOT EXISTS audit (
   from_state TEXT, to_state TEXT, comment TEXT);
 CREATE INDEX IF NOT EXISTS audit_held ON audit(held_id);
 CREATE TABLE IF NOT EXISTS history (
-  sender TEXT NOT NULL, address TEXT NOT NULL, domain TEXT NOT NULL, first_seen INTEGER, last_seen INTEGER,
-  count INTEGER, PRIMARY KEY (sender, address));
+  sender TEXT NOT NULL, address TEXT NOT NULL, domain TEXT NOT NULL, org_domain TEXT NOT NULL DEFAULT '',
+  first_seen INTEGER, last_seen INTEGER, count INTEGER, PRIMARY KEY (sender, address));
 CREATE INDEX IF NOT EXISTS history_domain ON history(domain);
+CREATE INDEX IF NOT EXISTS history_org ON history(org_domain);
+CREATE INDEX IF NOT EXISTS history_address ON history(address);
+CREATE TABLE IF NOT EXISTS names (address TEXT PRIMARY KEY, name TEXT, name_key TEXT);
+CREATE INDEX IF NOT EXISTS names_key ON names(name_key);
+CREATE TABLE IF NOT EXISTS threads (
+  message_id TEXT PRIMARY KEY, sender TEXT, visible TEXT, recipients TEXT, at INTEGER);
+CREATE TABLE IF NOT EXISTS exposures (sender TEXT NOT NULL, at INTEGER NOT NULL, count INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS exposures_sender ON exposures(sender, at);
 CREATE TABLE IF NOT EXISTS notices (
   id INTEGER PRIMARY KEY, held_id TEXT, rcpt TEXT, raw BLOB, created_at INTEGER, sent_at INTEGER DEFAULT 0,
   attempts INTEGER DEFAULT 0, last_error TEXT);

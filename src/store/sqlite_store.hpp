@@ -24,10 +24,19 @@ class SqliteStore final : public Store {
   util::Result<std::vector<std::pair<std::string, std::int64_t>>> pending_per_approver() override;
   util::Result<std::vector<std::string>> purge(std::int64_t before) override;
 
-  util::Result<bool> record_delivery(const std::string& sender, const std::vector<std::string>& recipients,
+  util::Result<bool> record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
                                      std::int64_t at) override;
   util::Result<std::optional<HistoryEntry>> history(const std::string& sender, const std::string& address) override;
-  util::Result<std::int64_t> domain_count(const std::string& domain) override;
+  util::Result<std::int64_t> domain_count(const std::string& org_domain) override;
+  util::Result<std::vector<std::string>> known_org_domains(int limit) override;
+  util::Result<std::vector<std::pair<std::string, std::string>>> addresses_at(const std::string& domain,
+                                                                             int limit) override;
+  util::Result<std::vector<std::pair<std::string, std::string>>> addresses_named(const std::string& name,
+                                                                                int limit) override;
+  util::Result<bool> record_thread(const ThreadRow& t) override;
+  util::Result<std::vector<ThreadRow>> threads(const std::vector<std::string>& message_ids) override;
+  util::Result<bool> record_exposure(const std::string& sender, std::int64_t count, std::int64_t at) override;
+  util::Result<std::int64_t> exposed_since(const std::string& sender, std::int64_t since) override;
 
   util::Result<bool> enqueue_notice(const Notice& n) override;
   util::Result<std::vector<Notice>> pending_notices(int limit) override;

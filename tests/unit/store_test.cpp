@@ -99,19 +99,41 @@ TEST_CASE("store: due finds delay-sends, expiries and escalations") {
   CHECK(counts[0] == std::pair<std::string, std::int64_t>{"boss@example.co.jp", 2});
 }
 
-TEST_CASE("store: history counts deliveries per sender and address") {
+TEST_CASE("store: history counts deliveries per sender and address, with names and domains") {
   TempDb db;
   auto s = *open_sqlite(db.path);
   CHECK_FALSE(s->history("taro@example.co.jp", "a@partner.com")->has_value());
-  REQUIRE(s->record_delivery("Taro@example.co.jp", {"A@Partner.com", "b@other.jp"}, 100).ok());
-  REQUIRE(s->record_delivery("taro@example.co.jp", {"a@partner.com"}, 200).ok());
+  REQUIRE(s->record_delivery("Taro@example.co.jp",
+                             {{"A@Partner.com", "partner.com", "山田 太郎"}, {"b@mail.other.jp", "other.jp", ""}}, 100)
+              .ok());
+  REQUIRE(s->record_delivery("taro@example.co.jp", {{"a@partner.com", "partner.com", ""}}, 200).ok());
   auto h = **s->history("taro@example.co.jp", "a@partner.com");
   CHECK(h.count == 2);
   CHECK(h.first_seen == 100);
   CHECK(h.last_seen == 200);
   CHECK(h.domain == "partner.com");
   CHECK(*s->domain_count("partner.com") == 2);
+  CHECK(*s->domain_count("other.jp") == 1);
   CHECK(*s->domain_count("nowhere.jp") == 0);
+  CHECK(*s->known_org_domains(10) == std::vector<std::string>{"partner.com", "other.jp"});
+  auto at = *s->addresses_at("partner.com", 10);
+  REQUIRE(at.size() == 1);
+  CHECK(at[0] == std::pair<std::string, std::string>{"a@partner.com", "山田 太郎"});
+  CHECK(s->addresses_named("山田 太郎", 10)->size() == 1);
+  CHECK(s->addresses_named("ｓｕｚｕｋｉ", 10)->empty());
+}
+
+TEST_CASE("store: threads and exposure are remembered") {
+  TempDb db;
+  auto s = *open_sqlite(db.path);
+  REQUIRE(s->record_thread({"<m1@x>", "taro@example.co.jp", {"a@p.com"}, {"a@p.com", "hidden@example.co.jp"}, 10}).ok());
+  auto t = *s->threads({"<m1@x>", "<unknown@x>"});
+  REQUIRE(t.size() == 1);
+  CHECK(t[0].recipients.size() == 2);
+  REQUIRE(s->record_exposure("taro@example.co.jp", 10, 100).ok());
+  REQUIRE(s->record_exposure("taro@example.co.jp", 10, 200).ok());
+  CHECK(*s->exposed_since("taro@example.co.jp", 150) == 10);
+  CHECK(*s->exposed_since("taro@example.co.jp", 0) == 20);
 }
 
 TEST_CASE("store: notices wait in the outbox until sent") {

@@ -22,12 +22,23 @@ struct DirectoryEntry {
   std::string department;
 };
 
+// A company the organisation deals with: its names as they appear in mail and its domains.
+struct Partner {
+  std::string company;             // e.g. 株式会社サンプル商事
+  std::vector<std::string> names;  // other spellings: サンプル商事, サンプル社, Sample Trading (NFKC'd)
+  std::vector<std::string> domains;
+};
+
 struct Organisation {
   std::vector<std::string> internal_domains;  // lower-case ASCII (IDN converted); subdomains included
   std::map<std::string, std::vector<std::string>> groups;  // name -> sender patterns (glob)
   std::map<std::string, std::vector<std::string>> roles;   // name -> approver addresses
   std::map<std::string, DirectoryEntry> directory;         // lower-case address -> entry
   MinorityRule minority;
+  std::vector<std::string> mailing_lists;  // recipient patterns that are lists (all@*, ml-*@…, *-list@*)
+  std::vector<std::string> important;      // recipient patterns that are important customers
+  std::vector<Partner> partners;           // known companies: look-alike and company-name checks
+  std::int64_t split_window_seconds = 3600;  // split mass mailing: exposure counted over this window
   std::string notice_language = "ja+en";  // ja+en, ja, en
   std::string notice_charset = "utf-8";   // utf-8, iso-2022-jp
 

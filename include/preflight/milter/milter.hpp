@@ -11,6 +11,7 @@
 #include <string>
 
 #include "preflight/action/plan.hpp"
+#include "preflight/detect/context.hpp"
 #include "preflight/mail/envelope.hpp"
 #include "preflight/mail/parse.hpp"
 #include "preflight/policy/evaluate.hpp"
@@ -37,8 +38,10 @@ struct Hooks {
   // Stores a held message durably (spool file fsync'ed, queue row committed) and returns its id; the
   // milter tells the MTA to discard its copy only after this returned an id.
   std::function<util::Result<std::string>(const action::HoldRequest&)> hold;
-  // The MTA accepted the mail for delivery: record the delivery history.
-  std::function<void(const mail::Envelope&)> delivered;
+  // The MTA accepted the mail for delivery: learn from it (history, thread, exposure).
+  std::function<void(const mail::Envelope&, const mail::Message&, const policy::Policy&)> delivered;
+  // The detectors' read-only context for one message (history, partners, threads); NoContext if empty.
+  std::function<std::unique_ptr<detect::Context>(const policy::Policy&)> context;
 };
 
 // Registers the filter and serves until stop(); returns 0 on a clean stop. Call once per process.

@@ -27,11 +27,15 @@
 
 namespace preflight::queue {
 
+// The policy in force (its organisation decides what counts as internal when released mail is learned from).
+using PolicySource = std::function<std::shared_ptr<const policy::Policy>()>;
+
 struct QueueSettings {
   std::string spool_dir;
   SmtpTarget reinject;                        // the MTA listener without milters
   std::string notice_from = "preflight@localhost";
   int lease_seconds = 120;                    // how long a release attempt owns a message
+  PolicySource policy;                        // may be empty (nothing is internal then)
 };
 
 // Makes the URL of an action link ("approve", "reject", "cancel") for a held message and actor, valid
@@ -83,6 +87,8 @@ class Queue {
   void expire(const store::HeldMessage& m, std::int64_t now);
   void escalate(const store::HeldMessage& m, std::int64_t now);
   bool release_one(const store::HeldMessage& m);
+  void learn(const store::HeldMessage& m, const std::string& raw, const std::vector<action::HeaderEdit>& edits,
+             std::int64_t now);
 
   std::shared_ptr<store::Store> store_;
   QueueSettings settings_;

@@ -67,6 +67,22 @@ struct HistoryEntry {
   std::int64_t first_seen = 0, last_seen = 0, count = 0;
 };
 
+// One recipient of mail that left.
+struct DeliveredTo {
+  std::string address;       // lower-case
+  std::string org_domain;    // organisational domain (Public Suffix List), lower-case
+  std::string display_name;  // as written in To/Cc, may be empty
+};
+
+// A message the gateway passed, remembered for replies to it (thread-aware checks).
+struct ThreadRow {
+  std::string message_id;
+  std::string from;
+  std::vector<std::string> visible;     // From, To, Cc
+  std::vector<std::string> recipients;  // envelope
+  std::int64_t at = 0;
+};
+
 struct Notice {
   std::int64_t id = 0;
   std::string held_id;
@@ -104,10 +120,24 @@ class Store {
   virtual util::Result<std::vector<std::string>> purge(std::int64_t before) = 0;
 
   // --- delivery history (only mail that actually left) ---
-  virtual util::Result<bool> record_delivery(const std::string& sender, const std::vector<std::string>& recipients,
+  virtual util::Result<bool> record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
                                              std::int64_t at) = 0;
   virtual util::Result<std::optional<HistoryEntry>> history(const std::string& sender, const std::string& address) = 0;
-  virtual util::Result<std::int64_t> domain_count(const std::string& domain) = 0;
+  // Deliveries to an organisational domain, by anyone.
+  virtual util::Result<std::int64_t> domain_count(const std::string& org_domain) = 0;
+  virtual util::Result<std::vector<std::string>> known_org_domains(int limit) = 0;
+  // Addresses (with their last display name) written to at this exact domain.
+  virtual util::Result<std::vector<std::pair<std::string, std::string>>> addresses_at(const std::string& domain,
+                                                                                     int limit) = 0;
+  // Addresses last seen with this display name (compared NFKC and case-folded).
+  virtual util::Result<std::vector<std::pair<std::string, std::string>>> addresses_named(const std::string& name,
+                                                                                        int limit) = 0;
+
+  // --- threads and exposure (cross-message checks) ---
+  virtual util::Result<bool> record_thread(const ThreadRow& t) = 0;
+  virtual util::Result<std::vector<ThreadRow>> threads(const std::vector<std::string>& message_ids) = 0;
+  virtual util::Result<bool> record_exposure(const std::string& sender, std::int64_t count, std::int64_t at) = 0;
+  virtual util::Result<std::int64_t> exposed_since(const std::string& sender, std::int64_t since) = 0;
 
   // --- notice outbox ---
   virtual util::Result<bool> enqueue_notice(const Notice& n) = 0;

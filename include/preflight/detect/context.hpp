@@ -1,0 +1,57 @@
+// Read-only context for detectors: what the organisation has sent before (history), who it knows
+// (partners), the threads it has seen, and recent exposure per sender. Detectors stay pure functions of
+// (message, context); the store-backed implementation lives outside detect/ (context module), and
+// NoContext stands in where there is no store (a dry run without history).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace preflight::detect {
+
+struct KnownAddress {
+  std::string address;       // lower-case
+  std::string display_name;  // as last seen, may be empty
+};
+
+// A message seen by the gateway, remembered for replies to it.
+struct ThreadRecord {
+  std::string message_id;
+  std::string from;
+  std::vector<std::string> visible;     // From, To and Cc addresses (lower-case)
+  std::vector<std::string> recipients;  // envelope recipients (Bcc'd ones are here but not in `visible`)
+};
+
+class Context {
+ public:
+  virtual ~Context() = default;
+  // Times `sender` sent mail that left to `address` (0: never).
+  virtual std::int64_t sent_to(const std::string& sender, const std::string& address) const = 0;
+  // Times anyone in the organisation sent to this domain (organisational domain, lower-case).
+  virtual std::int64_t sent_to_domain(const std::string& domain) const = 0;
+  // Organisational domains known from history and the partner list.
+  virtual std::vector<std::string> known_domains() const = 0;
+  // Addresses the organisation has sent to at this exact domain.
+  virtual std::vector<KnownAddress> known_addresses_at(const std::string& domain) const = 0;
+  // Addresses seen with this display name (NFKC, case-insensitive), any domain.
+  virtual std::vector<KnownAddress> known_by_name(const std::string& display_name) const = 0;
+  // Messages with these ids the gateway has seen (for In-Reply-To / References).
+  virtual std::vector<ThreadRecord> threads(const std::vector<std::string>& message_ids) const = 0;
+  // External addresses this sender exposed to each other in To/Cc during the split-mailing window.
+  virtual std::int64_t recently_exposed(const std::string& sender) const = 0;
+};
+
+// No history, no partners, no threads: everything is first-time and nothing is a look-alike of anything.
+class NoContext final : public Context {
+ public:
+  std::int64_t sent_to(const std::string&, const std::string&) const override { return 0; }
+  std::int64_t sent_to_domain(const std::string&) const override { return 0; }
+  std::vector<std::string> known_domains() const override { return {}; }
+  std::vector<KnownAddress> known_addresses_at(const std::string&) const override { return {}; }
+  std::vector<KnownAddress> known_by_name(const std::string&) const override { return {}; }
+  std::vector<ThreadRecord> threads(const std::vector<std::string>&) const override { return {}; }
+  std::int64_t recently_exposed(const std::string&) const override { return 0; }
+};
+
+}  // namespace preflight::detect

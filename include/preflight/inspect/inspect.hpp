@@ -1,0 +1,50 @@
+// Attachment inspection: what a file really is (by content, not by name), whether it is encrypted, whether
+// it carries macros or executable code, its sheets, and its text — recursively into archives. Bounded in
+// depth, entries, bytes, compression ratio and time: a zip bomb is a finding, never a crash or an
+// unbounded allocation. Pure function of the bytes; thread-safe.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace preflight::inspect {
+
+struct Limits {
+  int max_depth = 3;                              // archives inside archives
+  std::size_t max_entries = 2000;                 // entries looked at, over the whole tree
+  std::size_t max_expanded = 200 * 1024 * 1024;   // decompressed bytes, over the whole tree
+  double max_ratio = 200.0;                       // decompressed / compressed size of one entry
+  std::size_t max_text = 4 * 1024 * 1024;         // extracted text kept per file
+  int max_milliseconds = 3000;                    // wall time for one attachment
+};
+
+struct FileReport {
+  std::string name;  // as given, or the entry path inside an archive ("a.zip/dir/b.xlsx")
+  // Sniffed kind: "zip", "7z", "rar", "gzip", "pdf", "docx", "xlsx", "pptx", "ooxml" (other OOXML),
+  // "encrypted-ooxml", "doc", "xls", "ppt", "cfb" (other compound file), "exe" (PE), "elf", "macho",
+  // "script" (shebang, .js/.vbs/.ps1/.bat/.cmd/.hta/.wsf by content or name), "lnk", "text", "csv", "unknown"
+  std::string kind;
+  bool encrypted = false;
+  std::string encryption;       // "zipcrypto", "zip-aes", "7z", "rar", "pdf", "ooxml", "doc", "xls", "ppt"
+  bool opens_without_password = false;  // PDF encrypted with an empty user password
+  bool macros = false;          // VBA project or Excel 4.0 macro sheets, by content
+  bool executable = false;      // exe, elf, macho, script, lnk
+  std::vector<std::string> sheets;         // workbook sheet names, in order
+  std::vector<std::string> hidden_sheets;  // those with state hidden or veryHidden
+  std::string text;             // extracted UTF-8 text (txt, csv, docx, xlsx every sheet, pptx, pdf if cheap)
+  bool bomb = false;            // a limit on ratio or expanded size was hit
+  bool truncated = false;       // some limit (entries, depth, time, text) cut the inspection short
+  std::vector<std::string> problems;       // human-readable, for logs
+  std::vector<FileReport> children;        // archive entries that were inspected
+};
+
+// Inspects one attachment. `name` is its decoded file name (used only as a hint, never trusted alone).
+FileReport inspect(std::string_view name, std::string_view bytes, const Limits& limits = {});
+
+// Decodes a ZIP entry name: UTF-8 when flag bit 11 is set; else the Info-ZIP Unicode Path extra field
+// (0x7075) when its CRC matches; else valid UTF-8 as is; else CP932; else CP437. (Exposed for tests.)
+std::string zip_entry_name(std::string_view raw, bool utf8_flag, std::string_view unicode_extra_field);
+
+}  // namespace preflight::inspect

@@ -1,0 +1,81 @@
+// Mailing lists, important recipients, company names and split mass mailing; see recipient_checks.hpp.
+#include <algorithm>
+#include <set>
+
+#include "preflight/detect/recipient_checks.hpp"
+#include "preflight/util/charset.hpp"
+#include "preflight/util/strings.hpp"
+
+namespace preflight::detect {
+
+namespace {
+
+std::int64_t count(std::size_t n) { return static_cast<std::int64_t>(n); }
+
+StringList matching(const mail::Envelope& env, const std::vector<std::string>& patterns) {
+  StringList out;
+  for (const auto& r : env.recipients)
+    for (const auto& p : patterns)
+      if (glob_match(p, r.addr())) {
+        out.push_back(util::to_lower(r.addr()));
+        break;
+      }
+  return out;
+}
+
+// The text a sender addresses a company in: subject, the opening of the body, attachment names.
+std::string greeting_text(const mail::Message& msg) {
+  std::string text = msg.subject + "\n";
+  if (!msg.texts.empty()) text += msg.texts.front().substr(0, 4000) + "\n";
+  for (const auto& a : msg.attachments) text += a.filename + "\n";
+  return util::to_lower(util::nfkc(text));
+}
+
+bool mentions(const std::string& text, const Partner& p) {
+  std::vector<std::string> names = p.names;
+  names.push_back(p.company);
+  return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
+    std::string needle = util::to_lower(util::nfkc(n));
+    return needle.size() >= 3 && text.find(needle) != std::string::npos;
+  });
+}
+
+bool addressed_to(const Partner& p, const std::set<std::string>& recipient_orgs) {
+  return std::any_of(p.domains.begin(), p.domains.end(),
+                     [&](const std::string& d) { return recipient_orgs.count(organisational_domain(d)) > 0; });
+}
+
+// A mail to one company that names another known company: mail merge or wrong attachment.
+void company_facts(const mail::Envelope& env, const mail::Message& msg, const Organisation& org, Facts& out) {
+  std::set<std::string> orgs;
+  for (const auto& r : env.recipients)
+    if (!r.domain.empty() && !org.is_internal(r.domain)) orgs.insert(organisational_domain(r.domain));
+  std::string text = greeting_text(msg);
+  StringList mentioned, mismatched;
+  bool any_recipient_partner = false;
+  for (const auto& p : org.partners) any_recipient_partner = any_recipient_partner || addressed_to(p, orgs);
+  for (const auto& p : org.partners) {
+    if (!mentions(text, p)) continue;
+    mentioned.push_back(p.company);
+    if (!orgs.empty() && any_recipient_partner && !addressed_to(p, orgs)) mismatched.push_back(p.company);
+  }
+  out.set("content.companies_mentioned", std::move(mentioned));
+  out.set("content.company_mismatch", std::move(mismatched));
+}
+
+}  // namespace
+
+void list_facts(const mail::Envelope& env, const mail::Message& msg, const Organisation& org, const Context& ctx,
+                Facts& out) {
+  out.set("recipients.mailing_list", matching(env, org.mailing_lists));
+  out.set("recipients.important", matching(env, org.important));
+  company_facts(env, msg, org, out);
+  std::set<std::string> visible;
+  for (const char* h : {"To", "Cc"})
+    for (const auto& a : msg.addresses(h))
+      if (!a.domain.empty() && !org.is_internal(a.domain)) visible.insert(util::to_lower(a.addr()));
+  std::int64_t before = ctx.recently_exposed(util::to_lower(env.sender.addr()));
+  out.set("sender.recent_visible_external", before + count(visible.size()));
+}
+
+}  // namespace preflight::detect

@@ -1,0 +1,53 @@
+// ZIP reading for the inspect module: the central directory (falling back to a walk over local headers
+// when it is missing or cut off), encryption flags, decoded entry names, and bounded extraction of one
+// entry. Sizes in headers are only hints: every read is clamped to the buffer and to the Budget.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "internal.hpp"
+
+namespace preflight::inspect::detail {
+
+struct ZipEntry {
+  std::string name;  // decoded to UTF-8 (see zip_entry_name)
+  std::uint16_t flags = 0;
+  std::uint16_t method = 0;      // for WinZip AES, the real method from the 0x9901 field
+  std::uint64_t csize = 0;       // claimed sizes; never trusted for allocation
+  std::uint64_t usize = 0;
+  std::uint64_t local_offset = 0;
+  std::string encryption;        // "", "zipcrypto" or "zip-aes"
+  bool is_dir() const { return !name.empty() && (name.back() == '/' || name.back() == '\\'); }
+};
+
+struct ZipArchive {
+  std::vector<ZipEntry> entries;
+  bool directory_encrypted = false;  // strong encryption of the central directory (bit 13)
+  bool from_local_headers = false;   // no usable central directory: entries found by walking local headers
+  bool entries_cut = false;          // more entries than max_entries
+  std::vector<std::string> problems;
+};
+
+// Reads the directory of a ZIP archive; false if nothing ZIP-like was found.
+bool read_zip(std::string_view bytes, ZipArchive& zip, const Budget& budget);
+
+struct EntryData {
+  std::string bytes;
+  bool ok = false;        // complete and usable
+  bool bomb = false;
+  bool timed_out = false;
+  std::string problem;    // why not ok
+};
+
+// Extracts one entry (stored or deflated), bounded by the budget; `want` limits it to a prefix.
+EntryData read_entry(std::string_view bytes, const ZipEntry& entry, Budget& budget, std::size_t want = SIZE_MAX);
+
+// Finds an entry by its path, ASCII-case-insensitively and ignoring a leading '/'; nullptr if absent.
+const ZipEntry* find_entry(const ZipArchive& zip, std::string_view path);
+
+// OOXML packages (ooxml.cpp): called by inspect_zip when the archive has [Content_Types].xml.
+void inspect_ooxml(FileReport& report, std::string_view bytes, const ZipArchive& zip, int depth, Budget& budget);
+
+}  // namespace preflight::inspect::detail
