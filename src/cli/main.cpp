@@ -11,6 +11,7 @@ void usage(std::ostream& o) {
        "  preflightctl check MESSAGE.eml --from ADDR --rcpt ADDR [--rcpt ADDR ...]\n"
        "               [--config FILE | --policy FILE ...] [--json]\n"
        "  preflightctl policy lint FILE...\n"
+       "  preflightctl history import FILE... | history show SENDER ADDRESS  [--config FILE]\n"
        "  preflightctl queue list|show ID|approve ID|reject ID|cancel ID|release ID|purge|approvers\n"
        "               [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT]\n";
 }
@@ -24,6 +25,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "check") return check(rest, out, err);
   if (args[0] == "queue") return queue_command(rest, out, err);
+  if (args[0] == "history") return history_command(rest, out, err);
   if (args[0] == "policy" && !rest.empty() && rest[0] == "lint")
     return policy_lint({rest.begin() + 1, rest.end()}, out, err);
   err << "preflightctl: unknown command '" << args[0] << "'\n";

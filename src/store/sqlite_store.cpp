@@ -99,7 +99,9 @@ const char* kind_name(HoldKind k) { return k == HoldKind::Approval ? "approval" 
 
 SqliteStore::SqliteStore(const std::string& path) : db_(path) {
   db_.exec("PRAGMA journal_mode=WAL");
-  db_.exec("PRAGMA synchronous=FULL");  // a committed hold must survive a power cut
+  // NORMAL in WAL mode: always consistent, and history/notice writes cost no fsync. A new held message is
+  // committed with FULL (insert_held): it must survive a power cut before the MTA discards its copy.
+  db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec(kSchema);
 }
 
@@ -120,6 +122,11 @@ void SqliteStore::write_audit(const AuditEntry& a) {
 
 util::Result<bool> SqliteStore::insert_held(const HeldMessage& m, const AuditEntry& audit) {
   return guarded<bool>([&] {
+    db_.exec("PRAGMA synchronous=FULL");
+    struct Restore {
+      Db& db;
+      ~Restore() { sqlite3_exec(db.handle(), "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr); }
+    } restore{db_};
     Transaction tx(db_);
     Stmt s(db_, std::string("INSERT INTO held(") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, m.id).bind(2, kind_name(m.kind)).bind(3, state_name(m.state)).bind(4, m.queue_id).bind(5, m.sender);

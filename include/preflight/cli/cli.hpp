@@ -1,6 +1,7 @@
 // preflightctl: the administrator's command line. One file per subcommand:
 //   check MESSAGE.eml --from ADDR --rcpt ADDR... [--json]   the milter's pipeline without an MTA
 //   policy lint FILE...                                       compile policy files, report errors
+//   history import FILE... | show SENDER ADDRESS                  delivery history from Postfix logs
 //   queue list|show|approve|reject|cancel|release|purge|approvers   the held-mail queue
 #pragma once
 #include <string>
@@ -12,6 +13,7 @@ namespace preflight::cli {
 int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 int check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int history_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int queue_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int policy_lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
