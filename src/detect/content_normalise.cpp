@@ -11,7 +11,7 @@
 #include <glib.h>
 
 #include <array>
-#include <bitset>
+#include <cstdint>
 #include <memory>
 
 #include "content_text.hpp"
@@ -29,29 +29,60 @@ namespace {
 
 // Bit set for each BMP code point that NFKC leaves alone in any context: maps to itself, combining class
 // 0, and not the second half of a composition (marks, Hangul vowel/trailing jamo).
-using StableSet = std::bitset<0x10000>;
+struct StableSet {
+  std::array<std::uint64_t, 0x10000 / 64> words{};
+  bool operator[](char32_t c) const { return (words[c >> 6] >> (c & 63)) & 1; }
+  void set(char32_t c) { words[c >> 6] |= std::uint64_t{1} << (c & 63); }
+};
 
-bool stable_by_glib(gunichar c) {
+// Half-width katakana (U+FF61..FF9F) are common in Japanese mail (bank and legacy-system text), so their
+// NFKC forms, alone and followed by the half-width voiced marks ﾞ/ﾟ (ｶﾞ -> ガ), are tabled as well.
+constexpr char32_t kHalfFirst = 0xFF61, kHalfLast = 0xFF9F;
+constexpr std::size_t kHalfCount = kHalfLast - kHalfFirst + 1;
+
+struct Tables {
+  StableSet stable;
+  std::array<std::string, kHalfCount> half;                      // NFKC of the character alone
+  std::array<std::array<std::string, 2>, kHalfCount> half_voiced;  // ... followed by U+FF9E / U+FF9F
+};
+
+std::string glib_nfkc(std::u32string_view cps) {
+  std::string utf8;
+  for (char32_t c : cps) {
+    std::array<gchar, 8> buf{};
+    utf8.append(buf.data(), static_cast<std::size_t>(g_unichar_to_utf8(c, buf.data())));
+  }
+  gchar* n = g_utf8_normalize(utf8.data(), static_cast<gssize>(utf8.size()), G_NORMALIZE_NFKC);
+  std::string out = n ? n : "";
+  g_free(n);
+  return out;
+}
+
+bool stable_by_glib(char32_t c) {
   if (g_unichar_combining_class(c) != 0) return false;
   const GUnicodeType t = g_unichar_type(c);
   if (t == G_UNICODE_NON_SPACING_MARK || t == G_UNICODE_SPACING_MARK || t == G_UNICODE_ENCLOSING_MARK) return false;
   if (c >= 0x1100 && c <= 0x11FF) return false;
+  const char32_t one[1] = {c};
   std::array<gchar, 8> buf{};
   const gint len = g_unichar_to_utf8(c, buf.data());
-  gchar* n = g_utf8_normalize(buf.data(), len, G_NORMALIZE_NFKC);
-  const bool same = n && std::string_view(n) == std::string_view(buf.data(), static_cast<std::size_t>(len));
-  g_free(n);
-  return same;
+  return glib_nfkc({one, 1}) == std::string_view(buf.data(), static_cast<std::size_t>(len));
 }
 
-const StableSet& stable_set() {
-  static const std::unique_ptr<StableSet> set = [] {
-    auto s = std::make_unique<StableSet>();
-    for (gunichar c = 0x80; c < 0x10000; ++c)
-      if (c < 0xD800 || c > 0xDFFF) (*s)[c] = stable_by_glib(c);
-    return s;
+const Tables& tables() {
+  static const std::unique_ptr<Tables> t = [] {
+    auto p = std::make_unique<Tables>();
+    for (char32_t c = 0x80; c < 0x10000; ++c)
+      if ((c < 0xD800 || c > 0xDFFF) && stable_by_glib(c)) p->stable.set(c);
+    for (std::size_t k = 0; k < kHalfCount; ++k) {
+      const char32_t c = kHalfFirst + static_cast<char32_t>(k);
+      p->half[k] = glib_nfkc(std::u32string{c});
+      p->half_voiced[k][0] = glib_nfkc(std::u32string{c, 0xFF9E});
+      p->half_voiced[k][1] = glib_nfkc(std::u32string{c, 0xFF9F});
+    }
+    return p;
   }();
-  return *set;
+  return *t;
 }
 
 // Outside the BMP only emoji and CJK extension B are common in mail; both are NFKC-stable starters.
@@ -91,7 +122,25 @@ std::size_t skip_ascii(std::string_view s, std::size_t i) {
 // How the walk treats one non-ASCII character.
 enum class Kind { Stable, Mapped, Unstable };
 
-Kind classify(std::string_view s, std::size_t i, const StableSet& stable, std::size_t& len, char& mapped) {
+// " " then the printable ASCII characters: the NFKC forms of U+3000 and U+FF01..FF5E.
+constexpr std::string_view kAscii = " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~";
+
+// Half-width katakana at s[i] (three bytes, code point cp), with a voiced mark after it if there is one.
+Kind half_width(std::string_view s, std::size_t i, char32_t cp, const Tables& t, std::size_t& len,
+                std::string_view& mapped) {
+  if (cp >= 0xFF9E) return Kind::Unstable;  // a lone voiced mark combines with what precedes it
+  const std::size_t k = cp - kHalfFirst;
+  char32_t next = 0;
+  if (i + 6 <= s.size() && decode(s, i + 3, next) == 3 && (next == 0xFF9E || next == 0xFF9F)) {
+    len = 6;
+    mapped = t.half_voiced[k][next - 0xFF9E];
+  } else {
+    mapped = t.half[k];
+  }
+  return Kind::Mapped;
+}
+
+Kind classify(std::string_view s, std::size_t i, const Tables& t, std::size_t& len, std::string_view& mapped) {
   char32_t cp = 0;
   len = decode(s, i, cp);
   if (len == 0) {
@@ -99,14 +148,15 @@ Kind classify(std::string_view s, std::size_t i, const StableSet& stable, std::s
     return Kind::Unstable;
   }
   if (cp >= 0xFF01 && cp <= 0xFF5E) {
-    mapped = static_cast<char>(cp - 0xFEE0);  // full-width ASCII
+    mapped = kAscii.substr(cp - 0xFF00, 1);  // full-width ASCII
     return Kind::Mapped;
   }
   if (cp == 0x3000) {
-    mapped = ' ';
+    mapped = kAscii.substr(0, 1);
     return Kind::Mapped;
   }
-  const bool ok = cp < 0x10000 ? stable[cp] : stable_astral(cp);
+  if (cp >= kHalfFirst && cp <= kHalfLast) return half_width(s, i, cp, t, len, mapped);
+  const bool ok = cp < 0x10000 ? t.stable[cp] : stable_astral(cp);
   return ok ? Kind::Stable : Kind::Unstable;
 }
 
@@ -120,14 +170,18 @@ struct Walk {
   std::size_t prev_mark = std::string::npos;  // out.size() before the previous character, if it was rewritten
 
   void flush_to(std::size_t pos) {
-    if (!changed) out.clear(), changed = true;
+    if (!changed) {
+      out.clear();
+      out.reserve(in.size() + in.size() / 8);  // one allocation: NFKC rarely grows text
+      changed = true;
+    }
     out.append(in.data() + copied, pos - copied);
     copied = pos;
   }
 };
 
 // Normalises the unstable stretch starting at in[i] together with the character before it.
-std::size_t normalise_stretch(Walk& w, std::size_t i, const StableSet& stable) {
+std::size_t normalise_stretch(Walk& w, std::size_t i, const Tables& t) {
   std::size_t start = i;
   if (w.prev != std::string::npos) {
     start = w.prev;
@@ -138,11 +192,11 @@ std::size_t normalise_stretch(Walk& w, std::size_t i, const StableSet& stable) {
   }
   w.flush_to(start);
   std::size_t len = 0;
-  char mapped = 0;
-  classify(w.in, i, stable, len, mapped);
+  std::string_view mapped;
+  classify(w.in, i, t, len, mapped);
   std::size_t j = i + len;
   while (j < w.in.size() && static_cast<unsigned char>(w.in[j]) >= 0x80 &&
-         classify(w.in, j, stable, len, mapped) == Kind::Unstable)
+         classify(w.in, j, t, len, mapped) == Kind::Unstable)
     j += len;
   w.out += util::nfkc(w.in.substr(start, j - start));
   w.copied = j;
@@ -150,30 +204,47 @@ std::size_t normalise_stretch(Walk& w, std::size_t i, const StableSet& stable) {
   return j;
 }
 
+// Skips well-formed three-byte characters that are stable (kana, kanji: nearly all Japanese text)
+// without the general decoder. Returns the first index it does not skip.
+std::size_t skip_stable_3byte(std::string_view s, std::size_t i, const StableSet& stable) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  for (; i + 3 <= s.size(); i += 3) {
+    const unsigned b0 = p[i], b1 = p[i + 1], b2 = p[i + 2];
+    if ((b0 & 0xF0) != 0xE0 || (b1 & 0xC0) != 0x80 || (b2 & 0xC0) != 0x80) break;
+    const char32_t cp = ((b0 & 0x0F) << 12) | ((b1 & 0x3F) << 6) | (b2 & 0x3F);
+    // Overlong forms and surrogates are not in the table (nothing below U+0800 or in D800..DFFF is set).
+    if (cp < 0x800 || !stable[cp]) break;
+  }
+  return i;
+}
+
 }  // namespace
 
 std::string_view nfkc_fast(std::string_view utf8, std::string& storage) {
-  const StableSet& stable = stable_set();
+  const Tables& t = tables();
   Walk w{utf8, storage};
   std::size_t i = 0;
   while (i < utf8.size()) {
     const std::size_t next = skip_ascii(utf8, i);
     if (next != i) w.prev = next - 1, w.prev_mark = std::string::npos, i = next;
+    const std::size_t past = skip_stable_3byte(utf8, i, t.stable);
+    if (past != i) w.prev = past - 3, w.prev_mark = std::string::npos, i = past;
     if (i >= utf8.size()) break;
+    if (static_cast<unsigned char>(utf8[i]) < 0x80) continue;
     std::size_t len = 0;
-    char mapped = 0;
-    switch (classify(utf8, i, stable, len, mapped)) {
+    std::string_view mapped;
+    switch (classify(utf8, i, t, len, mapped)) {
       case Kind::Stable:
         w.prev = i, w.prev_mark = std::string::npos, i += len;
         break;
       case Kind::Mapped:
         w.flush_to(i);
         w.prev = i, w.prev_mark = storage.size();
-        storage.push_back(mapped);
+        storage += mapped;
         i += len, w.copied = i;
         break;
       case Kind::Unstable:
-        i = normalise_stretch(w, i, stable);
+        i = normalise_stretch(w, i, t);
         break;
     }
   }

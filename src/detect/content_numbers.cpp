@@ -127,7 +127,7 @@ void classify(const DigitToken& t, std::string_view text, NumberFindings& out) {
   if (t.too_long()) return;
   const std::string_view d = t.view();
   if (t.begin > 0 && text[t.begin - 1] == '+') {  // international: only Japan's +81 means anything here
-    if (d.size() > 2 && d.substr(0, 2) == "81" && is_phone(domestic_form(t))) ++out.phone;
+    if (t.groups[0] >= 2 && d.size() > 2 && d.substr(0, 2) == "81" && is_phone(domestic_form(t))) ++out.phone;
     return;
   }
   if (d.size() == 12 && valid_my_number(d)) out.my_numbers.push_back({t.begin, t.end});

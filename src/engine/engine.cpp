@@ -1,6 +1,7 @@
 // Runs every detector, then the policy; see engine.hpp.
 #include "preflight/engine/engine.hpp"
 
+#include "preflight/detect/attachments.hpp"
 #include "preflight/detect/recipient_checks.hpp"
 #include "preflight/detect/recipients.hpp"
 
@@ -16,6 +17,7 @@ Evaluation evaluate(const policy::Policy& policy, const mail::Envelope& envelope
   detect::history_facts(envelope, message, org, context, e.facts);
   detect::thread_facts(envelope, message, org, context, e.facts);
   detect::list_facts(envelope, message, org, context, e.facts);
+  detect::attachment_facts(envelope, message, org, e.facts);
   e.verdict = policy::evaluate(policy, e.facts);
   return e;
 }

@@ -3,6 +3,9 @@
 // entry. Sizes in headers are only hints: every read is clamped to the buffer and to the Budget.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,5 +52,11 @@ const ZipEntry* find_entry(const ZipArchive& zip, std::string_view path);
 
 // OOXML packages (ooxml.cpp): called by inspect_zip when the archive has [Content_Types].xml.
 void inspect_ooxml(FileReport& report, std::string_view bytes, const ZipArchive& zip, int depth, Budget& budget);
+
+// Workbooks (xlsx.cpp): sheet names and states from workbook.xml, then every sheet's cells in workbook order.
+// `rels` maps the workbook's relationship ids to part names; `read_part` reads a part through the budget.
+void workbook_text(FileReport& report, const std::string& workbook_xml, const std::map<std::string, std::string>& rels,
+                   const std::function<std::optional<std::string>(const std::string&)>& read_part,
+                   const std::function<std::optional<std::string>()>& read_shared_strings, Budget& budget);
 
 }  // namespace preflight::inspect::detail

@@ -134,16 +134,20 @@ std::size_t decoded_size(GMimePart* part) {
   return GMIME_STREAM_NULL(null.get())->written;
 }
 
-std::string decoded_text(GMimePart* part, std::size_t limit) {
+// The decoded content of a part, at most `limit` bytes (a part over the limit is cut there).
+std::string decoded_bytes(GMimePart* part, std::size_t limit) {
   GMimeDataWrapper* dw = g_mime_part_get_content(part);
   if (!dw) return {};
   GPtr<GMimeStream> mem(g_mime_stream_mem_new());
   g_mime_data_wrapper_write_to_stream(dw, mem.get());
   GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
   std::size_t n = bytes->len < limit ? bytes->len : limit;
-  std::string_view raw(reinterpret_cast<const char*>(bytes->data), n);
+  return std::string(reinterpret_cast<const char*>(bytes->data), n);
+}
+
+std::string decoded_text(GMimePart* part, std::size_t limit) {
   const char* charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-  return util::to_utf8(raw, charset ? charset : "");
+  return util::to_utf8(decoded_bytes(part, limit), charset ? charset : "");
 }
 
 struct WalkState {
@@ -156,7 +160,7 @@ void visit_part(GMimeObject* /*parent*/, GMimeObject* obj, gpointer data) {
   auto* st = static_cast<WalkState*>(data);
   if (++st->parts > st->limits->max_parts) return;
   if (GMIME_IS_MESSAGE_PART(obj)) {
-    st->message->attachments.push_back({part_filename(obj), "message/rfc822", 0});
+    st->message->attachments.push_back({part_filename(obj), "message/rfc822", 0, {}});
     return;
   }
   if (!GMIME_IS_PART(obj)) return;
@@ -168,7 +172,9 @@ void visit_part(GMimeObject* /*parent*/, GMimeObject* obj, gpointer data) {
   if (is_text) {
     st->message->texts.push_back(decoded_text(part, st->limits->max_text_bytes));
   } else {
-    st->message->attachments.push_back({filename, type, decoded_size(part)});
+    std::size_t size = decoded_size(part);
+    std::string data = size <= st->limits->max_attachment_bytes ? decoded_bytes(part, size) : std::string();
+    st->message->attachments.push_back({filename, type, size, std::move(data)});
   }
 }
 

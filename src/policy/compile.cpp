@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "condition_text.hpp"
+#include "preflight/detect/content.hpp"
 #include "directory.hpp"
 #include "preflight/util/strings.hpp"
 
@@ -23,6 +24,7 @@ class Compiler {
       : file_(std::move(file)), policy_(policy), errors_(errors) {}
 
   void document(const YAML::Node& root, bool& saw_organisation);
+  std::vector<detect::KeywordSet> keyword_sets_;
 
  private:
   Location at(const YAML::Node& n, int offset = 0) const {
@@ -181,8 +183,10 @@ void Compiler::notices(const YAML::Node& n) {
 void Compiler::organisation(const YAML::Node& n) {
   if (!expect(n, YAML::NodeType::Map, "a map with internal_domains, groups, minority_external")) return;
   keys(n, {"internal_domains", "groups", "roles", "directory", "notices", "minority_external", "mailing_lists",
-           "important", "partners", "split_window"},
+           "important", "partners", "split_window", "keywords"},
        "organisation");
+  if (const auto& k = n["keywords"]; k && expect(k, YAML::NodeType::Map, "a map of keyword set name -> words"))
+    for (const auto& kv : k) keyword_sets_.push_back({kv.first.Scalar(), strings(kv.second, "keywords")});
   if (n["mailing_lists"]) org_patterns(n["mailing_lists"], policy_.organisation.mailing_lists);
   if (n["important"]) org_patterns(n["important"], policy_.organisation.important);
   if (n["partners"]) partners(n["partners"]);
@@ -408,10 +412,12 @@ void Compiler::document(const YAML::Node& root, bool& saw_organisation) {
 }
 
 void compile_one(std::string_view yaml, const std::string& name, Policy& p, std::vector<PolicyError>& errors,
-                 bool& saw_organisation) {
+                 bool& saw_organisation, std::vector<detect::KeywordSet>& keywords) {
   try {
     YAML::Node root = YAML::Load(std::string(yaml));
-    Compiler(name, p, errors).document(root, saw_organisation);
+    Compiler c(name, p, errors);
+    c.document(root, saw_organisation);
+    for (auto& k : c.keyword_sets_) keywords.push_back(std::move(k));
   } catch (const YAML::ParserException& e) {
     errors.push_back({{name, e.mark.line + 1, e.mark.column + 1}, "YAML syntax: " + e.msg});
   } catch (const YAML::Exception& e) {
@@ -419,8 +425,11 @@ void compile_one(std::string_view yaml, const std::string& name, Policy& p, std:
   }
 }
 
-CompileResult finish(std::shared_ptr<Policy> p, std::vector<PolicyError> errors) {
+// The content scanner is compiled once here, with the keyword sets, and shared by every message.
+CompileResult finish(std::shared_ptr<Policy> p, std::vector<PolicyError> errors,
+                     std::vector<detect::KeywordSet> keywords) {
   if (!errors.empty()) return {nullptr, std::move(errors)};
+  p->organisation.scanner = std::make_shared<detect::ContentScanner>(std::move(keywords));
   return {std::move(p), {}};
 }
 
@@ -430,15 +439,17 @@ CompileResult compile_text(std::string_view yaml, const std::string& name) {
   auto p = std::make_shared<Policy>();
   std::vector<PolicyError> errors;
   bool saw_organisation = false;
-  compile_one(yaml, name, *p, errors, saw_organisation);
+  std::vector<detect::KeywordSet> keywords;
+  compile_one(yaml, name, *p, errors, saw_organisation, keywords);
   p->files.push_back(name);
-  return finish(std::move(p), std::move(errors));
+  return finish(std::move(p), std::move(errors), std::move(keywords));
 }
 
 CompileResult compile_files(const std::vector<std::string>& paths) {
   auto p = std::make_shared<Policy>();
   std::vector<PolicyError> errors;
   bool saw_organisation = false;
+  std::vector<detect::KeywordSet> keywords;
   for (const auto& path : paths) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
@@ -447,11 +458,11 @@ CompileResult compile_files(const std::vector<std::string>& paths) {
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    compile_one(ss.str(), path, *p, errors, saw_organisation);
+    compile_one(ss.str(), path, *p, errors, saw_organisation, keywords);
     p->files.push_back(path);
   }
   if (paths.empty()) errors.push_back({{"(config)", 0, 0}, "no policy file given"});
-  return finish(std::move(p), std::move(errors));
+  return finish(std::move(p), std::move(errors), std::move(keywords));
 }
 
 }  // namespace preflight::policy

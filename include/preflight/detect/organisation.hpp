@@ -3,7 +3,9 @@
 // `a.example.co.jp` and `example.co.jp` are one organisation and `co.jp` is none.
 // Immutable after construction; safe to share between threads.
 #pragma once
+#include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,9 @@ struct Partner {
   std::vector<std::string> domains;
 };
 
+class ContentScanner;
+struct KeywordSet;
+
 struct Organisation {
   std::vector<std::string> internal_domains;  // lower-case ASCII (IDN converted); subdomains included
   std::map<std::string, std::vector<std::string>> groups;  // name -> sender patterns (glob)
@@ -39,6 +44,7 @@ struct Organisation {
   std::vector<std::string> important;      // recipient patterns that are important customers
   std::vector<Partner> partners;           // known companies: look-alike and company-name checks
   std::int64_t split_window_seconds = 3600;  // split mass mailing: exposure counted over this window
+  std::shared_ptr<const ContentScanner> scanner;  // keyword sets + PII patterns, compiled with the policy
   std::string notice_language = "ja+en";  // ja+en, ja, en
   std::string notice_charset = "utf-8";   // utf-8, iso-2022-jp
 

@@ -18,6 +18,7 @@ struct Attachment {
   std::string filename;      // UTF-8, decoded (RFC 2231, encoded-words, raw 8-bit); may be empty
   std::string content_type;  // lower-case "type/subtype"
   std::size_t size = 0;      // decoded size in bytes
+  std::string data;          // decoded bytes, for inspection; empty when larger than ParseLimits allows
 };
 
 struct Message {

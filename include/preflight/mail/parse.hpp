@@ -14,6 +14,7 @@ namespace preflight::mail {
 struct ParseLimits {
   std::size_t max_text_bytes = 4 * 1024 * 1024;  // per text part
   std::size_t max_parts = 1000;
+  std::size_t max_attachment_bytes = 32 * 1024 * 1024;  // larger attachments are measured, not kept
 };
 
 // Initialises GMime; call once before any other thread parses (idempotent).

@@ -1,0 +1,106 @@
+// Attachment inspection and content scanning facts; see attachments.hpp.
+#include "preflight/detect/attachments.hpp"
+
+#include <algorithm>
+
+#include "preflight/detect/content.hpp"
+#include "preflight/inspect/inspect.hpp"
+#include "preflight/util/charset.hpp"
+#include "preflight/util/strings.hpp"
+
+namespace preflight::detect {
+
+namespace {
+
+std::int64_t count(std::size_t n) { return static_cast<std::int64_t>(n); }
+
+struct Tally {
+  std::int64_t files = 0, encrypted = 0, unencrypted = 0, macros = 0, executables = 0;
+  bool encrypted_archive = false, bomb = false;
+  StringList kinds, names, hidden_sheets, sheets;
+  std::string text;  // attachment names and texts, for the content scanner
+};
+
+bool is_archive(const std::string& kind) { return kind == "zip" || kind == "7z" || kind == "rar"; }
+
+// Counts a report and, for archives, the files inside (an encrypted archive counts as encrypted).
+void tally(const inspect::FileReport& r, bool top, Tally& t) {
+  if (top) ++t.files, ++(r.encrypted ? t.encrypted : t.unencrypted);
+  t.encrypted_archive = t.encrypted_archive || (r.encrypted && is_archive(r.kind));
+  t.macros += r.macros;
+  t.executables += r.executable;
+  t.bomb = t.bomb || r.bomb;
+  if (std::find(t.kinds.begin(), t.kinds.end(), r.kind) == t.kinds.end()) t.kinds.push_back(r.kind);
+  t.names.push_back(util::nfkc(r.name));
+  for (const auto& s : r.sheets) t.sheets.push_back(r.name + ": " + s);
+  for (const auto& s : r.hidden_sheets) t.hidden_sheets.push_back(r.name + ": " + s);
+  t.text += r.name + "\n" + r.text + "\n";
+  for (const auto& c : r.children) tally(c, false, t);
+}
+
+void content(const mail::Message& msg, const Organisation& org, const std::string& attachment_text, Facts& out) {
+  ContentCounts c;
+  if (org.scanner) {
+    c += org.scanner->scan(msg.subject);
+    for (const auto& t : msg.texts) c += org.scanner->scan(t);
+    c += org.scanner->scan(attachment_text);
+  }
+  StringList sets;
+  std::int64_t hits = 0;
+  for (const auto& [name, n] : c.keywords) sets.push_back(name), hits += n;
+  out.set("content.my_number", c.my_number);
+  out.set("content.my_number_candidates", c.my_number_candidates);
+  out.set("content.corporate_number", c.corporate_number);
+  out.set("content.card_number", c.card_number);
+  out.set("content.phone", c.phone);
+  out.set("content.postal_code", c.postal_code);
+  out.set("content.email_address", c.email_address);
+  out.set("content.keywords", std::move(sets));
+  out.set("content.keyword_hits", hits);
+}
+
+}  // namespace
+
+bool has_password_line(const std::string& text) {
+  std::string t = util::to_lower(util::nfkc(text));
+  for (const char* word : {"パスワード", "password", "passwd", "pw", "pass", "暗証番号", "解凍"}) {
+    for (std::size_t pos = t.find(word); pos != std::string::npos; pos = t.find(word, pos + 1)) {
+      std::size_t after = pos + std::string_view(word).size();
+      std::size_t i = after;
+      while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == ':' || t[i] == '=')) ++i;
+      if (t.compare(after, 3, "は ") == 0 || t.compare(after, 3, "は") == 0) i = after + 3;
+      bool separated = i > after;
+      bool token = i < t.size() && static_cast<unsigned char>(t[i]) > ' ' && t[i] != '\n';
+      bool word_start = pos == 0 || !std::isalnum(static_cast<unsigned char>(t[pos - 1]));
+      if (separated && token && word_start) return true;
+    }
+  }
+  return false;
+}
+
+void attachment_facts(const mail::Envelope&, const mail::Message& msg, const Organisation& org, Facts& out) {
+  Tally t;
+  for (const auto& a : msg.attachments) {
+    if (a.content_type == "message/rfc822") continue;
+    inspect::FileReport r = inspect::inspect(a.filename, a.data);
+    if (a.data.empty() && a.size > 0) r.problems.push_back("too large to inspect");
+    tally(r, true, t);
+  }
+  bool password = std::any_of(msg.texts.begin(), msg.texts.end(), has_password_line) || has_password_line(msg.subject);
+  out.set("attachments.encrypted", t.encrypted);
+  out.set("attachments.unencrypted", t.unencrypted);
+  out.set("attachments.encrypted_archive", t.encrypted_archive);
+  out.set("attachments.macros", t.macros);
+  out.set("attachments.executables", t.executables);
+  out.set("attachments.kinds", std::move(t.kinds));
+  out.set("attachments.names", std::move(t.names));
+  out.set("attachments.sheets", std::move(t.sheets));
+  out.set("attachments.hidden_sheets_count", count(t.hidden_sheets.size()));
+  out.set("attachments.hidden_sheets", std::move(t.hidden_sheets));
+  out.set("attachments.bomb", t.bomb);
+  out.set("message.password_line", password);
+  out.set("attachments.ppap", t.encrypted_archive && password);
+  content(msg, org, t.text, out);
+}
+
+}  // namespace preflight::detect
