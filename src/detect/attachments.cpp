@@ -61,18 +61,22 @@ void content(const mail::Message& msg, const Organisation& org, const std::strin
 
 }  // namespace
 
+// "パスワード: s3cret", "PW=abc", "パスワードは s3cret です"; not "パスワードは別途お送りします":
+// the word, a separator (':' '=' or は), then a token that starts with a printable ASCII character.
 bool has_password_line(const std::string& text) {
   std::string t = util::to_lower(util::nfkc(text));
-  for (const char* word : {"パスワード", "password", "passwd", "pw", "pass", "暗証番号", "解凍"}) {
+  for (std::string_view word : {"パスワード", "password", "passwd", "pw", "pass", "暗証番号", "解凍キー"}) {
     for (std::size_t pos = t.find(word); pos != std::string::npos; pos = t.find(word, pos + 1)) {
-      std::size_t after = pos + std::string_view(word).size();
-      std::size_t i = after;
-      while (i < t.size() && (t[i] == ' ' || t[i] == '\t' || t[i] == ':' || t[i] == '=')) ++i;
-      if (t.compare(after, 3, "は ") == 0 || t.compare(after, 3, "は") == 0) i = after + 3;
-      bool separated = i > after;
-      bool token = i < t.size() && static_cast<unsigned char>(t[i]) > ' ' && t[i] != '\n';
       bool word_start = pos == 0 || !std::isalnum(static_cast<unsigned char>(t[pos - 1]));
-      if (separated && token && word_start) return true;
+      std::size_t i = pos + word.size();
+      auto blanks = [&] { while (i < t.size() && (t[i] == ' ' || t[i] == '\t')) ++i; };
+      blanks();
+      bool separated = false;
+      if (i < t.size() && (t[i] == ':' || t[i] == '=')) ++i, separated = true;
+      else if (t.compare(i, 3, "は") == 0) i += 3, separated = true;
+      blanks();
+      bool token = i < t.size() && t[i] > ' ' && t[i] < 0x7f;
+      if (word_start && separated && token) return true;
     }
   }
   return false;

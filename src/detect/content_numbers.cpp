@@ -157,7 +157,8 @@ std::size_t read_digit_token(std::string_view t, std::size_t i, DigitToken& tok)
       if (tok.ndigits < DigitToken::kMaxDigits) tok.digits[static_cast<std::size_t>(tok.ndigits)] = t[i];
       if (tok.ndigits <= DigitToken::kMaxDigits) ++tok.ndigits;  // saturates just past the limit
     }
-    if (tok.ngroups < DigitToken::kMaxGroups) tok.groups[static_cast<std::size_t>(tok.ngroups)] = static_cast<std::uint8_t>(std::min(g, 255));
+    if (tok.ngroups < DigitToken::kMaxGroups)
+      tok.groups[static_cast<std::size_t>(tok.ngroups)] = static_cast<std::uint8_t>(std::min(g, 255));
     if (tok.ngroups <= DigitToken::kMaxGroups) ++tok.ngroups;
     tok.end = i;
     if (i >= t.size()) break;

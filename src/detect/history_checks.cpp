@@ -70,6 +70,8 @@ void history_facts(const mail::Envelope& env, const mail::Message& msg, const Or
   std::vector<std::string> known = ctx.known_domains();
   for (const auto& p : org.partners)
     for (const auto& d : p.domains) known.push_back(organisational_domain(d));
+  // A colleague's address with the organisation's own domain mistyped is the classic case.
+  for (const auto& d : org.internal_domains) known.push_back(organisational_domain(d));
   StringList lookalikes, typos, names;
   std::set<std::string> checked;
   for (const auto& r : ext) {

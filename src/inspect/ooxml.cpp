@@ -123,7 +123,12 @@ std::map<std::string, std::string> relationships(Package& pkg, std::string_view 
   return rels;
 }
 
-// Text of word-processing and slide parts: runs (<w:t>, <a:t>) with paragraph, tab and cell breaks.
+void trim_back(std::string& s, char c) {
+  while (!s.empty() && s.back() == c) s.pop_back();
+}
+
+// Text of word-processing and slide parts: runs (<w:t>, <a:t>) with paragraph and tab breaks;
+// table cells end in a tab and rows in a newline, so a row reads like a line of a CSV.
 std::string run_text(const Package& pkg, std::string_view xml) {
   std::string out;
   bool in_t = false;
@@ -133,7 +138,8 @@ std::string run_text(const Package& pkg, std::string_view xml) {
                    else if (!t.closing && n == "tab") out += '\t';
                    else if (!t.closing && (n == "br" || n == "cr")) out += '\n';
                    else if (t.closing && n == "p") out += '\n';
-                   else if (t.closing && n == "tc") out += '\t';
+                   else if (t.closing && n == "tc") trim_back(out, '\n'), out += '\t';
+                   else if (t.closing && n == "tr") trim_back(out, '\t'), out += '\n';
                  },
                  [&](std::string_view raw, bool cdata) {
                    if (in_t) append_xml_text(out, raw, cdata);

@@ -158,8 +158,11 @@ void pdf_content_text(std::string_view c, std::string& out, std::size_t max) {
     if (op == "'" || op == "\"" || op == "T*") out += '\n';
     if (op == "Tj" || op == "TJ" || op == "'" || op == "\"") {
       for (auto s : strings) {
-        if (s == " ") out += ' ';
-        else emit_string(s, out);
+        if (s == " ") {
+          if (!out.empty() && out.back() != ' ') out += ' ';
+        } else {
+          emit_string(s, out);
+        }
       }
     }
     if (op == "ET") out += '\n';

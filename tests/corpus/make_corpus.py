@@ -1,0 +1,318 @@
+"""Writes the incident corpus: the incidents of the checklist re-enacted as .eml files, ordinary business
+mail that must pass, and manifest.yaml (envelopes, expected rules, and the history the corpus assumes).
+
+Run once after changing it: python3 tests/corpus/make_corpus.py   (needs `zip`; outputs are committed)
+"""
+import base64
+import io
+import os
+import subprocess
+import tempfile
+import zipfile
+from email.header import Header
+from email.message import EmailMessage
+from email.policy import SMTP
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ME = "taro@example.co.jp"
+ENTRIES = []
+
+
+def address_list(addrs):
+    return ", ".join(addrs)
+
+
+def mail(name, kind, item, rcpt, subject, body, to=None, cc=None, expect=None, sender=ME, attachments=(),
+         headers=None, charset="utf-8", note=""):
+    """Builds one message; `to`/`cc` default to the envelope recipients in To."""
+    msg = EmailMessage(policy=SMTP)
+    msg["From"] = sender
+    msg["To"] = address_list(to if to is not None else rcpt)
+    if cc:
+        msg["Cc"] = address_list(cc)
+    msg["Subject"] = subject
+    msg["Date"] = "Mon, 23 Nov 2026 10:00:00 +0900"
+    msg["Message-ID"] = "<%s@example.co.jp>" % name.replace("/", "-")
+    for k, v in (headers or {}).items():
+        msg[k] = v
+    msg.set_content(body, charset=charset)
+    for filename, data, mime in attachments:
+        maintype, subtype = mime.split("/")
+        msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
+    path = os.path.join(HERE, kind, name + ".eml")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(msg.as_bytes())
+    ENTRIES.append({"file": kind + "/" + name + ".eml", "kind": kind, "item": item, "from": sender,
+                    "rcpt": list(rcpt), "expect": expect, "note": note})
+
+
+def iso2022jp_mail(name, kind, item, rcpt, subject, body, expect=None, note=""):
+    """A mail as traditional Japanese mailers write it: ISO-2022-JP headers and body."""
+    enc_subject = Header(subject, "iso-2022-jp").encode()
+    raw = ("From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: Mon, 23 Nov 2026 10:00:00 +0900\r\n"
+           "Message-ID: <%s@example.co.jp>\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: text/plain; charset=ISO-2022-JP\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
+           % (ME, address_list(rcpt), enc_subject, name)).encode()
+    raw += body.replace("\n", "\r\n").encode("iso-2022-jp") + b"\r\n"
+    path = os.path.join(HERE, kind, name + ".eml")
+    with open(path, "wb") as f:
+        f.write(raw)
+    ENTRIES.append({"file": kind + "/" + name + ".eml", "kind": kind, "item": item, "from": ME,
+                    "rcpt": list(rcpt), "expect": expect, "note": note})
+
+
+# --- attachments ---------------------------------------------------------------------------------------
+def zip_bytes(files, password=None):
+    with tempfile.TemporaryDirectory() as d:
+        for n, data in files.items():
+            with open(os.path.join(d, n), "wb") as f:
+                f.write(data)
+        args = ["zip", "-q", "-j"] + (["-P", password] if password else []) + [os.path.join(d, "out.zip")]
+        subprocess.run(args + [os.path.join(d, n) for n in files], check=True)
+        with open(os.path.join(d, "out.zip"), "rb") as f:
+            return f.read()
+
+
+def xlsx(sheets, hidden=()):
+    """A minimal workbook: sheets is {name: [[cells]]}; names in `hidden` get state="hidden"."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                   'relationships+xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+                   'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/'
+                   'officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        entries = []
+        for i, (name, rows) in enumerate(sheets.items(), 1):
+            state = ' state="hidden"' if name in hidden else ""
+            entries.append('<sheet name="%s" sheetId="%d"%s r:id="rId%d"/>' % (name, i, state, i))
+            cells = "".join("<row>%s</row>" % "".join('<c t="inlineStr"><is><t>%s</t></is></c>' % c for c in r)
+                            for r in rows)
+            z.writestr("xl/worksheets/sheet%d.xml" % i,
+                       '<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/'
+                       'spreadsheetml/2006/main"><sheetData>%s</sheetData></worksheet>' % cells)
+        z.writestr("xl/workbook.xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/'
+                   'spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/'
+                   'relationships"><sheets>%s</sheets></workbook>' % "".join(entries))
+    return buf.getvalue()
+
+
+def docm():
+    """A Word document with a VBA project, under an innocent name."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/word/document.xml" ContentType="application/vnd.ms-word.document.'
+                   'macroEnabled.main+xml"/><Override PartName="/word/vbaProject.bin" ContentType="application/'
+                   'vnd.ms-office.vbaProject"/></Types>')
+        z.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats'
+                   '.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>請求書</w:t></w:r></w:p></w:body>'
+                   '</w:document>')
+        z.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504)
+    return buf.getvalue()
+
+
+def customers(n):
+    rows = ["氏名,住所,電話番号,メールアドレス"]
+    for i in range(n):
+        rows.append("顧客%d,東京都千代田区%d-%d,03-%04d-%04d,customer%d@mail%d.example.jp"
+                    % (i, i % 9 + 1, i % 20 + 1, 1000 + i % 9000, 2000 + i, i, i % 50))
+    return "\n".join(rows).encode("utf-8")
+
+
+def external(n, domain_fmt="partner%d.example.jp", local="user%d"):
+    return [(local % i) + "@" + (domain_fmt % i) for i in range(n)]
+
+
+PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+       b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
+def incidents():
+    k = "incidents"
+    r = external(80, "mail%d.example-customer.jp")
+    mail("01-to-instead-of-bcc-80", k, 4, r, "停電のお知らせ", "お客様各位\n計画停電のお知らせです。", to=r,
+         expect="visible-external-to-bcc", note="power company: 80 customer addresses in To")
+    r = external(107, "viewer%d.example.net")
+    mail("02-cc-107-viewers", k, 4, r, "番組モニターのご案内", "モニター各位\nご案内です。", to=[ME], cc=r,
+         expect="visible-external-to-bcc", note="TV station: 107 addresses in Cc")
+    r = external(12, "sponsor%d.example.com")
+    mail("03-cc-sponsor-companies", k, 4, r, "協賛企業各位", "協賛のお礼", to=[ME], cc=r,
+         expect="visible-external-to-bcc", note="487 sponsors saw each other (12 here, 12 companies)")
+    iso2022jp_mail("04-iso2022jp-to-20-parents", k, 4, external(20, "home%d.example.ne.jp", "parent%d"),
+                   "遠足のお知らせ", "保護者各位\n遠足の持ち物について", expect="visible-external-to-bcc",
+                   note="kindergarten contacts in To, ISO-2022-JP")
+    mail("05-hidden-patient-sheet", k, 13, ["center@health.example.lg.jp"], "集計表の送付", "集計表を送付します。",
+         attachments=[("集計表.xlsx", xlsx({"集計": [["地区", "件数"], ["北", "12"]],
+                                            "患者一覧": [["氏名", "病名"], ["山田 花子", "インフルエンザ"]]},
+                                           hidden=("患者一覧",)), "application/vnd.openxmlformats-"
+                                                                 "officedocument.spreadsheetml.sheet")],
+         expect="hidden-sheet", note="patient data on a forgotten second sheet")
+    mail("06-wrong-file-customer-table", k, 13, ["sales@contractor.example.com"], "資料送付", "資料を送ります。",
+         attachments=[("list.csv", customers(300), "text/csv")], expect="personal-data-list",
+         note="customer table with names, addresses, phone numbers to a contractor (300 of 12,418 rows)")
+    mail("07-class-list-mistyped-colleague", k, 9, ["sensei@exmaple.co.jp"], "クラス名簿", "名簿を送ります。",
+         attachments=[("名簿.xlsx", xlsx({"1年1組": [["氏名"], ["児童1"], ["児童2"]]}),
+                       "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")],
+         expect="lookalike-recipient", note="class list to a mistyped colleague address (exmaple.co.jp)")
+    mail("08-pcr-same-surname", k, 9, ["suzuki@other-hospital.example.com"], "検査結果のご連絡", "検査結果です。",
+         to=["鈴木 一郎 <suzuki@other-hospital.example.com>"], expect="same-name-other-company",
+         note="test results to another person with the same name")
+    mail("09-member-address-table", k, 12, external(3, "member%d.example.org"), "会員名簿",
+         "会員の皆様\n名簿をお送りします。",
+         attachments=[("members.csv", customers(60), "text/csv")], expect="personal-data-list",
+         note="all member organisations' addresses attached to a mail to several organisations")
+    secret = zip_bytes({"invoice.doc": b"\xd0\xcf\x11\xe0 not really"}, password="Emotet2026")
+    mail("10-emotet-ppap", k, 16, ["accounting@partner-a.example.com"], "Re: 請求書", "請求書を送付します。\n"
+         "パスワード: Emotet2026", attachments=[("請求書.zip", secret, "application/zip")], expect="ppap",
+         note="Emotet: encrypted ZIP with the password in the body")
+    r = external(10, "client%d.example.com")
+    mail("11-split-mass-mailing", k, 4, r, "セミナーのご案内", "ご案内", sender="hanako@example.co.jp",
+         to=r[:4], cc=r[4:6], expect="split-mass-mailing",
+         note="700 mails of 10 visible addresses: the 70th (690 exposed before)")
+    mail("12-reply-all-adds-outsider", k, 6, ["tanaka@sample.co.jp", "boss@example.co.jp", "x@competitor.example.com"],
+         "Re: 見積の件", "了解です。", headers={"In-Reply-To": "<thread-quote@example.co.jp>"},
+         expect="reply-all-adds-outsider", note="reply-all adds an address nobody in the thread had")
+    mail("13-forward-internal-thread", k, 5, ["friend@gmail.example.com"], "Fwd: 人事評価について", "参考まで",
+         headers={"References": "<thread-hr@example.co.jp>"}, expect="internal-thread-forwarded-out",
+         note="an internal-only HR thread forwarded outside")
+    mail("14-external-mailing-list", k, 7, ["customers-list@sample.co.jp"], "価格改定", "価格改定のお知らせ",
+         expect="mailing-list", note="a partner's list address")
+    mail("15-important-customer", k, 11, ["ceo@bigclient.example.jp"], "契約条件", "契約条件の変更",
+         expect="important-recipient", note="important customer needs the supervisor")
+    mail("16-my-number-in-body", k, 12, ["hr@payroll.example.com"], "手続き書類", "山田太郎 マイナンバー: "
+         "1234 5678 9018\n", expect="my-number", note="個人番号 with context")
+    mail("17-card-number", k, 12, ["shop@store.example.com"], "注文", "カード番号 ４１１１－１１１１－１１１１－１１１１"
+         " 有効期限 12/28", expect="card-number", note="card number in full-width digits")
+    mail("18-confidential-attachment-name", k, 13, ["tanaka@sample.co.jp"], "資料", "資料です。",
+         attachments=[("【社外秘】事業計画.pdf", PDF, "application/pdf")], expect="confidential-keyword",
+         note="社外秘 in an attachment name")
+    mail("19-macro-document", k, 0, ["tanaka@sample.co.jp"], "請求書", "請求書です。",
+         attachments=[("invoice.docx", docm(), "application/octet-stream")], expect="macro-attachment",
+         note="macro-enabled Word file under an innocent name")
+    mail("20-exe-in-zip", k, 0, ["tanaka@sample.co.jp"], "ツール", "ツールです。",
+         attachments=[("tool.zip", zip_bytes({"setup.exe": b"MZ" + b"\0" * 58 + b"\x40\0\0\0" + b"PE\0\0" +
+                                              b"\0" * 200}), "application/zip")],
+         expect="executable-attachment", note="an executable inside a ZIP")
+    internal = ["u%d@example.co.jp" % i for i in range(7)]
+    mail("21-outsider-among-colleagues", k, 3, internal + ["stranger@unknown.example.com"], "社内会議の議事録",
+         "議事録です。", expect="minority-external", note="one unknown outsider among seven colleagues")
+    mail("22-company-mismatch", k, 0, ["tanaka@sample.co.jp"], "テスト工業株式会社 御中 お見積り",
+         "テスト工業株式会社 田中様\nお見積りを送付します。", expect="company-mismatch",
+         note="mail merge: addressed to サンプル商事, greets テスト工業")
+    mail("23-lookalike-partner-domain", k, 9, ["tanaka@sarnple.co.jp"], "打合せ", "打合せの件",
+         expect="lookalike-recipient", note="sarnple.co.jp (rn) instead of sample.co.jp")
+    mail("24-applicant-pdfs-to-45", k, 8, external(45, "city%d-example.jp", "office%d"), "応募書類",
+         "応募書類を送付します。", to=[ME], attachments=[("応募書類.pdf", PDF, "application/pdf")],
+         expect="first-time-domain-with-attachment",
+         note="applicant documents to 45 unrelated addresses (Bcc, first time)")
+    mail("25-bcc-copy-replies-all", k, 6, ["tanaka@sample.co.jp", "boss@example.co.jp"], "Re: 見積の件",
+         "私からも一言", sender="hanako@example.co.jp", headers={"In-Reply-To": "<thread-quote@example.co.jp>"},
+         expect="bcc-recipient-replies-all", note="got the original as Bcc, replied to all")
+
+
+def benign():
+    k = "benign"
+    mail("01-internal-thread-with-sheet", k, 0, ["boss@example.co.jp", "hanako@example.co.jp"], "Re: 月次売上",
+         "最新版です。", attachments=[("売上.xlsx", xlsx({"売上": [["月", "金額"], ["10月", "100"]]}),
+                                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")],
+         headers={"In-Reply-To": "<thread-hr@example.co.jp>"})
+    mail("02-reply-to-known-customer", k, 0, ["tanaka@sample.co.jp"], "Re: 見積の件",
+         "田中様\nサンプル商事 田中様、ご確認ありがとうございます。", to=["田中 一郎 <tanaka@sample.co.jp>"],
+         headers={"In-Reply-To": "<thread-quote@example.co.jp>"})
+    mail("03-newsletter-bcc", k, 0, external(40, "reader%d.example.com"), "ニュースレター 11月号",
+         "いつもありがとうございます。", to=["undisclosed-recipients:;"])
+    mail("04-encrypted-zip-password-separately", k, 0, ["tanaka@sample.co.jp"], "資料送付",
+         "資料を送付します。パスワードは別途お知らせします。",
+         attachments=[("資料.zip", zip_bytes({"a.txt": b"data"}, password="s3cret"), "application/zip")])
+    mail("05-password-mail-alone", k, 0, ["tanaka@sample.co.jp"], "パスワードのお知らせ", "先ほどの資料のパスワード: s3cret")
+    mail("06-project-two-partners", k, 0, ["tanaka@sample.co.jp", "sato@test-kogyo.co.jp", "boss@example.co.jp"],
+         "定例会議のご案内", "サンプル商事 田中様\nテスト工業 佐藤様\n定例会議のご案内です。")
+    mail("07-internal-announcement", k, 0, ["u%d@example.co.jp" % i for i in range(30)], "全社お知らせ",
+         "年末の予定について")
+    iso2022jp_mail("08-iso2022jp-quote", k, 0, ["tanaka@sample.co.jp"], "お見積りの件",
+                   "田中様\nお世話になっております。お見積りをお送りします。")
+    mail("09-reply-all-same-thread", k, 0, ["tanaka@sample.co.jp", "boss@example.co.jp"], "Re: 見積の件", "了解です。",
+         headers={"In-Reply-To": "<thread-quote@example.co.jp>"})
+    mail("10-signature-numbers", k, 0, ["tanaka@sample.co.jp"], "ご連絡", "よろしくお願いします。\n--\n"
+         "株式会社エグザンプル 法人番号 7000012050002\n〒100-0001 東京都千代田区1-1\nTEL 03-1234-5678")
+    mail("11-invoice-with-order-number", k, 0, ["tanaka@sample.co.jp"], "ご注文番号", "ご注文番号 123456789018 で承りました。")
+    mail("12-forward-external-to-colleague", k, 0, ["hanako@example.co.jp"], "Fwd: 見積の件", "確認お願いします。")
+    mail("13-meeting-with-known-guest", k, 0, ["u1@example.co.jp", "u2@example.co.jp", "tanaka@sample.co.jp"],
+         "打合せ日程", "来週の打合せです。")
+    mail("14-quote-pdf-known-customer", k, 0, ["tanaka@sample.co.jp"], "お見積書", "お見積書を添付します。",
+         attachments=[("見積書.pdf", PDF, "application/pdf")])
+    mail("15-internal-macro-file", k, 0, ["boss@example.co.jp"], "集計マクロ", "社内用マクロです。",
+         attachments=[("集計.xlsm", docm(), "application/octet-stream")])
+    mail("16-internal-confidential", k, 0, ["boss@example.co.jp"], "【社外秘】経営会議資料", "社外秘の資料です。")
+    mail("17-two-people-same-company", k, 0, ["tanaka@sample.co.jp", "yamada@sample.co.jp"], "ご案内",
+         "サンプル商事 田中様 山田様", to=["tanaka@sample.co.jp", "yamada@sample.co.jp"])
+    mail("18-new-customer-first-contact", k, 0, ["info@newcustomer.example.com"], "初めてご連絡いたします",
+         "弊社製品のご紹介です。")
+    mail("19-reply-known-partner-kogyo", k, 0, ["sato@test-kogyo.co.jp"], "Re: 納期", "テスト工業 佐藤様\n承知しました。")
+    mail("20-internal-hr-reply", k, 0, ["boss@example.co.jp"], "Re: 人事評価について", "確認しました。",
+         headers={"References": "<thread-hr@example.co.jp>"})
+    mail("21-two-external-among-many-known", k, 0, ["u%d@example.co.jp" % i for i in range(6)] +
+         ["tanaka@sample.co.jp"], "合同会議", "議事録です。")
+    mail("22-english-mail-known", k, 0, ["tanaka@sample.co.jp"], "Meeting notes", "Thanks for your time today.")
+    mail("23-phone-number-once", k, 0, ["tanaka@sample.co.jp"], "お電話ください", "090-1234-5678 までお願いします。")
+    mail("24-bcc-announcement-known", k, 0, ["tanaka@sample.co.jp", "sato@test-kogyo.co.jp"], "年末年始の休業",
+         "休業のお知らせです。", to=[ME])
+    mail("25-large-internal-distribution", k, 0, ["u%d@example.co.jp" % i for i in range(120)], "健康診断",
+         "健康診断の日程です。")
+
+
+CONTEXT = """\
+# What the corpus assumes the organisation has sent before (history), the threads it has seen, and how
+# many external addresses a sender exposed in the split-mailing window.
+history:
+  - [taro@example.co.jp, tanaka@sample.co.jp, 田中 一郎, 12]
+  - [taro@example.co.jp, yamada@sample.co.jp, 山田 次郎, 3]
+  - [taro@example.co.jp, sato@test-kogyo.co.jp, 佐藤 三郎, 5]
+  - [hanako@example.co.jp, suzuki@clinic.example.jp, 鈴木 一郎, 2]
+  - [taro@example.co.jp, accounting@partner-a.example.com, "", 4]
+  - [taro@example.co.jp, hr@payroll.example.com, "", 6]
+  - [taro@example.co.jp, shop@store.example.com, "", 2]
+  - [taro@example.co.jp, center@health.example.lg.jp, "", 3]
+  - [taro@example.co.jp, sales@contractor.example.com, "", 2]
+  - [taro@example.co.jp, customers-list@sample.co.jp, "", 1]
+  - [taro@example.co.jp, ceo@bigclient.example.jp, "", 1]
+threads:
+  - {message_id: "<thread-quote@example.co.jp>", from: tanaka@sample.co.jp,
+     visible: [tanaka@sample.co.jp, taro@example.co.jp, boss@example.co.jp],
+     recipients: [taro@example.co.jp, boss@example.co.jp, hanako@example.co.jp]}
+  - {message_id: "<thread-hr@example.co.jp>", from: boss@example.co.jp,
+     visible: [boss@example.co.jp, taro@example.co.jp], recipients: [taro@example.co.jp]}
+exposure:
+  - [hanako@example.co.jp, 690]
+"""
+
+
+def main():
+    incidents()
+    benign()
+    with open(os.path.join(HERE, "manifest.yaml"), "w") as f:
+        f.write("# Generated by make_corpus.py. kind: incident (must be caught by `expect`) or benign (must pass).\n")
+        f.write(CONTEXT)
+        f.write("messages:\n")
+        for e in ENTRIES:
+            kind = "incident" if e["kind"] == "incidents" else "benign"
+            f.write("  - file: %s\n    kind: %s\n    item: %d\n    from: %s\n" % (e["file"], kind, e["item"], e["from"]))
+            f.write("    rcpt: [%s]\n" % ", ".join(e["rcpt"]))
+            if e["expect"]:
+                f.write("    expect: %s\n" % e["expect"])
+            if e["note"]:
+                f.write("    note: \"%s\"\n" % e["note"])
+    print(len(ENTRIES), "messages written")
+
+
+if __name__ == "__main__":
+    main()
