@@ -8,8 +8,9 @@ PACKAGES=(
   libmilter-dev libgmime-3.0-dev libglib2.0-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libpsl-dev publicsuffix libidn2-dev libsqlite3-dev
   doctest-dev
-  nlohmann-json3-dev libcpp-httplib-dev libssl-dev libhyperscan-dev zlib1g-dev
+  nlohmann-json3-dev libcpp-httplib-dev libssl-dev libhyperscan-dev zlib1g-dev liblzma-dev
   postfix miltertest swaks python3
+  zip p7zip-full qpdf gzip python3-openpyxl python3-docx python3-xlwt
 )
 
 SUDO=""

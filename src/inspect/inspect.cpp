@@ -37,10 +37,10 @@ bool ratio_exceeded(std::size_t out, std::size_t consumed, double max_ratio) {
 }  // namespace
 
 // The ratio is measured against the input actually consumed, not against sizes claimed by headers.
-Expanded inflate_bounded(std::string_view in, int window_bits, Budget& budget, std::size_t want) {
+Expanded inflate_bounded(std::string_view in, int window_bits, Budget& budget, std::size_t want, bool drain) {
   Expanded out;
   const std::size_t room = budget.expand_room();
-  const std::size_t cap = std::min(room, want);
+  const std::size_t keep_max = std::min(room, want);
   z_stream zs{};
   if (inflateInit2(&zs, window_bits) != Z_OK) {
     out.error = true;
@@ -49,32 +49,32 @@ Expanded inflate_bounded(std::string_view in, int window_bits, Budget& budget, s
   zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
   zs.avail_in = static_cast<uInt>(std::min<std::size_t>(in.size(), UINT32_MAX));
   std::array<char, 65536> buf;
+  std::size_t produced = 0;
+  bool enough = false;
   int rc = Z_OK;
-  unsigned rounds = 0;
-  while (rc == Z_OK) {
+  for (unsigned rounds = 1; rc == Z_OK; ++rounds) {
     zs.next_out = reinterpret_cast<Bytef*>(buf.data());
     zs.avail_out = static_cast<uInt>(buf.size());
     rc = inflate(&zs, Z_NO_FLUSH);
     const std::size_t got = buf.size() - zs.avail_out;
-    const std::size_t keep = std::min(got, cap - out.data.size());
-    out.data.append(buf.data(), keep);
-    if (ratio_exceeded(out.data.size(), zs.total_in, budget.limits().max_ratio)) {
+    produced += got;
+    out.data.append(buf.data(), std::min(got, keep_max - out.data.size()));
+    if (ratio_exceeded(produced, zs.total_in, budget.limits().max_ratio) || produced > room) {
       out.bomb = true;
       break;
     }
-    if (keep < got || (out.data.size() == cap && rc == Z_OK)) {
-      out.bomb = (cap == room && want > room);
-      break;
-    }
-    if (++rounds % 16 == 0 && budget.expired()) {
+    enough = out.data.size() >= want;
+    if (enough && !drain) break;
+    if (rounds % 16 == 0 && budget.expired()) {
       out.timed_out = true;
       break;
     }
   }
   out.complete = (rc == Z_STREAM_END);
-  out.error = !out.complete && !out.bomb && !out.timed_out && out.data.size() < want;
+  out.error = !out.complete && !out.bomb && !out.timed_out && !enough;
   inflateEnd(&zs);
-  budget.spend_expanded(out.data.size());
+  budget.spend_expanded(produced);
+  out.produced = produced;
   return out;
 }
 

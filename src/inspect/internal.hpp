@@ -6,7 +6,6 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <climits>
 #include <string>
 #include <string_view>
 
@@ -55,16 +54,20 @@ inline std::string_view slice(std::string_view s, std::uint64_t at, std::uint64_
 // Result of a bounded decompression. `data` never exceeds the cap, whatever the headers claimed.
 struct Expanded {
   std::string data;
+  std::size_t produced = 0;  // all output, including what `drain` did not keep
   bool complete = false;  // reached the end of the compressed stream
   bool bomb = false;      // stopped by the ratio or total-size limit
   bool timed_out = false;
   bool error = false;     // corrupt or cut-off stream (data holds what came out before)
 };
 
-// zlib inflate; window_bits -15 raw deflate (ZIP), 15 zlib (PDF), 31 gzip. Output is capped by the budget's
-// remaining room, by max_ratio x input size (never below 1 MiB, so small well-compressing files pass),
-// and by `want` (callers that only need a prefix).
-Expanded inflate_bounded(std::string_view in, int window_bits, Budget& budget, std::size_t want = SIZE_MAX);
+// zlib inflate; window_bits -15 raw deflate (ZIP), 15 zlib (PDF), 31 gzip. Keeps at most `want` bytes (and
+// never more than the budget's remaining room). With `drain`, goes on decompressing past `want` without
+// keeping the output, so the ratio and total-size limits still judge the whole stream. A stream is a bomb
+// once its output exceeds max_ratio x the input consumed so far (outputs under 1 MiB are never judged)
+// or the tree's remaining room.
+Expanded inflate_bounded(std::string_view in, int window_bits, Budget& budget, std::size_t want = SIZE_MAX,
+                         bool drain = false);
 
 // Appends UTF-8 text to the report, respecting max_text; false once the report's text is full.
 bool append_text(FileReport& report, std::string_view utf8, const Limits& limits);

@@ -43,7 +43,7 @@ struct Package {
       report.truncated = report.truncated || d.bomb || d.timed_out;
       report.problems.push_back(e->name + ": " + d.problem);
     }
-    return std::move(d.bytes);
+    return std::string(d.bytes());
   }
 
   bool stopped() const { return budget.expired() || report.text.size() >= budget.limits().max_text; }
@@ -194,7 +194,7 @@ void inspect_embeddings(Package& pkg, int depth) {
       return;
     }
     EntryData d = read_entry(pkg.bytes, e, pkg.budget);
-    FileReport c = inspect_child(pkg.report.name + "/" + e.name, d.bytes, depth + 1, pkg.budget);
+    FileReport c = inspect_child(pkg.report.name + "/" + e.name, d.bytes(), depth + 1, pkg.budget);
     c.bomb = c.bomb || d.bomb;
     if (!d.problem.empty()) c.problems.push_back(d.problem);
     adopt_child(pkg.report, std::move(c));

@@ -152,7 +152,7 @@ bool read_zip(std::string_view bytes, ZipArchive& zip, const Budget& budget) {
   return !zip.entries.empty();
 }
 
-EntryData read_entry(std::string_view bytes, const ZipEntry& e, Budget& budget, std::size_t want) {
+EntryData read_entry(std::string_view bytes, const ZipEntry& e, Budget& budget, std::size_t want, bool drain) {
   EntryData out;
   if (!e.encryption.empty()) {
     out.problem = "entry is encrypted";
@@ -161,14 +161,15 @@ EntryData read_entry(std::string_view bytes, const ZipEntry& e, Budget& budget, 
   const std::string_view data = entry_data(bytes, e, out.problem);
   if (!out.problem.empty() && data.empty()) return out;
   if (e.method == 0) {
-    const std::size_t room = budget.expand_room();
-    out.bytes.assign(data.substr(0, std::min({data.size(), want, room})));
-    budget.spend_expanded(out.bytes.size());
-    out.bomb = out.bytes.size() < std::min(data.size(), want);
-    out.ok = out.problem.empty() && !out.bomb;
+    // Already in memory: a view costs nothing, and the bytes were never expanded.
+    out.is_stored = true;
+    out.stored = data.substr(0, std::min(data.size(), want));
+    out.partial = out.stored.size() < data.size();
+    out.ok = out.problem.empty();
   } else if (e.method == 8) {
-    Expanded x = inflate_bounded(data, -15, budget, want);
-    out.bytes = std::move(x.data);
+    Expanded x = inflate_bounded(data, -15, budget, want, drain);
+    out.inflated = std::move(x.data);
+    out.partial = out.inflated.size() < x.produced || (!x.complete && out.inflated.size() >= want);
     out.bomb = x.bomb;
     out.timed_out = x.timed_out;
     out.ok = !x.bomb && !x.timed_out && !x.error;
@@ -207,12 +208,23 @@ FileReport encrypted_child(const FileReport& parent, const ZipEntry& e) {
   return c;
 }
 
+constexpr std::size_t kSniffBytes = 64 * 1024;
+
+bool container_kind(std::string_view k) {
+  return k == "zip" || k == "cfb" || k == "pdf" || k == "7z" || k == "rar" || k == "gzip";
+}
+
+// Containers are read whole; text only up to max_text; anything else only as far as sniffing needs. The
+// rest of a partial read is still decompressed (not kept), so a bomb named like a picture is still a bomb.
 FileReport extracted_child(const FileReport& parent, std::string_view bytes, const ZipEntry& e, int depth,
                            Budget& budget) {
-  EntryData d = read_entry(bytes, e, budget);
-  FileReport c = inspect_child(parent.name + "/" + e.name, d.bytes, depth + 1, budget);
+  const std::string kind = sniff_kind(e.name, read_entry(bytes, e, budget, kSniffBytes).bytes());
+  const bool text = kind == "text" || kind == "csv" || kind == "script";
+  const std::size_t want = container_kind(kind) ? SIZE_MAX : text ? budget.limits().max_text + 4 : kSniffBytes;
+  EntryData d = read_entry(bytes, e, budget, want, true);
+  FileReport c = inspect_child(parent.name + "/" + e.name, d.bytes(), depth + 1, budget);
   c.bomb = c.bomb || d.bomb;
-  c.truncated = c.truncated || d.bomb || d.timed_out || (!d.ok && !d.bytes.empty());
+  c.truncated = c.truncated || d.bomb || d.timed_out || (!d.ok && !d.bytes().empty()) || (text && d.partial);
   if (!d.problem.empty()) c.problems.push_back(d.problem);
   return c;
 }

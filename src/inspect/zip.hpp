@@ -37,15 +37,21 @@ struct ZipArchive {
 bool read_zip(std::string_view bytes, ZipArchive& zip, const Budget& budget);
 
 struct EntryData {
-  std::string bytes;
+  std::string inflated;
+  std::string_view stored;  // stored entries point into the archive instead of being copied
+  bool is_stored = false;
   bool ok = false;        // complete and usable
+  bool partial = false;   // only a prefix was kept (by request)
   bool bomb = false;
   bool timed_out = false;
   std::string problem;    // why not ok
+  std::string_view bytes() const { return is_stored ? stored : std::string_view(inflated); }
 };
 
-// Extracts one entry (stored or deflated), bounded by the budget; `want` limits it to a prefix.
-EntryData read_entry(std::string_view bytes, const ZipEntry& entry, Budget& budget, std::size_t want = SIZE_MAX);
+// Extracts one entry (stored or deflated), bounded by the budget. `want` keeps only a prefix; with `drain`
+// the rest is still decompressed (not kept) so that bombs are recognised even in entries read partially.
+EntryData read_entry(std::string_view bytes, const ZipEntry& entry, Budget& budget, std::size_t want = SIZE_MAX,
+                     bool drain = false);
 
 // Finds an entry by its path, ASCII-case-insensitively and ignoring a leading '/'; nullptr if absent.
 const ZipEntry* find_entry(const ZipArchive& zip, std::string_view path);

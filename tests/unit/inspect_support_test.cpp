@@ -7,7 +7,9 @@
 #include <zlib.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -26,10 +28,25 @@ struct CfbItem {
   std::string data;
 };
 
+namespace {
+std::vector<std::string>& scratch_dirs() {
+  static auto* dirs = new std::vector<std::string>;  // never destroyed: the atexit handler still needs it
+  return *dirs;
+}
+void remove_scratch_dirs() {
+  std::error_code ignored;
+  for (const std::string& d : scratch_dirs()) std::filesystem::remove_all(d, ignored);
+}
+}  // namespace
+
+// A fresh directory under /tmp, removed when the test binary exits.
 std::string scratch_dir() {
+  static std::once_flag once;
+  std::call_once(once, [] { std::atexit(remove_scratch_dirs); });
   char tmpl[] = "/tmp/preflight-inspect-XXXXXX";
   const char* d = mkdtemp(tmpl);
   REQUIRE(d != nullptr);
+  scratch_dirs().push_back(d);
   return d;
 }
 
