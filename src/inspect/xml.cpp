@@ -1,5 +1,6 @@
 // The streaming XML tag scanner of xml.hpp. Malformed input (unclosed tags, comments, quotes) ends the scan
 // at the end of the buffer instead of failing: partial text from a damaged part is still worth having.
+#include "preflight/util/charset.hpp"
 #include "xml.hpp"
 
 #include <cstdint>
@@ -67,25 +68,6 @@ std::size_t skip_special(std::string_view x, std::size_t lt, const XmlHandler& h
   return std::string_view::npos;
 }
 
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
-
 // Decodes one entity body ("amp", "#x41"); false if it is not a predefined or numeric entity.
 bool decode_entity(std::string& out, std::string_view e) {
   if (e == "lt") out += '<';
@@ -103,7 +85,7 @@ bool decode_entity(std::string& out, std::string_view e) {
       cp = cp * (hex ? 16 : 10) + static_cast<std::uint32_t>(d);
       if (cp > 0x10FFFF) cp = 0x110000;  // saturate: stays invalid, never overflows
     }
-    append_utf8(out, cp);
+    util::append_utf8(out, cp);
   } else {
     return false;
   }

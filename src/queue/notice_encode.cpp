@@ -10,6 +10,8 @@
 #include <array>
 #include <utility>
 
+#include "preflight/util/charset.hpp"
+
 namespace preflight::queue::detail {
 namespace {
 
@@ -48,24 +50,6 @@ std::vector<char32_t> decode_utf8(std::string_view s) {
     i += ok ? static_cast<std::size_t>(len) : 1;
   }
   return out;
-}
-
-void append_utf8(char32_t cp, std::string& out) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 bool is_bidi_control(char32_t cp) {
@@ -122,7 +106,7 @@ class JisMapper {
     }
     if (cd_ == reinterpret_cast<GIConv>(-1)) return false;
     std::string in;
-    append_utf8(cp, in);
+    util::append_utf8(in, cp);
     char buf[8];
     gchar* inp = in.data();
     gchar* outp = buf;
@@ -140,7 +124,7 @@ class JisMapper {
 
   bool map_nfkc(char32_t cp, std::vector<JisUnit>& out) {
     std::string in;
-    append_utf8(cp, in);
+    util::append_utf8(in, cp);
     gchar* n = g_utf8_normalize(in.data(), static_cast<gssize>(in.size()), G_NORMALIZE_NFKC);
     const std::string norm = n ? n : "";
     g_free(n);
@@ -233,7 +217,7 @@ std::vector<std::pair<std::size_t, std::size_t>> split_runs(std::size_t n, std::
 
 std::vector<std::string> utf8_chunks(std::string_view utf8, std::size_t limit) {
   std::vector<std::string> chars;
-  for (char32_t cp : decode_utf8(utf8)) append_utf8(cp, chars.emplace_back());
+  for (char32_t cp : decode_utf8(utf8)) util::append_utf8(chars.emplace_back(), cp);
   auto size = [&](std::size_t from, std::size_t to) {
     std::size_t n = 0;
     for (std::size_t i = from; i < to; ++i) n += chars[i].size();
@@ -292,7 +276,7 @@ std::string clean_text(std::string_view s) {
   for (char32_t cp : decode_utf8(s)) {
     if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0) || cp == 0x2028 || cp == 0x2029) cp = ' ';
     if (is_bidi_control(cp)) cp = kReplacement;
-    append_utf8(cp, out);
+    util::append_utf8(out, cp);
   }
   return out;
 }

@@ -21,6 +21,9 @@ std::string guess_to_utf8(std::string_view bytes);
 // True if `bytes` is well-formed UTF-8.
 bool is_utf8(std::string_view bytes);
 
+// Appends one code point as UTF-8; surrogates, 0 and values past U+10FFFF become U+FFFD.
+void append_utf8(std::string& out, char32_t code_point);
+
 // Unicode NFKC normalisation (full-width digits and letters become ASCII). Invalid UTF-8 is repaired first.
 std::string nfkc(std::string_view utf8);
 
