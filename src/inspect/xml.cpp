@@ -1,9 +1,10 @@
 // The streaming XML tag scanner of xml.hpp. Malformed input (unclosed tags, comments, quotes) ends the scan
 // at the end of the buffer instead of failing: partial text from a damaged part is still worth having.
-#include "preflight/util/charset.hpp"
 #include "xml.hpp"
 
 #include <cstdint>
+
+#include "preflight/util/charset.hpp"
 
 namespace preflight::inspect::detail {
 
