@@ -41,6 +41,14 @@ rules:
     when: 'recipients.external_addresses matches "*@watch.example.com"'
     mode: monitor
     action: bcc
+  - id: first-time
+    senders: ["learner@example.co.jp"]
+    when: "recipients.first_time_count >= 1"
+    action: {type: tag, tag: first-time}
+  - id: new-outsider-in-thread
+    senders: ["learner@example.co.jp"]
+    when: "thread.new_external_count >= 1"
+    action: {type: tag, tag: new-outsider}
 """
 
 SENDER = "taro@example.co.jp"
@@ -71,8 +79,8 @@ class PostfixIntegration(unittest.TestCase):
     def setUp(self):
         self.lab.ready()
 
-    def deliver(self, rcpts, raw, transactions=1):
-        code, text = self.lab.send(SENDER, rcpts, raw)
+    def deliver(self, rcpts, raw, transactions=1, sender=SENDER):
+        code, text = self.lab.send(sender, rcpts, raw)
         self.assertEqual(code, 250, text)
         self.lab.flush()
         mails = self.lab.wait_for_sink(transactions)
@@ -136,6 +144,20 @@ class PostfixIntegration(unittest.TestCase):
         self.assertEqual(mail.message["X-Preflight-Verdict"], "accept")
         self.assertRegex(self.log(), r"action=accept rules= monitor=watch-partner\(bcc\)")
 
+    def test_history_and_threads_are_learned_from_mail_that_left(self):
+        learner = "learner@example.co.jp"
+        first = self.deliver(["learn@newpartner.example.com"], message(["learn@newpartner.example.com"]),
+                             sender=learner)[0]
+        self.assertEqual(first.message.get_all("X-Preflight-Tag"), ["first-time"])
+        self.lab.wait_queue_empty()
+        self.lab.clear_sink()
+        again = message(["learn@newpartner.example.com"], subject="Re: Test",
+                        extra_headers="In-Reply-To: " + str(first.message["Message-ID"]))
+        second = self.deliver(["learn@newpartner.example.com", "intruder@other.example.com"], again, sender=learner)[0]
+        self.assertEqual(second.message.get_all("X-Preflight-Tag"), ["first-time", "new-outsider"],
+                         "known address no longer first-time; the added outsider is, and is new to the thread")
+        self.assertRegex(self.log(), r"rules=first-time,new-outsider-in-thread")
+
     def test_a_forged_verdict_header_is_removed(self):
         raw = message(["hanako@example.co.jp"], extra_headers="X-Preflight-Verdict: accept; approved=yes")
         mail = self.deliver(["hanako@example.co.jp"], raw)[0]
@@ -188,7 +210,7 @@ class PostfixIntegration(unittest.TestCase):
             with open(self.lab.policy_file, "w") as f:
                 f.write(good.replace(">= 3", ">= 30"))
             self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
-            self.wait_log("policy loaded: 3 rule(s)", count=2)
+            self.wait_log("policy loaded: 5 rule(s)", count=2)
             self.lab.clear_sink()
             mail = self.deliver(to, message(to))[0]
             self.assertIn("a0@partner.example.com", str(mail.message["To"]))
@@ -196,7 +218,7 @@ class PostfixIntegration(unittest.TestCase):
             with open(self.lab.policy_file, "w") as f:
                 f.write(good)
             self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
-            self.wait_log("policy loaded: 3 rule(s)", count=3)
+            self.wait_log("policy loaded: 5 rule(s)", count=3)
 
     def test_malformed_mime_and_8bit_garbage_pass_without_harming_the_daemon(self):
         raw = (b"From: \xff\xfe <taro@example.co.jp>\r\nTo: \x82\xa0 <hanako@example.co.jp>\r\n"
