@@ -160,8 +160,8 @@ int queue_command(const std::vector<std::string>& args, std::ostream& out, std::
   auto st = store::open_sqlite(cr.config.state_dir + "/preflight.db");
   if (!st) return err << st.error() << "\n", 1;
   const auto& c = cr.config;
-  queue::Queue q(*st, {c.state_dir + "/spool", c.queue.reinject, c.queue.notice_from, c.queue.lease_seconds}, nullptr,
-                 now);
+  queue::Queue q(*st, {c.state_dir + "/spool", c.queue.reinject, c.queue.notice_from, c.queue.lease_seconds, nullptr},
+                 nullptr, now);
   if (a.command == "list") return list(q, a, out, err);
   if (a.command == "show") return show(q, a, out, err);
   if (a.command == "purge") return purge(q, a, out, err);

@@ -61,6 +61,17 @@ std::string strip_angle(std::string_view s) {
   return std::string(s);
 }
 
+std::string to_hex(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
 std::string printable(std::string_view s) {
   std::string out(s);
   for (char& c : out)

@@ -15,6 +15,8 @@ std::vector<std::string> split(std::string_view s, char sep);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 // Strips surrounding <...> from an SMTP path such as "<a@b.example>".
 std::string strip_angle(std::string_view s);
+// Lower-case hexadecimal of bytes (keys, salts, random tokens).
+std::string to_hex(std::string_view bytes);
 // Replaces control characters (and CR/LF) with spaces: for text that goes into log lines and SMTP replies.
 std::string printable(std::string_view s);
 
