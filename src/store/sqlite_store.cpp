@@ -47,7 +47,9 @@ std::vector<std::string> from_json(const std::string& s) {
   return j.is_array() ? j.get<std::vector<std::string>>() : std::vector<std::string>{};
 }
 
-HeldMessage read_row(const Stmt& s) {
+}  // namespace
+
+HeldMessage read_held_row(const Stmt& s) {
   HeldMessage m;
   m.id = s.text(0);
   m.kind = s.text(1) == "approval" ? HoldKind::Approval : HoldKind::Delay;
@@ -73,7 +75,7 @@ HeldMessage read_row(const Stmt& s) {
   return m;
 }
 
-}  // namespace
+const char* held_columns() { return kColumns; }
 
 const char* state_name(State s) {
   switch (s) {
@@ -103,6 +105,7 @@ SqliteStore::SqliteStore(const std::string& path) : db_(path) {
   // committed with FULL (insert_held): it must survive a power cut before the MTA discards its copy.
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec(kSchema);
+  create_web_schema();
 }
 
 util::Result<std::shared_ptr<Store>> open_sqlite(const std::string& path) {
@@ -148,7 +151,7 @@ std::vector<HeldMessage> SqliteStore::select_held(const std::string& where_sql, 
   for (const auto& t : texts) s.bind(i++, t);
   for (auto n : numbers) s.bind(i++, n);
   std::vector<HeldMessage> out;
-  while (s.step()) out.push_back(read_row(s));
+  while (s.step()) out.push_back(read_held_row(s));
   return out;
 }
 

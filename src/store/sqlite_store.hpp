@@ -7,6 +7,10 @@
 
 namespace preflight::store {
 
+// Shared by the store's source files: the held table's column list and one row of it as read by Stmt.
+const char* held_columns();
+HeldMessage read_held_row(const Stmt& s);
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path);  // throws DbError
@@ -23,6 +27,13 @@ class SqliteStore final : public Store {
   util::Result<std::vector<AuditEntry>> audit_trail(const std::string& id) override;
   util::Result<std::vector<std::pair<std::string, std::int64_t>>> pending_per_approver() override;
   util::Result<std::vector<std::string>> purge(std::int64_t before) override;
+
+  util::Result<std::vector<HeldMessage>> search(const HeldQuery& q) override;
+  util::Result<std::int64_t> count(const HeldQuery& q) override;
+  util::Result<HeldStats> stats(const HeldQuery& q, std::int64_t since) override;
+  util::Result<bool> put_user(const User& u) override;
+  util::Result<std::optional<User>> find_user(const std::string& name) override;
+  util::Result<std::vector<User>> users() override;
 
   util::Result<bool> record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
                                      std::int64_t at) override;
@@ -46,6 +57,7 @@ class SqliteStore final : public Store {
 
  private:
   void write_audit(const AuditEntry& a);
+  void create_web_schema();  // sqlite_users.cpp
   std::vector<HeldMessage> select_held(const std::string& where_sql, const std::vector<std::string>& texts,
                                        const std::vector<std::int64_t>& numbers);
 

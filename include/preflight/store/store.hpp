@@ -62,6 +62,36 @@ struct ListFilter {
   int offset = 0;
 };
 
+// A search over held messages for the web queue: every filter is optional (empty / 0: any).
+struct HeldQuery {
+  std::optional<State> state;
+  std::string approver;    // only messages this address may decide (an approver's scope)
+  std::string reason;      // a rule id that fired
+  std::string sender;      // exact address, case-insensitive
+  std::string department;  // the sender's department from the directory at hold time
+  std::string text;        // substring of subject, sender or a recipient, case-insensitive
+  std::int64_t created_after = 0, created_before = 0;  // unix seconds
+  std::string sort = "created_at";  // created_at, sender, subject, state, size
+  bool descending = true;
+  int limit = 50;
+  int offset = 0;
+};
+
+// Aggregates for the dashboard, over the messages a HeldQuery's scope (approver) allows.
+struct HeldStats {
+  std::vector<std::pair<std::string, std::int64_t>> per_day;         // "YYYY-MM-DD" (UTC) -> held
+  std::vector<std::pair<std::string, std::int64_t>> per_reason;      // rule id -> held
+  std::vector<std::pair<std::string, std::int64_t>> per_department;  // department ("" unknown) -> held
+  std::int64_t pending = 0, decided = 0;
+  std::int64_t median_decision_seconds = -1;  // -1: nothing decided yet
+};
+
+// A local account of the web role. `role` is "admin", "approver" or "auditor".
+struct User {
+  std::string name, email, role, password_hash;
+  std::int64_t created_at = 0;
+};
+
 struct HistoryEntry {
   std::string sender, address, domain;
   std::int64_t first_seen = 0, last_seen = 0, count = 0;
@@ -118,6 +148,17 @@ class Store {
   // Deletes finished messages (rejected, cancelled, released, returned) decided before `before`;
   // returns their ids so the caller can delete the spool files.
   virtual util::Result<std::vector<std::string>> purge(std::int64_t before) = 0;
+
+  // --- the web queue (paging, search, dashboard) ---
+  virtual util::Result<std::vector<HeldMessage>> search(const HeldQuery& q) = 0;
+  virtual util::Result<std::int64_t> count(const HeldQuery& q) = 0;  // ignores sort, limit and offset
+  // Messages created since `since` (unix seconds) within q's filters.
+  virtual util::Result<HeldStats> stats(const HeldQuery& q, std::int64_t since) = 0;
+
+  // --- web accounts ---
+  virtual util::Result<bool> put_user(const User& u) = 0;  // inserts or replaces by name
+  virtual util::Result<std::optional<User>> find_user(const std::string& name) = 0;
+  virtual util::Result<std::vector<User>> users() = 0;
 
   // --- delivery history (only mail that actually left) ---
   virtual util::Result<bool> record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
