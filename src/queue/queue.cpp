@@ -16,25 +16,62 @@ namespace {
 
 using store::State;
 
+// The facts a rule saw, as an object (fact name -> value text).
+nlohmann::json facts_of(const policy::Reason& r) {
+  nlohmann::json facts = nlohmann::json::object();
+  for (const auto& [name, value] : r.facts) facts[name] = value;
+  return facts;
+}
+
+// True when some enforced reason's fact `name` (a list, as text) names this address.
+bool fact_names(const policy::Verdict& v, const std::string& name, const std::string& address) {
+  std::string addr = util::to_lower(address);
+  for (const auto& r : v.reasons)
+    for (const auto& [fact, value] : r.facts)
+      if (fact == name && util::to_lower(value).find(addr) != std::string::npos) return true;
+  return false;
+}
+
+// One recipient with the marks the web queue shows: internal/external, first time, look-alike, list.
+nlohmann::json recipient_marks(const action::HoldRequest& in, const mail::Address& r, store::Store& st) {
+  const auto& org = in.policy.organisation;
+  auto seen = st.history(in.envelope.sender.addr(), r.addr());
+  bool external = !org.is_internal(r.domain);
+  return {{"address", r.addr()}, {"name", r.display_name}, {"external", external},
+          {"first_time", external && ((seen.ok() && !seen->has_value()) ||
+                                      fact_names(in.verdict, "recipients.first_time", r.addr()))},
+          {"lookalike", fact_names(in.verdict, "recipients.lookalike", r.addr())},
+          {"mailing_list", fact_names(in.verdict, "recipients.mailing_list", r.addr())}};
+}
+
 std::string details_json(const action::HoldRequest& in, const std::vector<std::string>& deputies, store::Store& st) {
   const auto& org = in.policy.organisation;
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : in.verdict.reasons)
     if (r.mode == policy::Mode::Enforce)
       rules.push_back({{"id", r.rule_id}, {"description", r.description.empty() ? r.rule_id : r.description},
-                       {"action", policy::action_name(r.action)}});
+                       {"action", policy::action_name(r.action)}, {"facts", facts_of(r)}});
   nlohmann::json rcpts = nlohmann::json::array();
-  for (const auto& r : in.envelope.recipients) {
-    auto seen = st.history(in.envelope.sender.addr(), r.addr());
-    rcpts.push_back({{"address", r.addr()}, {"external", !org.is_internal(r.domain)},
-                     {"first_time", seen.ok() && !seen->has_value()}});
-  }
+  for (const auto& r : in.envelope.recipients) rcpts.push_back(recipient_marks(in, r, st));
+  nlohmann::json headers = nlohmann::json::array();  // To and Cc as the recipients see them
+  for (const auto& h : in.message.address_headers)
+    if (h.name == "To" || h.name == "Cc")
+      for (const auto& a : h.addresses) {
+        nlohmann::json mark = recipient_marks(in, a, st);
+        mark["header"] = h.name;
+        headers.push_back(std::move(mark));
+      }
   nlohmann::json attachments = nlohmann::json::array();
   for (const auto& a : in.message.attachments) attachments.push_back(a.filename);
-  return nlohmann::json{{"rules", rules}, {"recipients", rcpts}, {"attachments", attachments},
-                        {"language", org.notice_language}, {"charset", org.notice_charset},
-                        {"deputies", deputies}, {"client", in.envelope.client_addr}}
-      .dump();
+  std::string from_name;
+  for (const auto& a : in.message.addresses("From")) from_name = a.display_name;
+  auto dir = org.directory.find(util::to_lower(in.envelope.sender.addr()));
+  std::string department = dir == org.directory.end() ? "" : dir->second.department;
+  return nlohmann::json{{"rules", rules}, {"recipients", rcpts}, {"header_recipients", headers},
+                        {"attachments", attachments}, {"language", org.notice_language},
+                        {"charset", org.notice_charset}, {"deputies", deputies}, {"client", in.envelope.client_addr},
+                        {"department", department}, {"from_name", from_name}}
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // mail text may be broken UTF-8
 }
 
 bool contains(const std::vector<std::string>& list, const std::string& who) {
