@@ -2,20 +2,20 @@
 // confirmation page (never calling decide); POST /link/<token> verifies the token again, checks the CSRF
 // cookie against the form field in constant time, then calls decide. Every response is HTML with
 // no-store caching, no referrer (the token is in the URL) and a CSP that allows no script at all.
+// With AppHandlers the web queue's routes (app_routes.hpp) are served too; they keep those headers but set
+// their own CSP, which allows the one script and style sheet this server serves and nothing else.
 // Handlers run on cpp-httplib's worker threads, so LinkHandlers must be thread-safe.
 #include "preflight/web/server.hpp"
 
 #include <httplib.h>
-#include <openssl/crypto.h>
-#include <openssl/rand.h>
 
-#include <array>
 #include <atomic>
 #include <chrono>
 #include <thread>
 
+#include "app_routes.hpp"
 #include "pages.hpp"
-#include "preflight/util/strings.hpp"
+#include "preflight/web/sessions.hpp"
 
 namespace preflight::web {
 
@@ -41,12 +41,6 @@ httplib::Headers security_headers() {
   };
 }
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 void reply(httplib::Response& res, int status, const std::string& html) {
   res.status = status;
   res.set_content(html, kHtml);
@@ -59,41 +53,15 @@ bool is_csrf_value(std::string_view v) {
   return true;
 }
 
-// The value of cookie `name` from any Cookie header, or "" when absent.
-std::string cookie_value(const httplib::Request& req, std::string_view name) {
-  std::size_t headers = req.get_header_value_count("Cookie");
-  for (std::size_t i = 0; i < headers; ++i) {
-    for (const auto& part : util::split(req.get_header_value("Cookie", i), ';')) {
-      std::string_view kv = util::trim(part);
-      if (kv.size() > name.size() && kv.substr(0, name.size()) == name && kv[name.size()] == '=')
-        return std::string(kv.substr(name.size() + 1));
-    }
-  }
-  return {};
-}
 
-// 32 random bytes as lowercase hex; "" if the random generator fails (the caller refuses to go on).
-std::string random_csrf() {
-  std::array<unsigned char, kCsrfBytes> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return {};
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : bytes) {
-    out += kHex[b >> 4];
-    out += kHex[b & 15];
-  }
-  return out;
-}
 
-bool same_secret(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 }  // namespace
 
 struct WebServer::Impl {
   WebSettings settings;
   LinkHandlers handlers;
+  std::unique_ptr<AppRoutes> app;  // the web queue, when AppHandlers were given
   httplib::Server svr;
   std::thread thread;
   std::atomic<bool> listen_returned{false};
@@ -131,7 +99,7 @@ void WebServer::Impl::on_get(const httplib::Request& req, httplib::Response& res
   if (!summary) return reply(res, 404, pages::unknown_message());
   // Keep a cookie the browser already holds, so two confirmation pages open side by side both work.
   std::string csrf = cookie_value(req, kCsrfCookie);
-  if (!is_csrf_value(csrf)) csrf = random_csrf();
+  if (!is_csrf_value(csrf)) csrf = random_token();
   if (csrf.empty()) return reply(res, 500, pages::error_status(500));
   res.set_header("Set-Cookie", csrf_cookie_header(csrf));
   reply(res, 200, pages::confirm(*summary, *claims, req.matches[1].str(), csrf));
@@ -156,6 +124,7 @@ void WebServer::Impl::install_routes() {
   const char* route = R"(/link/([^/]+))";
   svr.Get(route, [this](const httplib::Request& req, httplib::Response& res) { on_get(req, res); });
   svr.Post(route, [this](const httplib::Request& req, httplib::Response& res) { on_post(req, res); });
+  if (app) app->install(svr);
   // Called for every status >= 400, including the pages above: only fill in responses with no body
   // (unknown paths, oversized or unparsable requests).
   svr.set_error_handler(httplib::Server::HandlerWithResponse(
@@ -175,12 +144,20 @@ WebServer::WebServer(WebSettings settings, LinkHandlers handlers)
   impl_->install_routes();
 }
 
+WebServer::WebServer(WebSettings settings, LinkHandlers handlers, AppHandlers app_handlers, AppSettings app_settings)
+    : impl_(std::make_unique<Impl>(std::move(settings), std::move(handlers))) {
+  impl_->app = std::make_unique<AppRoutes>(impl_->settings.secure_cookies, std::move(app_settings),
+                                           std::move(app_handlers));
+  impl_->install_routes();
+}
+
 WebServer::~WebServer() { stop(); }
 
 util::Result<int> WebServer::start() {
   Impl& im = *impl_;
   if (im.settings.key.empty()) return util::Error{"web: the link key is empty"};
   if (!im.handlers.summary || !im.handlers.decide) return util::Error{"web: link handlers are missing"};
+  if (im.app && !im.app->ready()) return util::Error{"web: queue handlers are missing"};
   if (im.thread.joinable()) return util::Error{"web: already started"};
   int port = im.settings.port;
   if (port == 0) {

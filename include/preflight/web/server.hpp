@@ -2,7 +2,8 @@
 // page: mail security scanners open every link in a mail, so a GET never changes anything. The POST from
 // that page changes state; it must carry the CSRF token the page set (cookie + hidden field, compared in
 // constant time) and a valid, unexpired link token. Mail content is shown as escaped text, never as HTML.
-// The server knows nothing about storage: it calls the handlers it is given.
+// The server knows nothing about storage: it calls the handlers it is given. Given AppHandlers, it also
+// serves the approver web queue and its JSON API (app.hpp, docs/web.md).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -12,6 +13,7 @@
 #include <vector>
 
 #include "preflight/util/result.hpp"
+#include "preflight/web/app.hpp"
 #include "preflight/web/link_token.hpp"
 
 namespace preflight::web {
@@ -46,6 +48,8 @@ struct WebSettings {
 class WebServer {
  public:
   WebServer(WebSettings settings, LinkHandlers handlers);
+  // With the approver web queue (sign-in, queue, message, dashboard, /api/) as well.
+  WebServer(WebSettings settings, LinkHandlers handlers, AppHandlers app, AppSettings app_settings);
   ~WebServer();  // stops
   // Binds and serves in a background thread; returns an error when the address cannot be bound.
   util::Result<int> start();  // the bound port

@@ -1,0 +1,259 @@
+// The approver web queue over real HTTP on a loopback port, with fake handlers: sign-in, sessions,
+// CSRF on every POST, login rate limiting (429), scope (an approver sees only their mail; others' mail is
+// 404 in pages and API), auditors read only, escaping of mail text, the CSP, and the language choice.
+#include <doctest/doctest.h>
+#include <httplib.h>
+
+#include <mutex>
+
+#include "preflight/web/password.hpp"
+#include "preflight/web/server.hpp"
+
+using namespace preflight::web;
+using nlohmann::json;
+using preflight::util::Error;
+using preflight::util::Result;
+
+namespace {
+
+struct FakeApp {
+  std::mutex mu;
+  std::vector<AppDecision> decisions;
+  std::vector<QueueQuery> queries;
+  json mail = {{"id", "m1"}, {"state", "held"}, {"sender", "taro@example.co.jp"},
+               {"subject", "<script>window.x=1</script>見積"}, {"approvers", {"boss@example.co.jp"}},
+               {"details", {{"rules", {{{"id", "r1"}, {"description", "External <b>"}, {"facts", {{"f", "<i>"}}}}}}}},
+               {"body", "<script>alert(1)</script>"}, {"audit", json::array()}};
+
+  AppHandlers handlers() {
+    AppHandlers h;
+    h.account = [](const std::string& name) -> std::optional<Account> {
+      static const std::string hash = *hash_password("pass-" + std::string("word"), 1000);
+      if (name == "admin") return Account{"admin", "admin@example.co.jp", Role::Admin, hash};
+      if (name == "boss") return Account{"boss", "boss@example.co.jp", Role::Approver, hash};
+      if (name == "other") return Account{"other", "other@example.co.jp", Role::Approver, hash};
+      if (name == "audit") return Account{"audit", "audit@example.co.jp", Role::Auditor, hash};
+      return std::nullopt;
+    };
+    h.list = [this](const QueueQuery& q) -> Result<json> {
+      std::lock_guard lock(mu);
+      queries.push_back(q);
+      bool visible = q.scope.empty() || q.scope == "boss@example.co.jp";
+      json rows = visible ? json::array({mail}) : json::array();
+      return json{{"total", rows.size()}, {"rows", rows}};
+    };
+    h.message = [this](const std::string& id) -> Result<std::optional<json>> {
+      if (id != "m1") return std::optional<json>();
+      return std::optional<json>(mail);
+    };
+    h.decide = [this](const AppDecision& d) -> Result<std::string> {
+      std::lock_guard lock(mu);
+      decisions.push_back(d);
+      return std::string(d.action == "approve" ? "approved" : "rejected");
+    };
+    h.stats = [](const std::string&) -> Result<json> {
+      auto one = [](const char* k, int n) { return json::array({json::array({k, n})}); };
+      return json{{"per_day", one("2026-11-23", 3)}, {"per_reason", one("<r>", 2)}, {"per_department", one("", 1)},
+                  {"pending", 3}, {"decided", 0}, {"median_decision_seconds", -1}};
+    };
+    return h;
+  }
+  std::size_t calls() {
+    std::lock_guard lock(mu);
+    return decisions.size();
+  }
+};
+
+struct App {
+  FakeApp fake;
+  WebServer server;
+  int port = 0;
+  App()
+      : server(WebSettings{"127.0.0.1", 0, "key-0123456789abcdef", false}, LinkHandlers{[](const std::string&) {
+          return std::optional<MessageSummary>(); }, [](const LinkDecision&) -> Result<std::string> { return Error{"no"}; }},
+               fake.handlers(), AppSettings{"X-Remote-User", 3600}) {
+    auto p = server.start();
+    REQUIRE(p.ok());
+    port = *p;
+  }
+  httplib::Client client() const { return httplib::Client("127.0.0.1", port); }
+};
+
+std::string cookie_from(const httplib::Result& res, const std::string& name) {
+  for (std::size_t i = 0; i < res->get_header_value_count("Set-Cookie"); ++i) {
+    std::string c = res->get_header_value("Set-Cookie", i);
+    if (c.rfind(name + "=", 0) == 0) return c.substr(name.size() + 1, c.find(';') - name.size() - 1);
+  }
+  return {};
+}
+
+std::string hidden_csrf(const std::string& body) {
+  std::string marker = "name=\"csrf\" value=\"";
+  auto at = body.find(marker);
+  if (at == std::string::npos) return {};
+  at += marker.size();
+  return body.substr(at, body.find('"', at) - at);
+}
+
+// Signs in; returns the session cookie ("" when refused) and the last status.
+std::pair<std::string, int> sign_in(httplib::Client& c, const std::string& user, const std::string& password) {
+  auto page = c.Get("/login");
+  std::string token = cookie_from(page, "pf_login");
+  httplib::Headers h{{"Cookie", "pf_login=" + token}};
+  auto res = c.Post("/login", h, httplib::Params{{"csrf", token}, {"user", user}, {"password", password}});
+  return {cookie_from(res, "pf_session"), res->status};
+}
+
+struct Signed {
+  httplib::Headers cookie;
+  std::string csrf;
+};
+
+Signed session_of(httplib::Client& c, const std::string& user) {
+  auto [session, status] = sign_in(c, user, "pass-word");
+  REQUIRE(status == 303);
+  REQUIRE(session.size() == 64);
+  httplib::Headers h{{"Cookie", "pf_session=" + session}};
+  auto me = c.Get("/api/me", h);
+  REQUIRE(me->status == 200);
+  return {h, json::parse(me->body)["csrf"].get<std::string>()};
+}
+
+}  // namespace
+
+TEST_CASE("web app: sign-in sets a HttpOnly SameSite=Strict session; pages need it") {
+  App app;
+  auto c = app.client();
+  auto queue = c.Get("/queue");
+  CHECK(queue->status == 303);
+  CHECK(queue->get_header_value("Location") == "/login");
+  CHECK(c.Get("/api/held")->status == 401);
+  auto page = c.Get("/login");
+  std::string token = cookie_from(page, "pf_login");
+  auto res = c.Post("/login", httplib::Headers{{"Cookie", "pf_login=" + token}},
+                    httplib::Params{{"csrf", token}, {"user", "boss"}, {"password", "pass-word"}});
+  REQUIRE(res->status == 303);
+  std::string set = res->get_header_value("Set-Cookie");
+  CHECK(set.find("HttpOnly") != std::string::npos);
+  CHECK(set.find("SameSite=Strict") != std::string::npos);
+  Signed s = session_of(c, "boss");
+  auto list = c.Get("/queue", s.cookie);
+  CHECK(list->status == 200);
+  CHECK(list->get_header_value("Content-Security-Policy").find("script-src 'self'") != std::string::npos);
+  CHECK(list->get_header_value("X-Frame-Options") == "DENY");
+  auto out = c.Post("/logout", s.cookie, httplib::Params{{"csrf", s.csrf}});
+  CHECK(out->status == 303);
+  CHECK(out->get_header_value("Set-Cookie").find("Max-Age=0") != std::string::npos);
+  CHECK(c.Get("/api/me", s.cookie)->status == 401);  // the session is gone on the server too
+}
+
+TEST_CASE("web app: sign-in without its CSRF token is refused; wrong passwords are rate-limited") {
+  App app;
+  auto c = app.client();
+  auto no_token = c.Post("/login", httplib::Params{{"user", "boss"}, {"password", "pass-word"}});
+  CHECK(no_token->status == 403);
+  for (int i = 0; i < 5; ++i) CHECK(sign_in(c, "audit", "wrong").second == 401);
+  auto locked = sign_in(c, "audit", "pass-word");
+  CHECK(locked.second == 429);
+  CHECK(locked.first.empty());
+  CHECK(sign_in(c, "boss", "pass-word").second == 303);  // another account is not locked
+  CHECK(sign_in(c, "nobody", "pass-word").second == 401);
+}
+
+TEST_CASE("web app: every POST needs the session's CSRF token") {
+  App app;
+  auto c = app.client();
+  Signed s = session_of(c, "boss");
+  CHECK(hidden_csrf(c.Get("/held/m1", s.cookie)->body) == s.csrf);  // the forms carry the session's token
+  CHECK(c.Post("/api/held/m1/approve", s.cookie, "{}", "application/json")->status == 403);
+  httplib::Headers wrong = s.cookie;
+  wrong.emplace("X-CSRF-Token", std::string(64, 'a'));
+  CHECK(c.Post("/api/held/m1/approve", wrong, "{}", "application/json")->status == 403);
+  CHECK(c.Post("/held/m1/decide", s.cookie, httplib::Params{{"action", "approve"}})->status == 403);
+  CHECK(c.Post("/api/held/bulk", s.cookie, R"({"ids":["m1"],"action":"approve"})", "application/json")->status == 403);
+  CHECK(app.fake.calls() == 0);
+  httplib::Headers right = s.cookie;
+  right.emplace("X-CSRF-Token", s.csrf);
+  auto ok = c.Post("/api/held/m1/approve", right, R"({"comment":"fine"})", "application/json");
+  CHECK(ok->status == 200);
+  CHECK(json::parse(ok->body)["state"] == "approved");
+  REQUIRE(app.fake.calls() == 1);
+  CHECK(app.fake.decisions[0].actor == "boss@example.co.jp");
+  CHECK(app.fake.decisions[0].comment == "fine");
+  CHECK_FALSE(app.fake.decisions[0].admin);
+  auto form = c.Post("/held/m1/decide", s.cookie, httplib::Params{{"csrf", s.csrf}, {"action", "reject"}});
+  CHECK(form->status == 303);
+  CHECK(app.fake.calls() == 2);
+}
+
+TEST_CASE("web app: an approver outside the scope gets 404; an auditor reads but may not decide") {
+  App app;
+  auto c = app.client();
+  Signed other = session_of(c, "other");
+  CHECK(c.Get("/held/m1", other.cookie)->status == 404);
+  CHECK(c.Get("/api/held/m1", other.cookie)->status == 404);
+  CHECK(json::parse(c.Get("/api/held", other.cookie)->body)["total"] == 0);
+  httplib::Headers h = other.cookie;
+  h.emplace("X-CSRF-Token", other.csrf);
+  CHECK(c.Post("/api/held/m1/approve", h, "{}", "application/json")->status == 404);
+  Signed audit = session_of(c, "audit");
+  CHECK(c.Get("/api/held/m1", audit.cookie)->status == 200);
+  httplib::Headers a = audit.cookie;
+  a.emplace("X-CSRF-Token", audit.csrf);
+  CHECK(c.Post("/api/held/m1/approve", a, "{}", "application/json")->status == 403);
+  auto bulk = c.Post("/api/held/bulk", a, R"({"ids":["m1"],"action":"approve"})", "application/json");
+  CHECK(bulk->status == 403);
+  CHECK(app.fake.calls() == 0);
+  Signed admin = session_of(c, "admin");
+  httplib::Headers ad = admin.cookie;
+  ad.emplace("X-CSRF-Token", admin.csrf);
+  auto done = c.Post("/api/held/bulk", ad, R"({"ids":["m1","nope"],"action":"approve"})", "application/json");
+  auto results = json::parse(done->body)["results"];
+  CHECK(results[0]["ok"] == true);
+  CHECK(results[1]["status"] == 404);
+  CHECK(app.fake.decisions.at(0).admin);
+}
+
+TEST_CASE("web app: mail text is escaped; no script from mail in any page") {
+  App app;
+  auto c = app.client();
+  Signed s = session_of(c, "boss");
+  for (const char* path : {"/queue", "/held/m1", "/dashboard"}) {
+    auto res = c.Get(path, s.cookie);
+    REQUIRE(res->status == 200);
+    CHECK(res->body.find("<script>") == std::string::npos);
+    CHECK(res->body.find("<b>") == std::string::npos);
+    CHECK(res->body.find("<script src=\"/static/app.js\" defer></script>") != std::string::npos);
+  }
+  auto msg = c.Get("/held/m1", s.cookie);
+  CHECK(msg->body.find("&lt;script&gt;window.x=1&lt;/script&gt;見積") != std::string::npos);
+  CHECK(msg->body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  auto js = c.Get("/static/app.js");
+  CHECK(js->status == 200);
+  CHECK(js->get_header_value("Content-Type").find("javascript") != std::string::npos);
+}
+
+TEST_CASE("web app: Japanese by default and for Accept-Language ja; English when asked; the switch sets a cookie") {
+  App app;
+  auto c = app.client();
+  CHECK(c.Get("/login")->body.find("サインイン") != std::string::npos);
+  CHECK(c.Get("/login", httplib::Headers{{"Accept-Language", "en-US,en;q=0.9"}})->body.find("Sign in") !=
+        std::string::npos);
+  CHECK(c.Get("/login", httplib::Headers{{"Accept-Language", "ja,en;q=0.5"}})->body.find("サインイン") !=
+        std::string::npos);
+  CHECK(c.Get("/login", httplib::Headers{{"Cookie", "pf_lang=en"}, {"Accept-Language", "ja"}})->body.find("Sign in") !=
+        std::string::npos);
+  auto sw = c.Get("/lang?to=en&back=%2F%2Fevil.example");
+  CHECK(sw->status == 303);
+  CHECK(sw->get_header_value("Location") == "/queue");  // never off-site
+  CHECK(cookie_from(sw, "pf_lang") == "en");
+}
+
+TEST_CASE("web app: the trusted proxy header signs in the named account only") {
+  App app;
+  auto c = app.client();
+  auto res = c.Get("/api/me", httplib::Headers{{"X-Remote-User", "boss"}});
+  REQUIRE(res->status == 200);
+  CHECK(json::parse(res->body)["name"] == "boss");
+  CHECK(c.Get("/api/me", httplib::Headers{{"X-Remote-User", "nobody"}})->status == 401);
+}
