@@ -13,7 +13,9 @@ void usage(std::ostream& o) {
        "  preflightctl policy lint FILE...\n"
        "  preflightctl history import FILE... | history show SENDER ADDRESS  [--config FILE]\n"
        "  preflightctl queue list|show ID|approve ID|reject ID|cancel ID|release ID|purge|approvers\n"
-       "               [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT]\n";
+       "               [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT]\n"
+       "  preflightctl user add NAME --email ADDR --role admin|approver|auditor  (password on stdin)\n"
+       "  preflightctl user list [--json]  [--config FILE]\n";
 }
 }  // namespace
 
@@ -25,6 +27,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   std::vector<std::string> rest(args.begin() + 1, args.end());
   if (args[0] == "check") return check(rest, out, err);
   if (args[0] == "queue") return queue_command(rest, out, err);
+  if (args[0] == "user") return user_command(rest, out, err);
   if (args[0] == "history") return history_command(rest, out, err);
   if (args[0] == "policy" && !rest.empty() && rest[0] == "lint")
     return policy_lint({rest.begin() + 1, rest.end()}, out, err);

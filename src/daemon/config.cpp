@@ -67,6 +67,10 @@ struct Reader {
     if (n["listen"]) endpoint(n["listen"], w.host, w.port);
     if (n["base_url"]) w.base_url = value<std::string>(n["base_url"], w.base_url, "a URL");
     if (n["link_ttl"]) w.link_ttl_seconds = value<std::int64_t>(n["link_ttl"], w.link_ttl_seconds, "seconds");
+    if (n["secure_cookies"]) w.secure_cookies = value<bool>(n["secure_cookies"], false, "true or false");
+    if (n["trust_proxy_header"])
+      w.trust_proxy_header = value<std::string>(n["trust_proxy_header"], "", "a header name, or \"\" for off");
+    if (n["session_idle"]) w.session_idle_seconds = value<std::int64_t>(n["session_idle"], w.session_idle_seconds, "seconds");
   }
 };
 

@@ -6,9 +6,14 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <nlohmann/json.hpp>
+
 #include <chrono>
+#include <cstring>
 #include <fstream>
 
+#include "preflight/inspect/inspect.hpp"
+#include "preflight/mail/parse.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::daemon {
@@ -30,6 +35,152 @@ std::string Services::load_or_create_key() {
   bool ok = fd >= 0 && ::write(fd, key.data(), key.size()) == 32 && ::fsync(fd) == 0;
   if (fd >= 0) ::close(fd);
   return ok ? key : std::string();
+}
+
+namespace {
+
+using nlohmann::json;
+constexpr std::size_t kMaxPreview = 64 * 1024;  // bytes of body text a message page shows
+
+json details_of(const store::HeldMessage& m) {
+  json d = json::parse(m.details_json, nullptr, false);
+  return d.is_object() ? d : json::object();
+}
+
+json row_json(const store::HeldMessage& m) {
+  json d = details_of(m);
+  json reasons = json::array();
+  for (const auto& r : d.value("rules", json::array())) reasons.push_back(r.value("id", ""));
+  return {{"id", m.id}, {"state", store::state_name(m.state)}, {"kind", store::kind_name(m.kind)},
+          {"sender", m.sender}, {"subject", m.subject}, {"recipients", m.recipients}, {"size", m.size},
+          {"created_at", m.created_at}, {"expires_at", m.expires_at}, {"decided_by", m.decided_by},
+          {"decided_at", m.decided_at}, {"department", d.value("department", "")}, {"reasons", reasons},
+          {"approvers", m.approvers}};
+}
+
+store::HeldQuery store_query(const web::QueueQuery& q, std::int64_t now) {
+  store::HeldQuery s;
+  s.state = store::parse_state(q.state);
+  s.approver = q.scope;
+  s.reason = q.reason, s.sender = q.sender, s.department = q.department, s.text = q.text;
+  if (q.min_age_days > 0) s.created_before = now - std::int64_t{q.min_age_days} * 86400;
+  if (q.max_age_days > 0) s.created_after = now - std::int64_t{q.max_age_days} * 86400;
+  s.sort = q.sort, s.descending = q.descending;
+  s.limit = q.per_page, s.offset = (q.page - 1) * q.per_page;
+  return s;
+}
+
+bool looks_like_html(std::string_view text) {
+  std::string head = util::to_lower(util::trim(text.substr(0, 512)));
+  return head.rfind("<", 0) == 0 && (head.find("<html") != std::string::npos || head.find("<body") != std::string::npos ||
+                                     head.find("<!doctype") != std::string::npos || head.find("</") != std::string::npos);
+}
+
+// HTML reduced to its text: tags dropped, script and style contents dropped. The page escapes the
+// result again; this only makes an HTML-only mail readable.
+std::string html_to_text(std::string_view html) {
+  std::string out, lower = util::to_lower(html);
+  for (std::size_t i = 0; i < html.size();) {
+    if (html[i] != '<') { out += html[i++]; continue; }
+    for (const char* block : {"<script", "<style"})
+      if (lower.compare(i, std::strlen(block), block) == 0) {
+        std::size_t end = lower.find(std::string("</") + (block + 1), i);
+        i = end == std::string::npos ? html.size() : end;
+      }
+    std::size_t close = html.find('>', i);
+    i = close == std::string::npos ? html.size() : close + 1;
+  }
+  return out;
+}
+
+// The plain text parts; an HTML-only mail's text with its markup removed.
+std::string body_preview(const mail::Message& msg) {
+  std::string out, fallback;
+  for (const auto& t : msg.texts) {
+    if (looks_like_html(t)) fallback += html_to_text(t) + "\n";
+    else out += t + "\n";
+  }
+  if (out.empty()) out = fallback;
+  if (out.size() > kMaxPreview) out.resize(kMaxPreview);
+  return out;
+}
+
+json attachment_json(const mail::Attachment& a) {
+  json j = {{"name", a.filename}, {"content_type", a.content_type}, {"size", a.size}};
+  if (a.data.empty()) return j;
+  auto r = inspect::inspect(a.filename, a.data);
+  j.update({{"kind", r.kind}, {"encrypted", r.encrypted}, {"encryption", r.encryption}, {"macros", r.macros},
+            {"executable", r.executable}, {"hidden_sheets", r.hidden_sheets}, {"sheets", r.sheets}});
+  return j;
+}
+
+json message_json(store::Store& st, const queue::Queue& q, const store::HeldMessage& m) {
+  json out = row_json(m);
+  out["details"] = details_of(m);
+  out["attachments"] = json::array();
+  if (auto raw = q.spool().load(m.id); raw.ok())
+    if (auto msg = mail::parse_message(*raw); msg.ok()) {
+      out["body"] = body_preview(*msg);
+      for (const auto& a : msg->attachments) out["attachments"].push_back(attachment_json(a));
+    }
+  json audit = json::array();
+  if (auto trail = st.audit_trail(m.id); trail.ok())
+    for (const auto& a : *trail)
+      audit.push_back({{"at", a.at}, {"actor", a.actor}, {"address", a.address}, {"action", a.action},
+                       {"from_state", a.from_state}, {"to_state", a.to_state}, {"comment", a.comment}});
+  out["audit"] = audit;
+  return out;
+}
+
+json pairs_json(const std::vector<std::pair<std::string, std::int64_t>>& pairs) {
+  json out = json::array();
+  for (const auto& [k, n] : pairs) out.push_back(json::array({k, n}));
+  return out;
+}
+
+}  // namespace
+
+web::AppHandlers Services::app_handlers() {
+  web::AppHandlers h;
+  h.account = [this](const std::string& name) -> std::optional<web::Account> {
+    auto u = store_->find_user(name);
+    if (!u || !u->has_value()) return std::nullopt;
+    auto role = web::parse_role((*u)->role);
+    if (!role) return std::nullopt;
+    return web::Account{(*u)->name, (*u)->email, *role, (*u)->password_hash};
+  };
+  h.list = [this](const web::QueueQuery& q) -> util::Result<json> {
+    auto sq = store_query(q, now_seconds());
+    auto rows = store_->search(sq);
+    auto total = store_->count(sq);
+    if (!rows) return util::Error{rows.error()};
+    if (!total) return util::Error{total.error()};
+    json list = json::array();
+    for (const auto& m : *rows) list.push_back(row_json(m));
+    return json{{"total", *total}, {"rows", list}};
+  };
+  h.message = [this](const std::string& id) -> util::Result<std::optional<json>> {
+    auto m = store_->get(id);
+    if (!m) return util::Error{m.error()};
+    if (!m->has_value()) return std::optional<json>();
+    return std::optional<json>(message_json(*store_, *queue_, **m));
+  };
+  h.decide = [this](const web::AppDecision& d) -> util::Result<std::string> {
+    auto what = d.action == "reject" ? queue::Decision::Reject : queue::Decision::Approve;
+    auto r = queue_->decide({d.id, what, d.actor, d.address, d.comment, d.admin});
+    if (!r) return util::Error{r.error()};
+    return std::string(store::state_name(*r));
+  };
+  h.stats = [this](const std::string& scope) -> util::Result<json> {
+    store::HeldQuery q;
+    q.approver = scope;
+    auto st = store_->stats(q, now_seconds() - 30 * 86400);
+    if (!st) return util::Error{st.error()};
+    return json{{"per_day", pairs_json(st->per_day)}, {"per_reason", pairs_json(st->per_reason)},
+                {"per_department", pairs_json(st->per_department)}, {"pending", st->pending},
+                {"decided", st->decided}, {"median_decision_seconds", st->median_decision_seconds}};
+  };
+  return h;
 }
 
 web::LinkHandlers Services::link_handlers() {
@@ -75,10 +226,15 @@ std::string Services::start() {
   if (!problems) return problems.error();
   for (const auto& p : *problems) spdlog::warn("reconcile: {}", p);
   if (web_on) {
-    web_ = std::make_unique<web::WebServer>(web::WebSettings{config_.web.host, config_.web.port, key_}, link_handlers());
+    web::WebSettings ws{config_.web.host, config_.web.port, key_, config_.web.secure_cookies};
+    web::AppSettings as{config_.web.trust_proxy_header, config_.web.session_idle_seconds};
+    web_ = std::make_unique<web::WebServer>(ws, link_handlers(), app_handlers(), as);
     auto port = web_->start();
     if (!port) return "web: " + port.error();
     spdlog::info("web role listening on {}:{}", config_.web.host, *port);
+    if (!config_.web.trust_proxy_header.empty() && config_.web.host != "127.0.0.1" && config_.web.host != "::1")
+      spdlog::warn("web.trust_proxy_header is set but the web role listens on {}: anyone who reaches it can "
+                   "claim any account", config_.web.host);
   }
   if (has_role(config_, "scheduler")) scheduler_ = std::thread([this] { scheduler_loop(); });
   return {};

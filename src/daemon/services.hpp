@@ -31,6 +31,7 @@ class Services {
  private:
   std::string load_or_create_key();
   web::LinkHandlers link_handlers();
+  web::AppHandlers app_handlers();  // the approver web queue
   void scheduler_loop();
 
   const Config& config_;

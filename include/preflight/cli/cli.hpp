@@ -3,6 +3,7 @@
 //   policy lint FILE...                                       compile policy files, report errors
 //   history import FILE... | show SENDER ADDRESS                  delivery history from Postfix logs
 //   queue list|show|approve|reject|cancel|release|purge|approvers   the held-mail queue
+//   user add NAME --email ADDR --role R | user list                 web accounts (password on stdin)
 #pragma once
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 int check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int history_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int queue_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int user_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int policy_lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace preflight::cli

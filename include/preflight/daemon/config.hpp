@@ -23,6 +23,9 @@ struct WebConfig {
   int port = 8025;
   std::string base_url = "http://127.0.0.1:8025";  // how approvers' browsers reach the web role
   std::int64_t link_ttl_seconds = 7 * 86400;       // upper bound of an action link's life
+  bool secure_cookies = false;                     // Secure cookies: set when browsers reach it over HTTPS
+  std::string trust_proxy_header;                  // e.g. X-Remote-User from an SSO proxy; empty: off
+  std::int64_t session_idle_seconds = 8 * 3600;    // a web session ends after this long unused
 };
 
 struct Config {
