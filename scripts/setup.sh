@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, testing and running preflight needs.
-# Idempotent: packages already present are left alone. Runs as root (or through sudo).
+# Installs every Debian package that building, testing and running preflight needs, and the npm packages
+# of the browser tests (tests/e2e/node_modules, from tests/e2e/package-lock.json; Chromium itself is
+# Debian's, never downloaded). Idempotent: what is already present is left alone. Runs as root (or sudo).
 set -euo pipefail
 
 PACKAGES=(
@@ -11,6 +12,7 @@ PACKAGES=(
   nlohmann-json3-dev libcpp-httplib-dev libssl-dev libhyperscan-dev zlib1g-dev liblzma-dev
   postfix miltertest swaks python3
   zip p7zip-full qpdf gzip python3-openpyxl python3-docx python3-xlwt
+  chromium fonts-ipafont-gothic nodejs npm
 )
 
 SUDO=""
@@ -21,13 +23,27 @@ for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "setup: all packages present"
-  exit 0
+# node and npm may come from elsewhere (NodeSource, nvm): only ask Debian for them when there are none.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  keep=()
+  for p in "${missing[@]}"; do [ "$p" = nodejs ] || [ "$p" = npm ] || keep+=("$p"); done
+  missing=("${keep[@]}")
 fi
 
-echo "setup: installing ${missing[*]}"
-# Postfix must not ask questions nor configure a system mail server: preflight runs its own instances.
-echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
-$SUDO apt-get update
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "setup: all packages present"
+else
+  echo "setup: installing ${missing[*]}"
+  # Postfix must not ask questions nor configure a system mail server: preflight runs its own instances.
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+  $SUDO apt-get update
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
+fi
+
+# playwright-core drives the system's Chromium; it has no install step that downloads a browser.
+e2e="$(dirname "$0")/../tests/e2e"
+# Installed again when the lock file changed since the last install.
+if [ ! -d "$e2e/node_modules/playwright-core" ] || [ "$e2e/package-lock.json" -nt "$e2e/node_modules/.package-lock.json" ]; then
+  echo "setup: npm ci in tests/e2e"
+  (cd "$e2e" && npm ci --no-audit --no-fund)
+fi

@@ -1,0 +1,149 @@
+"""End-to-end test of the approver web queue: a real Postfix + sink and preflightd (scripts/maillab.py),
+web accounts made with preflightctl, held mail sent through Postfix, then tests/e2e/web_queue.mjs drives
+headless Chromium (Debian's /usr/bin/chromium through playwright-core) against the web role. Afterwards
+the mail approved in the browser must have reached the sink, and the mail outside the other approver's
+scope must still be held.
+
+Fails (never skips) when Chromium, node or tests/e2e/node_modules are missing.
+Run: python3 tests/e2e/run_e2e.py BUILD_DIR   (as root; ctest does this)
+"""
+import base64
+import json
+import os
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "..", "scripts"))
+from maillab import MailLab  # noqa: E402
+
+BUILD = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "build")
+ARTIFACTS = os.path.join(BUILD, "e2e-artifacts")
+CHROMIUM = "/usr/bin/chromium"
+
+CONFIG = """\
+milter: {{socket: "inet:{milter_port}@127.0.0.1", timeout: 60}}
+state_dir: {state_dir}
+policies: [{policy}]
+log: {{level: info, file: {log}}}
+queue: {{reinject: "127.0.0.1:{reinject_port}", notice_from: preflight@example.co.jp, interval: 0.2, lease: 5}}
+web: {{listen: "127.0.0.1:{web_port}", base_url: "http://127.0.0.1:{web_port}", secure_cookies: false}}
+"""
+
+POLICY = """\
+organisation:
+  internal_domains: [example.co.jp]
+  directory: directory.csv
+rules:
+  - id: partner-approval
+    description: "Mail to a partner: the supervisor approves"
+    when: 'recipients.external_addresses matches "*@partner.example.com"'
+    action: {type: approve, approvers: [supervisor], expire: 1h}
+"""
+
+DIRECTORY = ("address,supervisor,deputy,department\n"
+             "taro@example.co.jp,boss@example.co.jp,,sales\n")
+SENDER = "taro@example.co.jp"
+RCPT = "yamada@partner.example.com"
+PASSWORDS = {"boss": "boss-password-1", "other": "other-password-1", "audit": "audit-password-1"}
+USERS = [("boss", "boss@example.co.jp", "approver"), ("other", "other@example.co.jp", "approver"),
+         ("audit", "audit@example.co.jp", "auditor")]
+
+
+def mime(subject, body, from_name="Taro", ctype="text/plain; charset=utf-8", cte="8bit"):
+    head = ['From: %s <%s>' % (from_name, SENDER), "To: Yamada <%s>" % RCPT, "Subject: " + subject,
+            "Date: Mon, 23 Nov 2026 10:00:00 +0900", "Message-ID: <%d@example.co.jp>" % time.time_ns(),
+            "MIME-Version: 1.0", "Content-Type: " + ctype, "Content-Transfer-Encoding: " + cte]
+    return "\r\n".join(head).encode() + b"\r\n\r\n" + body
+
+
+def held_mails():
+    jis_subject = "=?ISO-2022-JP?B?%s?=" % base64.b64encode("見積書の送付".encode("iso2022_jp")).decode()
+    return [
+        mime("Quote for Yamada E2E-APPROVE", b"Please find the quote below.\r\nTotal: 1,000 JPY\r\n"),
+        mime("Contract draft E2E-SCOPE", b"Draft attached later.\r\n"),
+        mime("<script>alert('subject');window.__xss=1</script> E2E-XSS",
+             b"<html><body><p>Hello</p><script>alert('body');window.__xss=3</script>"
+             b"<img src=x onerror=\"alert('img');window.__xss=4\"></body></html>\r\n",
+             from_name="\"<script>alert('name');window.__xss=2</script>\"", ctype="text/html; charset=utf-8"),
+        mime(jis_subject + " E2E-JIS", "お世話になっております。見積書をお送りします。\r\n".encode("iso2022_jp"),
+             ctype="text/plain; charset=ISO-2022-JP", cte="7bit"),
+    ]
+
+
+def preflightctl(lab, *args, stdin=None):
+    r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl"), *args, "--config", lab.config_file],
+                       input=stdin, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("preflightctl %s: %s" % (" ".join(args), r.stderr))
+    return r.stdout
+
+
+def check_prerequisites():
+    missing = [p for p in (CHROMIUM, os.path.join(HERE, "node_modules", "playwright-core")) if not os.path.exists(p)]
+    if missing:
+        sys.exit("e2e: missing %s (run scripts/setup.sh)" % ", ".join(missing))
+
+
+def wait_delivered(lab, subject_part, timeout=30):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        lab.flush()
+        for m in lab.wait_for_sink(0, timeout=0.3):
+            if m.message["X-Preflight-Notice"] is None and subject_part in str(m.message["Subject"]):
+                return m
+        time.sleep(0.3)
+    return None
+
+
+def run(lab):
+    for name, email, role in USERS:
+        preflightctl(lab, "user", "add", name, "--email", email, "--role", role, stdin=PASSWORDS[name] + "\n")
+    for raw in held_mails():
+        code, text = lab.send(SENDER, [RCPT], raw)
+        if code != 250:
+            raise RuntimeError("send: %d %s" % (code, text))
+    held = json.loads(preflightctl(lab, "queue", "list", "--json"))
+    if len(held) != 4:
+        raise RuntimeError("expected 4 held mails, got %r" % held)
+    env = dict(os.environ, PREFLIGHT_URL="http://127.0.0.1:%d" % lab.web_port, ARTIFACTS=ARTIFACTS,
+               PREFLIGHT_PASSWORDS=json.dumps(PASSWORDS))
+    started = time.time()
+    r = subprocess.run(["node", os.path.join(HERE, "web_queue.mjs")], env=env, timeout=300)
+    print("e2e: browser part took %.1f s" % (time.time() - started))
+    failures = 0 if r.returncode == 0 else 1
+    # (1) the mail approved in the browser arrives at the sink; (2) the other approver changed nothing.
+    arrived = wait_delivered(lab, "E2E-APPROVE")
+    print(("ok" if arrived else "FAIL") + ": approved mail arrived at the sink")
+    failures += 0 if arrived else 1
+    scope = [m for m in json.loads(preflightctl(lab, "queue", "list", "--json")) if "E2E-SCOPE" in m["subject"]]
+    still_held = len(scope) == 1 and scope[0]["state"] == "held"
+    print(("ok" if still_held else "FAIL") + ": mail outside the other approver's scope is still held")
+    failures += 0 if still_held else 1
+    return failures
+
+
+def main():
+    check_prerequisites()
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    lab = MailLab(os.path.join(BUILD, "src/bin/preflightd"), CONFIG, POLICY)
+    with open(os.path.join(lab.root, "directory.csv"), "w") as f:
+        f.write(DIRECTORY)
+    started = time.time()
+    try:
+        lab.start()
+        lab.wait_reinject()
+        failures = run(lab)
+    finally:
+        if os.environ.get("PREFLIGHT_KEEP_LAB") is None:
+            log = lab.read(lab.log_file)
+            if "error" in log.lower():
+                print(log[-3000:])
+        lab.finish()
+    print("e2e: %.1f s in all" % (time.time() - started))
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == "__main__":
+    main()
