@@ -10,17 +10,7 @@
 #include "../../src/inspect/crypto.hpp"
 #include "preflight/inspect/inspect.hpp"
 
-namespace inspect_test {
-struct CfbItem {
-  std::string path;
-  std::string data;
-};
-std::string scratch_dir();
-void run(const std::string& command);
-std::string slurp(const std::string& path);
-void spit(const std::string& path, const std::string& data);
-std::string build_cfb(const std::vector<CfbItem>& items);
-}  // namespace inspect_test
+#include "inspect_support.hpp"
 
 using namespace inspect_test;
 using preflight::inspect::FileReport;

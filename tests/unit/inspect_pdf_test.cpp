@@ -8,12 +8,7 @@
 
 #include "preflight/inspect/inspect.hpp"
 
-namespace inspect_test {
-std::string scratch_dir();
-void run(const std::string& command);
-std::string slurp(const std::string& path);
-void spit(const std::string& path, const std::string& data);
-}  // namespace inspect_test
+#include "inspect_support.hpp"
 
 using namespace inspect_test;
 using preflight::inspect::FileReport;

@@ -10,24 +10,7 @@
 
 #include "preflight/inspect/inspect.hpp"
 
-namespace inspect_test {
-struct ZipItem {
-  std::string name;
-  std::string data;
-  bool deflate = true;
-  std::uint16_t flags = 0;
-};
-struct CfbItem {
-  std::string path;
-  std::string data;
-};
-std::string scratch_dir();
-void run(const std::string& command);
-std::string slurp(const std::string& path);
-void spit(const std::string& path, const std::string& data);
-std::string build_zip(const std::vector<ZipItem>& items);
-std::string build_cfb(const std::vector<CfbItem>& items);
-}  // namespace inspect_test
+#include "inspect_support.hpp"
 
 using namespace inspect_test;
 using preflight::inspect::FileReport;

@@ -1,7 +1,7 @@
 // Helpers for the inspect_*_test.cpp files: a scratch directory, running external tools (a missing tool
 // fails the test, never skips it), and byte-level builders for ZIP and compound files, so malformed or
 // unusual inputs (CP932 names without the UTF-8 flag, bombs, encrypted-OOXML containers) need no tool.
-// The declarations are repeated at the top of each inspect test file (tests/unit holds only *_test.cpp).
+// Declared in inspect_support.hpp.
 #include <doctest/doctest.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -14,19 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "inspect_support.hpp"
+
 namespace inspect_test {
-
-struct ZipItem {
-  std::string name;  // raw bytes of the name, as stored
-  std::string data;
-  bool deflate = true;
-  std::uint16_t flags = 0;
-};
-
-struct CfbItem {
-  std::string path;  // "Macros/VBA/dir"; storages are created for every parent
-  std::string data;
-};
 
 namespace {
 std::vector<std::string>& scratch_dirs() {
