@@ -42,7 +42,14 @@ bool parse(const std::vector<std::string>& args, QueueArgs& a, std::ostream& err
     else if (s == "--config" && v) a.config = args[++i];
     else if (s == "--comment" && v) a.comment = args[++i];
     else if (s == "--approver" && v) a.approver = args[++i];
-    else if (s == "--older-than" && v) a.older_than_days = std::atoi(args[++i].c_str());
+    else if (s == "--older-than" && v) {
+      // A typo must not turn into "purge everything": only a whole number of days is accepted.
+      const std::string& d = args[++i];
+      if (d.empty() || d.size() > 6 || d.find_first_not_of("0123456789") != std::string::npos)
+        return err << "preflightctl queue purge: --older-than takes a whole number of days, not '" << d << "'\n",
+               false;
+      a.older_than_days = std::stoi(d);
+    }
     else if (s == "--state" && v) {
       a.state = store::parse_state(args[++i]);
       if (!a.state) return err << "unknown state '" << args[i] << "'\n", false;
