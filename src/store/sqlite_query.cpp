@@ -10,6 +10,9 @@ namespace preflight::store {
 namespace {
 
 constexpr const char* kDetails = "(CASE WHEN json_valid(held.details) THEN held.details ELSE '{}' END)";
+// The sender's department, "" when unknown. Exactly the expression of the index held_department
+// (sqlite_users.cpp), so that filtering, sorting and counting by department read the index, not the JSON.
+const std::string kDepartment = std::string("coalesce(json_extract(") + kDetails + ", '$.department'), '')";
 
 struct Where {
   std::string sql = " WHERE 1=1";
@@ -48,7 +51,7 @@ Where where_for(const HeldQuery& q) {
     w.add("EXISTS (SELECT 1 FROM json_each(" + details + ", '$.rules') AS r WHERE json_extract(r.value, '$.id') = ?)",
           q.reason);
   if (!q.sender.empty()) w.add("lower(held.sender) = lower(?)", q.sender);
-  if (!q.department.empty()) w.add("json_extract(" + details + ", '$.department') = ?", q.department);
+  if (!q.department.empty()) w.add(kDepartment + " = ?", q.department);  // never "" here: same rows as without coalesce
   if (q.created_after > 0) w.add("held.created_at >= ?", q.created_after);
   if (q.created_before > 0) w.add("held.created_at < ?", q.created_before);
   if (!q.text.empty()) {
@@ -62,12 +65,14 @@ Where where_for(const HeldQuery& q) {
 }
 
 std::string order_by(const HeldQuery& q) {
-  static const char* kSortable[] = {"created_at", "sender", "subject", "state", "size"};
-  std::string column = "created_at";
-  for (const char* c : kSortable)
-    if (q.sort == c) column = c;
+  static const std::pair<const char*, std::string> kSortable[] = {
+      {"created_at", "held.created_at"}, {"sender", "held.sender"}, {"subject", "held.subject"},
+      {"state", "held.state"}, {"size", "held.size"}, {"department", kDepartment}};
+  std::string column = "held.created_at";
+  for (const auto& [name, expr] : kSortable)
+    if (q.sort == name) column = expr;
   std::string dir = q.descending ? " DESC" : " ASC";
-  return " ORDER BY held." + column + dir + ", held.id" + dir;
+  return " ORDER BY " + column + dir + ", held.id" + dir;
 }
 
 std::vector<std::pair<std::string, std::int64_t>> pairs(Stmt& s) {
@@ -116,8 +121,8 @@ util::Result<HeldStats> SqliteStore::stats(const HeldQuery& q, std::int64_t sinc
     st.per_day = run("SELECT date(held.created_at, 'unixepoch'), count(*) FROM held" + w.sql + " GROUP BY 1 ORDER BY 1");
     st.per_reason = run("SELECT json_extract(r.value, '$.id'), count(*) FROM held, json_each(" + details +
                         ", '$.rules') AS r" + w.sql + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20");
-    st.per_department = run("SELECT coalesce(json_extract(" + details + ", '$.department'), ''), count(*) FROM held" +
-                            w.sql + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20");
+    st.per_department =
+        run("SELECT " + kDepartment + ", count(*) FROM held" + w.sql + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20");
     auto states = run("SELECT held.state = 'held', count(*) FROM held" + w.sql + " GROUP BY 1");
     for (const auto& [held, n] : states) (held == "1" ? st.pending : st.decided) += n;
     Stmt d(db_, "SELECT held.decided_at - held.created_at FROM held" + w.sql +

@@ -10,6 +10,8 @@ CREATE TABLE IF NOT EXISTS users (
   name TEXT PRIMARY KEY, email TEXT NOT NULL, role TEXT NOT NULL, password_hash TEXT NOT NULL,
   created_at INTEGER);
 CREATE INDEX IF NOT EXISTS held_created ON held(created_at);
+CREATE INDEX IF NOT EXISTS held_department ON held(
+  coalesce(json_extract(CASE WHEN json_valid(details) THEN details ELSE '{}' END, '$.department'), ''), created_at);
 )SQL");
 }
 
