@@ -1,6 +1,7 @@
 // `preflightctl queue ...`: the held-mail queue from the shell, on the same store the daemon uses (safe
 // while it runs: SQLite serialises writers, and every decision is a conditional state change).
 //   list [--state S] [--approver ADDR]   show ID   approve|reject|cancel ID [--comment T]   release ID
+//   approve ID --bcc (deliver with To/Cc moved to Bcc, when the policy offered that choice)
 //   purge [--older-than DAYS]            approvers (pending approvals per approver)
 // Options everywhere: --config FILE, --json. Exit 0 on success, 1 on failure, 64 on usage errors.
 #include <nlohmann/json.hpp>
@@ -24,6 +25,7 @@ struct QueueArgs {
   std::optional<store::State> state;
   int older_than_days = 30;
   bool json = false;
+  bool bcc = false;
 };
 
 std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
@@ -39,6 +41,7 @@ bool parse(const std::vector<std::string>& args, QueueArgs& a, std::ostream& err
     const std::string& s = args[i];
     bool v = i + 1 < args.size();
     if (s == "--json") a.json = true;
+    else if (s == "--bcc") a.bcc = true;
     else if (s == "--config" && v) a.config = args[++i];
     else if (s == "--comment" && v) a.comment = args[++i];
     else if (s == "--approver" && v) a.approver = args[++i];
@@ -61,9 +64,10 @@ bool parse(const std::vector<std::string>& args, QueueArgs& a, std::ostream& err
                   a.command == "release";
   if (a.command.empty() || (needs_id && a.id.empty())) {
     err << "usage: preflightctl queue list|show ID|approve ID|reject ID|cancel ID|release ID|purge|approvers\n"
-           "       [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT] [--older-than DAYS]\n";
+           "       [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT] [--older-than DAYS] [--bcc]\n";
     return false;
   }
+  if (a.bcc && a.command != "approve") return err << "preflightctl queue: --bcc belongs to approve\n", false;
   return true;
 }
 
@@ -114,6 +118,8 @@ int show(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& e
   if (a.json) return out << j.dump(2) << "\n", 0;
   for (const auto& [k, v] : j.items())
     if (k != "audit" && k != "details") out << k << ": " << (v.is_string() ? v.get<std::string>() : v.dump()) << "\n";
+  if (const auto& d = j["details"]; d.is_object() && d.contains("bcc_option") && d["bcc_option"].is_object())
+    out << "approve --bcc: possible, hides from To/Cc " << d["bcc_option"].value("hidden", json::array()).dump() << "\n";
   out << "audit:\n";
   for (const auto& e : audit)
     out << "  " << when(e["at"].get<std::int64_t>()) << "  " << e["action"].get<std::string>() << "  "
@@ -128,7 +134,7 @@ int decide(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream&
                : a.command == "reject" ? Decision::Reject
                : a.command == "cancel" ? Decision::Cancel
                                        : Decision::Release;
-  auto r = q.decide({a.id, d, actor(), "localhost", a.comment, true});
+  auto r = q.decide({a.id, d, actor(), "localhost", a.comment, true, a.bcc});
   if (!r) return err << "preflightctl queue " << a.command << ": " << r.error() << "\n", 1;
   auto m = q.store().get(a.id);
   std::string state = m && m->has_value() ? store::state_name((*m)->state) : store::state_name(*r);

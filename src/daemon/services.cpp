@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "preflight/daemon/web_sessions.hpp"
 #include "preflight/inspect/inspect.hpp"
 #include "preflight/mail/parse.hpp"
 #include "preflight/util/strings.hpp"
@@ -167,7 +168,7 @@ web::AppHandlers Services::app_handlers() {
   };
   h.decide = [this](const web::AppDecision& d) -> util::Result<std::string> {
     auto what = d.action == "reject" ? queue::Decision::Reject : queue::Decision::Approve;
-    auto r = queue_->decide({d.id, what, d.actor, d.address, d.comment, d.admin});
+    auto r = queue_->decide({d.id, what, d.actor, d.address, d.comment, d.admin, d.action == "approve-bcc"});
     if (!r) return util::Error{r.error()};
     return std::string(store::state_name(*r));
   };
@@ -227,7 +228,8 @@ std::string Services::start() {
   for (const auto& p : *problems) spdlog::warn("reconcile: {}", p);
   if (web_on) {
     web::WebSettings ws{config_.web.host, config_.web.port, key_, config_.web.secure_cookies};
-    web::AppSettings as{config_.web.trust_proxy_header, config_.web.session_idle_seconds};
+    web::AppSettings as{config_.web.trust_proxy_header, config_.web.session_idle_seconds,
+                        session_backend(store_)};  // sessions survive a restart
     web_ = std::make_unique<web::WebServer>(ws, link_handlers(), app_handlers(), as);
     auto port = web_->start();
     if (!port) return "web: " + port.error();

@@ -60,7 +60,7 @@ void log_line(const Transaction& t, const engine::Evaluation& ev, const char* an
 sfsistat hold(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, const action::Plan& plan,
               const mail::Message& msg, std::chrono::steady_clock::time_point eom_start) {
   if (!hooks().hold) return answer_error(ctx, "a rule holds this mail but no queue is configured");
-  auto id = hooks().hold({t.envelope, msg, t.raw, ev.verdict, plan, *t.policy});
+  auto id = hooks().hold({t.envelope, msg, t.raw, ev.verdict, ev.facts, plan, *t.policy});
   if (!id) return answer_error(ctx, "cannot hold message: " + id.error());
   log_line(t, ev, ("discard held=" + *id).c_str(), eom_start);
   return SMFIS_DISCARD;

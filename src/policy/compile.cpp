@@ -290,7 +290,7 @@ ActionSpec Compiler::action(const YAML::Node& n) {
   YAML::Node type_node = n.IsMap() ? n["type"] : n;
   if (n.IsMap())
     keys(n, {"type", "scope", "tag", "subject_prefix", "message", "delay", "approvers", "expire", "on_expiry",
-             "escalate", "bcc"}, "action");
+             "escalate", "bcc", "allow_bcc"}, "action");
   if (!type_node) {
     error(n, "action needs a type: accept, tag, bcc, hold, approve or reject");
     return a;
@@ -343,7 +343,7 @@ void Compiler::hold_spec(const YAML::Node& n, ActionSpec& a) {
   if (!approve) {
     if (!n["delay"]) error(n, "hold needs a delay, e.g. delay: 10m");
     else h.delay_seconds = duration(n["delay"]);
-    for (const char* k : {"approvers", "expire", "on_expiry", "escalate"})
+    for (const char* k : {"approvers", "expire", "on_expiry", "escalate", "allow_bcc"})
       if (n[k]) error(n[k], std::string("'") + k + "' belongs to approve, not hold");
   } else {
     if (!n["approvers"]) error(n, "approve needs approvers: addresses, role:NAME, supervisor or self");
@@ -355,6 +355,12 @@ void Compiler::hold_spec(const YAML::Node& n, ActionSpec& a) {
       std::string v = scalar(e, "return or release");
       if (v != "return" && v != "release") error(e, "on_expiry is 'return' (to the sender) or 'release'");
       h.release_on_expiry = v == "release";
+    }
+    if (const auto& b = n["allow_bcc"]) {
+      std::string v = scalar(b, "external or all");
+      if (v != "external" && v != "all") error(b, "allow_bcc is 'external' or 'all'");
+      h.allow_bcc = true;
+      if (v == "all") h.allow_bcc_scope = BccScope::All;
     }
   }
   if (const auto& b = n["bcc"]) {

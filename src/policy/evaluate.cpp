@@ -90,6 +90,8 @@ void merge_hold(const HoldSpec& h, bool first, HoldSpec& into) {
   if (h.escalate_seconds > 0 && (into.escalate_seconds == 0 || h.escalate_seconds < into.escalate_seconds))
     into.escalate_seconds = h.escalate_seconds;
   into.bcc = into.bcc || h.bcc;
+  into.allow_bcc = into.allow_bcc || h.allow_bcc;  // any approval rule may offer the approver the choice
+  if (h.allow_bcc && h.allow_bcc_scope == BccScope::All) into.allow_bcc_scope = BccScope::All;
 }
 
 void apply(const Rule& r, Verdict& v, bool& first_hold) {

@@ -23,28 +23,54 @@ nlohmann::json facts_of(const policy::Reason& r) {
   return facts;
 }
 
-// True when some enforced reason's fact `name` (a list, as text) names this address.
-bool fact_names(const policy::Verdict& v, const std::string& name, const std::string& address) {
-  std::string addr = util::to_lower(address);
-  for (const auto& r : v.reasons)
-    for (const auto& [fact, value] : r.facts)
-      if (fact == name && util::to_lower(value).find(addr) != std::string::npos) return true;
-  return false;
+// A list fact (empty when the detectors did not produce it).
+const detect::StringList& list_fact(const detect::Facts& facts, const std::string& name) {
+  static const detect::StringList none;
+  const detect::FactValue* v = facts.get(name);
+  return v && std::holds_alternative<detect::StringList>(*v) ? std::get<detect::StringList>(*v) : none;
+}
+
+// True when an entry of the list is `key` itself or starts with it followed by a space ("dom ~ known (how)").
+bool listed(const detect::StringList& list, const std::string& key) {
+  return std::any_of(list.begin(), list.end(), [&](const std::string& e) {
+    return util::iequals(e, key) || (e.size() > key.size() && e[key.size()] == ' ' && util::istarts_with(e, key));
+  });
 }
 
 // One recipient with the marks the web queue shows: internal/external, first time, look-alike, list.
-nlohmann::json recipient_marks(const action::HoldRequest& in, const mail::Address& r, store::Store& st) {
+// The marks come from the facts the detectors computed, whether or not a rule looked at them.
+nlohmann::json recipient_marks(const action::HoldRequest& in, const mail::Address& r) {
   const auto& org = in.policy.organisation;
-  auto seen = st.history(in.envelope.sender.addr(), r.addr());
   bool external = !org.is_internal(r.domain);
+  std::string addr = util::to_lower(r.addr());
   return {{"address", r.addr()}, {"name", r.display_name}, {"external", external},
-          {"first_time", external && ((seen.ok() && !seen->has_value()) ||
-                                      fact_names(in.verdict, "recipients.first_time", r.addr()))},
-          {"lookalike", fact_names(in.verdict, "recipients.lookalike", r.addr())},
-          {"mailing_list", fact_names(in.verdict, "recipients.mailing_list", r.addr())}};
+          {"first_time", external && listed(list_fact(in.facts, "recipients.first_time"), addr)},
+          {"lookalike", external && listed(list_fact(in.facts, "recipients.lookalike"),
+                                           detect::organisational_domain(util::to_lower(r.domain)))},
+          {"mailing_list", listed(list_fact(in.facts, "recipients.mailing_list"), addr)}};
 }
 
-std::string details_json(const action::HoldRequest& in, const std::vector<std::string>& deputies, store::Store& st) {
+// What approving as Bcc would do, when the policy offers it and the rules did not already ask for it:
+// the To/Cc addresses it hides and the header edits that replace the planned ones.
+nlohmann::json bcc_option(const action::HoldRequest& in) {
+  const auto& spec = in.verdict.hold;
+  if (!spec.allow_bcc || in.verdict.bcc) return nullptr;
+  policy::Verdict as_bcc = in.verdict;
+  as_bcc.bcc = true;
+  as_bcc.bcc_scope = spec.allow_bcc_scope;
+  nlohmann::json hidden = nlohmann::json::array();
+  for (const auto& h : in.message.address_headers)
+    if (h.name == "To" || h.name == "Cc")
+      for (const auto& a : h.addresses)
+        if (spec.allow_bcc_scope == policy::BccScope::All || !in.policy.organisation.is_internal(a.domain))
+          hidden.push_back(a.addr());
+  auto edits = action::plan(as_bcc, in.message, in.policy.organisation).edits;
+  bool all = spec.allow_bcc_scope == policy::BccScope::All;
+  return {{"scope", all ? "all" : "external"}, {"hidden", hidden},
+          {"edits", nlohmann::json::parse(action::edits_to_json(edits))}};
+}
+
+std::string details_json(const action::HoldRequest& in, const std::vector<std::string>& deputies) {
   const auto& org = in.policy.organisation;
   nlohmann::json rules = nlohmann::json::array();
   for (const auto& r : in.verdict.reasons)
@@ -52,12 +78,12 @@ std::string details_json(const action::HoldRequest& in, const std::vector<std::s
       rules.push_back({{"id", r.rule_id}, {"description", r.description.empty() ? r.rule_id : r.description},
                        {"action", policy::action_name(r.action)}, {"facts", facts_of(r)}});
   nlohmann::json rcpts = nlohmann::json::array();
-  for (const auto& r : in.envelope.recipients) rcpts.push_back(recipient_marks(in, r, st));
+  for (const auto& r : in.envelope.recipients) rcpts.push_back(recipient_marks(in, r));
   nlohmann::json headers = nlohmann::json::array();  // To and Cc as the recipients see them
   for (const auto& h : in.message.address_headers)
     if (h.name == "To" || h.name == "Cc")
       for (const auto& a : h.addresses) {
-        nlohmann::json mark = recipient_marks(in, a, st);
+        nlohmann::json mark = recipient_marks(in, a);
         mark["header"] = h.name;
         headers.push_back(std::move(mark));
       }
@@ -70,8 +96,17 @@ std::string details_json(const action::HoldRequest& in, const std::vector<std::s
   return nlohmann::json{{"rules", rules}, {"recipients", rcpts}, {"header_recipients", headers},
                         {"attachments", attachments}, {"language", org.notice_language},
                         {"charset", org.notice_charset}, {"deputies", deputies}, {"client", in.envelope.client_addr},
-                        {"department", department}, {"from_name", from_name}}
+                        {"department", department}, {"from_name", from_name}, {"bcc_option", bcc_option(in)}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // mail text may be broken UTF-8
+}
+
+// The header edits of the held message's Bcc option as stored JSON; empty when it has none.
+std::string bcc_edits(const store::HeldMessage& m) {
+  auto details = nlohmann::json::parse(m.details_json, nullptr, false);
+  if (!details.is_object() || !details.contains("bcc_option") || !details["bcc_option"].is_object()) return {};
+  const auto& edits = details["bcc_option"]["edits"];
+  if (!edits.is_array() || !action::edits_from_json(edits.dump())) return {};
+  return edits.dump();
 }
 
 bool contains(const std::vector<std::string>& list, const std::string& who) {
@@ -137,7 +172,7 @@ util::Result<std::string> Queue::hold(const action::HoldRequest& in) {
   } else {
     m.due_at = now + spec.delay_seconds;
   }
-  m.details_json = details_json(in, deputies_of(m.approvers, org), *store_);
+  m.details_json = details_json(in, deputies_of(m.approvers, org));
   m.edits_json = action::edits_to_json(in.plan.edits);
   if (auto ok = spool_.store(m.id, in.raw); !ok) return util::Error{ok.error()};
   std::string rules = util::join(in.verdict.rule_ids(policy::Mode::Enforce), ",");
@@ -165,7 +200,16 @@ util::Result<State> Queue::decide(const DecisionRequest& req) {
              : req.decision == Decision::Cancel ? State::Cancelled
                                                 : State::Approved;
   store::AuditEntry a{m.id, clock_(), req.actor, req.address, decision_name(req.decision), "", "", req.comment};
-  auto moved = store_->transition(m.id, State::Held, to, a);
+  util::Result<bool> moved = false;
+  if (req.bcc) {
+    auto edits = bcc_edits(m);
+    if (req.decision != Decision::Approve || edits.empty())
+      return util::Error{"the policy does not offer to approve message " + req.id + " as Bcc"};
+    a.action = "approve as bcc";
+    moved = store_->transition_with_edits(m.id, State::Held, to, edits, a);
+  } else {
+    moved = store_->transition(m.id, State::Held, to, a);
+  }
   if (!moved) return util::Error{moved.error()};
   if (!*moved) return util::Error{"message " + req.id + " was decided by someone else just now"};
   if (to == State::Approved && m.kind == store::HoldKind::Approval) notify(m, NoticeKind::Approved, m.sender, req.comment, {});

@@ -106,6 +106,7 @@ SqliteStore::SqliteStore(const std::string& path) : db_(path) {
   db_.exec("PRAGMA synchronous=NORMAL");
   db_.exec(kSchema);
   create_web_schema();
+  create_session_schema();
 }
 
 util::Result<std::shared_ptr<Store>> open_sqlite(const std::string& path) {
@@ -175,22 +176,40 @@ util::Result<std::vector<HeldMessage>> SqliteStore::list(const ListFilter& f) {
   });
 }
 
+// The state change and its audit row, inside the caller's transaction; false when `id` is not in `from`.
+bool SqliteStore::move_state(const std::string& id, State from, State to, const AuditEntry& audit) {
+  Stmt s(db_, "UPDATE held SET state = ?, decided_by = CASE WHEN ? IN ('approved','rejected','cancelled') "
+              "THEN ? ELSE decided_by END, decided_at = CASE WHEN ? IN ('approved','rejected','cancelled','expired') "
+              "THEN ? ELSE decided_at END, released_at = CASE WHEN ? = 'released' THEN ? ELSE released_at END, "
+              "lease_until = 0 WHERE id = ? AND state = ?");
+  std::string t = state_name(to);
+  s.bind(1, t).bind(2, t).bind(3, audit.actor).bind(4, t).bind(5, audit.at).bind(6, t).bind(7, audit.at);
+  s.bind(8, id).bind(9, state_name(from)).run();
+  if (db_.changes() != 1) return false;
+  AuditEntry a = audit;
+  a.held_id = id;
+  a.from_state = state_name(from);
+  a.to_state = t;
+  write_audit(a);
+  return true;
+}
+
 util::Result<bool> SqliteStore::transition(const std::string& id, State from, State to, const AuditEntry& audit) {
   return guarded<bool>([&] {
     Transaction tx(db_);
-    Stmt s(db_, "UPDATE held SET state = ?, decided_by = CASE WHEN ? IN ('approved','rejected','cancelled') "
-                "THEN ? ELSE decided_by END, decided_at = CASE WHEN ? IN ('approved','rejected','cancelled','expired') "
-                "THEN ? ELSE decided_at END, released_at = CASE WHEN ? = 'released' THEN ? ELSE released_at END, "
-                "lease_until = 0 WHERE id = ? AND state = ?");
-    std::string t = state_name(to);
-    s.bind(1, t).bind(2, t).bind(3, audit.actor).bind(4, t).bind(5, audit.at).bind(6, t).bind(7, audit.at);
-    s.bind(8, id).bind(9, state_name(from)).run();
-    if (db_.changes() != 1) return false;
-    AuditEntry a = audit;
-    a.held_id = id;
-    a.from_state = state_name(from);
-    a.to_state = t;
-    write_audit(a);
+    if (!move_state(id, from, to, audit)) return false;
+    tx.commit();
+    return true;
+  });
+}
+
+util::Result<bool> SqliteStore::transition_with_edits(const std::string& id, State from, State to,
+                                                      const std::string& edits_json, const AuditEntry& audit) {
+  return guarded<bool>([&] {
+    Transaction tx(db_);
+    if (!move_state(id, from, to, audit)) return false;
+    Stmt s(db_, "UPDATE held SET edits = ? WHERE id = ?");
+    s.bind(1, edits_json).bind(2, id).run();
     tx.commit();
     return true;
   });

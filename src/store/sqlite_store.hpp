@@ -19,6 +19,8 @@ class SqliteStore final : public Store {
   util::Result<std::optional<HeldMessage>> get(const std::string& id) override;
   util::Result<std::vector<HeldMessage>> list(const ListFilter& filter) override;
   util::Result<bool> transition(const std::string& id, State from, State to, const AuditEntry& audit) override;
+  util::Result<bool> transition_with_edits(const std::string& id, State from, State to, const std::string& edits_json,
+                                           const AuditEntry& audit) override;
   util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds) override;
   util::Result<bool> note_release_failure(const std::string& id, const std::string& error) override;
   util::Result<std::vector<HeldMessage>> due(std::int64_t now) override;
@@ -34,6 +36,10 @@ class SqliteStore final : public Store {
   util::Result<bool> put_user(const User& u) override;
   util::Result<std::optional<User>> find_user(const std::string& name) override;
   util::Result<std::vector<User>> users() override;
+  util::Result<bool> put_session(const WebSession& s) override;
+  util::Result<std::optional<WebSession>> find_session(const std::string& key) override;
+  util::Result<bool> remove_session(const std::string& key) override;
+  util::Result<std::int64_t> purge_sessions(std::int64_t now) override;
 
   util::Result<bool> record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
                                      std::int64_t at) override;
@@ -57,7 +63,9 @@ class SqliteStore final : public Store {
 
  private:
   void write_audit(const AuditEntry& a);
+  bool move_state(const std::string& id, State from, State to, const AuditEntry& audit);
   void create_web_schema();  // sqlite_users.cpp
+  void create_session_schema();  // sqlite_sessions.cpp
   std::vector<HeldMessage> select_held(const std::string& where_sql, const std::vector<std::string>& texts,
                                        const std::vector<std::int64_t>& numbers);
 

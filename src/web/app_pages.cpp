@@ -175,9 +175,15 @@ std::string filters(const Viewer& v, const QueueQuery& q) {
          "\" size=\"10\"></label>";
   out += "<label>" + T(l, "min_age") + " <input name=\"min_age\" type=\"number\" min=\"0\" value=\"" +
          (q.min_age_days ? std::to_string(q.min_age_days) : "") + "\" size=\"4\"></label>";
+  out += "<label>" + T(l, "sort") + " <select name=\"sort\" id=\"sort\">";
+  for (const char* s : {"created_at", "sender", "subject", "state", "department", "size"})
+    out += option(s, tr(l, ("sort_" + std::string(s)).c_str()), q.sort);
+  out += "</select></label>";
   std::string order = q.descending ? "desc" : "asc";
-  out += "<label>" + T(l, "sort") + " <select name=\"order\">" + option("desc", tr(l, "newest"), order) +
-         option("asc", tr(l, "oldest"), order) + "</select></label>";
+  bool by_age = q.sort == "created_at";
+  out += "<label>" + T(l, "order") + " <select name=\"order\" id=\"order\">" +
+         option("desc", tr(l, by_age ? "newest" : "descending"), order) +
+         option("asc", tr(l, by_age ? "oldest" : "ascending"), order) + "</select></label>";
   out += "<button type=\"submit\" id=\"apply\">" + T(l, "apply") + "</button></form>";
   return out;
 }
@@ -188,6 +194,7 @@ std::string query_string(const QueueQuery& q, int page) {
   add("q", q.text), add("state", q.state), add("reason", q.reason), add("sender", q.sender);
   add("department", q.department);
   if (q.min_age_days) s += "&min_age=" + std::to_string(q.min_age_days);
+  if (q.sort != "created_at") add("sort", q.sort);
   if (!q.descending) s += "&order=asc";
   return s;
 }
@@ -303,6 +310,17 @@ std::string audit_html(Lang l, const json& audit) {
   return out + "</table>";
 }
 
+// The "approve as Bcc" choice, when the policy offered it: the button and the addresses it hides.
+std::string bcc_choice(Lang l, const json& details) {
+  const json& option = details.value("bcc_option", json());
+  if (!option.is_object()) return {};
+  std::string hidden;
+  for (const auto& a : option.value("hidden", json::array())) hidden += "<li>" + E(a.is_string() ? a.get<std::string>() : "") + "</li>";
+  return " <button name=\"action\" value=\"approve-bcc\" id=\"approve-bcc\">" + T(l, "approve_bcc") +
+         "</button><div class=\"note\" id=\"bcc-note\">" + T(l, "approve_bcc_note") + "<ul class=\"hidden-rcpts\">" +
+         hidden + "</ul></div>";
+}
+
 std::string decide_form(const Viewer& v, const json& m) {
   Lang l = v.lang;
   if (v.role == Role::Auditor) return "<p class=\"note\">" + T(l, "read_only") + "</p>";
@@ -311,7 +329,7 @@ std::string decide_form(const Viewer& v, const json& m) {
          "id=\"decide\">" + csrf_field(v) + "<label>" + T(l, "comment") +
          "<textarea name=\"comment\" maxlength=\"800\"></textarea></label><button name=\"action\" value=\"approve\" "
          "id=\"approve\">" + T(l, "approve") + "</button> <button name=\"action\" value=\"reject\" id=\"reject\">" +
-         T(l, "reject") + "</button></form>";
+         T(l, "reject") + "</button>" + bcc_choice(l, m.value("details", json::object())) + "</form>";
 }
 
 }  // namespace

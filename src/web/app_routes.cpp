@@ -218,7 +218,7 @@ std::optional<nlohmann::json> AppRoutes::visible_message(const Ctx& ctx, const s
 
 std::pair<int, std::string> AppRoutes::decide(const Ctx& ctx, const std::string& id, const std::string& action,
                                               const std::string& comment, const std::string& address) {
-  if (action != "approve" && action != "reject") return {400, "unknown action"};
+  if (action != "approve" && action != "approve-bcc" && action != "reject") return {400, "unknown action"};
   if (comment.size() > kMaxComment) return {413, "comment too long"};
   std::string error;
   if (!visible_message(ctx, id, error)) return {error.empty() ? 404 : 500, error.empty() ? "not found" : error};
@@ -258,7 +258,7 @@ void AppRoutes::install(httplib::Server& svr) {
   svr.Get("/api/stats", [this](Req req, Res res) { api_stats(req, res); });
   svr.Post("/api/held/bulk", [this](Req req, Res res) { api_bulk(req, res); });
   svr.Get(R"(/api/held/([A-Za-z0-9_.-]+))", [this](Req req, Res res) { api_message(req, res); });
-  svr.Post(R"(/api/held/([A-Za-z0-9_.-]+)/(approve|reject))", [this](Req req, Res res) { api_decide(req, res); });
+  svr.Post(R"(/api/held/([A-Za-z0-9_.-]+)/(approve|approve-bcc|reject))", [this](Req req, Res res) { api_decide(req, res); });
 }
 
 }  // namespace preflight::web

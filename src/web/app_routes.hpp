@@ -23,7 +23,9 @@ class AppRoutes {
  public:
   AppRoutes(bool secure_cookies, AppSettings settings, AppHandlers handlers)
       : secure_cookies_(secure_cookies), settings_(std::move(settings)), handlers_(std::move(handlers)),
-        sessions_(settings_.session_idle_seconds) {}
+        sessions_(settings_.session_idle_seconds, settings_.sessions) {
+    sessions_.purge(unix_now());  // sessions that expired while the daemon was down
+  }
   void install(httplib::Server& svr);
   bool ready() const {
     return handlers_.account && handlers_.list && handlers_.message && handlers_.decide && handlers_.stats;

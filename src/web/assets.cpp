@@ -33,7 +33,7 @@ th{background:#eef1f6}.filters label{margin-right:.8em;display:inline-block}.fil
 dl.meta,dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dd{margin:0;overflow-wrap:anywhere}
 pre.body{white-space:pre-wrap;background:#fff;border:1px solid #dde;padding:.8em;max-height:30em;overflow:auto}
 form.decide textarea{display:block;width:100%;min-height:4em;margin:.3em 0}button{padding:.35em 1em;margin:.2em}
-#approve{background:#2e7d32;color:#fff}#reject,#bulk-reject{background:#c62828;color:#fff}
+#approve{background:#2e7d32;color:#fff}#approve-bcc{background:#1565c0;color:#fff}#reject,#bulk-reject{background:#c62828;color:#fff}
 .error{color:#b00020;font-weight:600}.ok{color:#1b5e20;font-weight:600}.login{display:grid;gap:.6em;max-width:20em}
 input[type=number]{width:5em}.figures{display:flex;gap:2em;list-style:none;padding:0}.chart{max-width:100%;height:auto;background:#fff}
 )CSS";

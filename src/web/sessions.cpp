@@ -1,4 +1,5 @@
-// In-memory sessions and login rate limiting; see sessions.hpp.
+// Sessions (in memory, optionally persisted through a SessionBackend) and login rate limiting;
+// see sessions.hpp.
 #include "preflight/web/sessions.hpp"
 
 #include <openssl/crypto.h>
@@ -32,31 +33,64 @@ bool same_secret(std::string_view a, std::string_view b) {
 }
 
 std::optional<Session> SessionStore::create(const std::string& user, std::int64_t now) {
-  Session s{random_token(), random_token(), user, now + idle_};
+  Session s{random_token(), random_token(), user, now + idle_, now};
   if (s.id.empty() || s.csrf.empty()) return std::nullopt;
+  std::string key = digest(s.id);
   std::lock_guard lock(mu_);
-  for (auto it = by_hash_.begin(); it != by_hash_.end();)  // drop expired sessions as we go
-    it = it->second.expires_at <= now ? by_hash_.erase(it) : std::next(it);
-  by_hash_[digest(s.id)] = s;
+  purge_locked(now);
+  Entry& e = by_hash_[key] = Entry{s, 0};
+  save(key, e);
   return s;
 }
 
 std::optional<Session> SessionStore::find(const std::string& id, std::int64_t now) {
   if (id.size() != 64) return std::nullopt;
+  std::string key = digest(id);
   std::lock_guard lock(mu_);
-  auto it = by_hash_.find(digest(id));
+  auto it = by_hash_.find(key);
+  if (it == by_hash_.end()) it = load(key, id);
   if (it == by_hash_.end()) return std::nullopt;
-  if (it->second.expires_at <= now) {
+  Entry& e = it->second;
+  if (e.session.expires_at <= now) {
     by_hash_.erase(it);
+    if (backend_) backend_.remove(key);
     return std::nullopt;
   }
-  it->second.expires_at = now + idle_;
-  return it->second;
+  e.session.expires_at = now + idle_;
+  if (e.session.expires_at - e.stored_expires_at > kStoreSlack) save(key, e);
+  return e.session;
 }
 
 void SessionStore::remove(const std::string& id) {
+  std::string key = digest(id);
   std::lock_guard lock(mu_);
-  by_hash_.erase(digest(id));
+  by_hash_.erase(key);
+  if (backend_) backend_.remove(key);
+}
+
+void SessionStore::purge(std::int64_t now) {
+  std::lock_guard lock(mu_);
+  purge_locked(now);
+}
+
+SessionStore::Entries::iterator SessionStore::load(const std::string& key, const std::string& id) {
+  if (!backend_) return by_hash_.end();
+  auto r = backend_.load(key);
+  if (!r || r->key != key) return by_hash_.end();
+  Session s{id, r->csrf, r->user, r->expires_at, r->created_at};
+  return by_hash_.emplace(key, Entry{std::move(s), r->expires_at}).first;
+}
+
+void SessionStore::save(const std::string& key, Entry& e) {
+  if (!backend_) return;
+  const Session& s = e.session;
+  if (backend_.save({key, s.user, s.csrf, s.expires_at, s.created_at})) e.stored_expires_at = s.expires_at;
+}
+
+void SessionStore::purge_locked(std::int64_t now) {
+  for (auto it = by_hash_.begin(); it != by_hash_.end();)
+    it = it->second.session.expires_at <= now ? by_hash_.erase(it) : std::next(it);
+  if (backend_) backend_.purge(now);
 }
 
 std::size_t SessionStore::size() {

@@ -40,6 +40,10 @@ rules:
     description: "Mail to a partner: the supervisor approves"
     when: 'recipients.external_addresses matches "*@partner.example.com"'
     action: {type: approve, approvers: [supervisor], expire: 1h}
+  - id: visible-externals
+    description: "Several outside companies see each other's addresses"
+    when: 'recipients.visible_external >= 3'
+    action: {type: approve, approvers: [supervisor], expire: 1h, allow_bcc: external}
 """
 
 DIRECTORY = ("address,supervisor,deputy,department\n"
@@ -51,8 +55,14 @@ USERS = [("boss", "boss@example.co.jp", "approver"), ("other", "other@example.co
          ("audit", "audit@example.co.jp", "auditor")]
 
 
-def mime(subject, body, from_name="Taro", ctype="text/plain; charset=utf-8", cte="8bit"):
-    head = ['From: %s <%s>' % (from_name, SENDER), "To: Yamada <%s>" % RCPT, "Subject: " + subject,
+# The mail an approver approves as Bcc: three outside companies and a colleague in To/Cc.
+BCC_TO = ["yamada@partner.example.com", "suzuki@another.example.net", "sato@third.example.org"]
+BCC_CC = "hanako@example.co.jp"
+
+
+def mime(subject, body, from_name="Taro", ctype="text/plain; charset=utf-8", cte="8bit", to=None):
+    to = to or "Yamada <%s>" % RCPT
+    head = ['From: %s <%s>' % (from_name, SENDER), "To: " + to, "Subject: " + subject,
             "Date: Mon, 23 Nov 2026 10:00:00 +0900", "Message-ID: <%d@example.co.jp>" % time.time_ns(),
             "MIME-Version: 1.0", "Content-Type: " + ctype, "Content-Transfer-Encoding: " + cte]
     return "\r\n".join(head).encode() + b"\r\n\r\n" + body
@@ -69,6 +79,8 @@ def held_mails():
              from_name="\"<script>alert('name');window.__xss=2</script>\"", ctype="text/html; charset=utf-8"),
         mime(jis_subject + " E2E-JIS", "お世話になっております。見積書をお送りします。\r\n".encode("iso2022_jp"),
              ctype="text/plain; charset=ISO-2022-JP", cte="7bit"),
+        mime("Seminar invitation E2E-BCC", b"You are invited.\r\n",
+             to=", ".join(BCC_TO) + "\r\nCc: Hanako <%s>" % BCC_CC),
     ]
 
 
@@ -101,12 +113,13 @@ def run(lab):
     for name, email, role in USERS:
         preflightctl(lab, "user", "add", name, "--email", email, "--role", role, stdin=PASSWORDS[name] + "\n")
     for raw in held_mails():
-        code, text = lab.send(SENDER, [RCPT], raw)
+        rcpts = BCC_TO + [BCC_CC] if b"E2E-BCC" in raw else [RCPT]
+        code, text = lab.send(SENDER, rcpts, raw)
         if code != 250:
             raise RuntimeError("send: %d %s" % (code, text))
     held = json.loads(preflightctl(lab, "queue", "list", "--json"))
-    if len(held) != 4:
-        raise RuntimeError("expected 4 held mails, got %r" % held)
+    if len(held) != 5:
+        raise RuntimeError("expected 5 held mails, got %r" % held)
     env = dict(os.environ, PREFLIGHT_URL="http://127.0.0.1:%d" % lab.web_port, ARTIFACTS=ARTIFACTS,
                PREFLIGHT_PASSWORDS=json.dumps(PASSWORDS))
     started = time.time()
@@ -121,7 +134,27 @@ def run(lab):
     still_held = len(scope) == 1 and scope[0]["state"] == "held"
     print(("ok" if still_held else "FAIL") + ": mail outside the other approver's scope is still held")
     failures += 0 if still_held else 1
+    failures += check_bcc_delivery(lab)
     return failures
+
+
+def check_bcc_delivery(lab):
+    """The mail approved as Bcc reached every envelope recipient with no outside address left in To/Cc."""
+    failures = 0
+    arrived = wait_delivered(lab, "E2E-BCC")
+    copies = [m for m in lab.wait_for_sink(0, timeout=0.3)
+              if "E2E-BCC" in str(m.message["Subject"]) and m.message["X-Preflight-Notice"] is None]
+    got = sorted({r for m in copies for r in m.recipients})
+    want = sorted(BCC_TO + [BCC_CC])
+    ok = arrived is not None and got == want
+    print(("ok" if ok else "FAIL") + ": approved-as-Bcc mail reached all %d recipients (%s)" % (len(want), got))
+    failures += 0 if ok else 1
+    if arrived is None:
+        return failures + 1
+    visible = str(arrived.message["To"] or "") + " " + str(arrived.message["Cc"] or "")
+    hidden = not any(a in visible for a in BCC_TO) and BCC_CC in visible and arrived.message["Bcc"] is None
+    print(("ok" if hidden else "FAIL") + ": outside addresses left To/Cc, the colleague stayed (%s)" % visible)
+    return failures + (0 if hidden else 1)
 
 
 def main():

@@ -1,6 +1,6 @@
 // The approver web queue in headless Chromium (Debian's /usr/bin/chromium via playwright-core; no browser
 // is ever downloaded). Started by run_e2e.py, which provides a running lab: PREFLIGHT_URL, the accounts'
-// passwords (PREFLIGHT_PASSWORDS) and four held mails (E2E-APPROVE, E2E-SCOPE, E2E-XSS, E2E-JIS).
+// passwords (PREFLIGHT_PASSWORDS) and five held mails (E2E-APPROVE, E2E-SCOPE, E2E-XSS, E2E-JIS, E2E-BCC).
 // Prints one line per check and "N passed, N failed"; exits non-zero on any failure.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
@@ -66,6 +66,7 @@ async function approveFlow() {
   check(reasons.includes('Mail to a partner: the supervisor approves'), 'message page shows the reason', reasons);
   check((await page.textContent('main')).includes('yamada@partner.example.com'), 'message page shows the recipient');
   check(await page.locator('.mark.ext').count() > 0, 'external recipient is marked');
+  check(await page.locator('#approve-bcc').count() === 0, 'no Bcc choice where the policy does not offer it');
   await page.screenshot({ path: path.join(ARTIFACTS, 'message.png'), fullPage: true });
   await page.fill('textarea[name=comment]', 'Checked the quote');
   await Promise.all([page.waitForURL(/done=1/), page.click('#approve')]);
@@ -74,6 +75,37 @@ async function approveFlow() {
   await page.goto(`${BASE}/dashboard`);
   check(await page.locator('svg.chart').count() === 3, 'dashboard shows three charts');
   await page.screenshot({ path: path.join(ARTIFACTS, 'dashboard.png'), fullPage: true });
+  await context.close();
+}
+
+// The policy offers Bcc for this mail: the approver sees which addresses it hides and chooses it.
+async function approveAsBcc() {
+  const { context, page } = await signIn('boss');
+  const links = await search(page, 'E2E-BCC');
+  check(await links.count() === 1, 'search finds the mail to three companies');
+  await Promise.all([page.waitForURL(/\/held\//), links.first().click()]);
+  const note = await page.textContent('#bcc-note');
+  check(['yamada@partner.example.com', 'suzuki@another.example.net', 'sato@third.example.org']
+    .every((a) => note.includes(a)) && !note.includes('hanako@'), 'Bcc choice lists the outside addresses only', note);
+  await page.screenshot({ path: path.join(ARTIFACTS, 'message-bcc.png'), fullPage: true });
+  await page.fill('textarea[name=comment]', 'Fine, but as Bcc');
+  await Promise.all([page.waitForURL(/done=1/), page.click('#approve-bcc')]);
+  check((await page.textContent('#state')).includes('approved'), 'approved as Bcc');
+  check((await page.textContent('#audit')).includes('approve as bcc'), 'audit trail records the Bcc choice');
+  await context.close();
+}
+
+// The queue sorts by the chosen column: by subject ascending, "Contract…" comes before "Quote…".
+async function sorting() {
+  const { context, page } = await signIn('boss');
+  await page.selectOption('#sort', 'subject');
+  await page.selectOption('#order', 'asc');
+  await Promise.all([page.waitForURL(/sort=subject/), page.click('#apply')]);
+  const subjects = await page.locator('#queue a.subject').allTextContents();
+  const sorted = [...subjects].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  check(subjects.length >= 3 && subjects.join('|') === sorted.join('|'), 'queue sorted by subject', subjects.join('|'));
+  const api = await (await page.request.get(`${BASE}/api/held?sort=department&order=asc`)).json();
+  check(api.rows.length === api.total && api.total >= 3, 'API sorts by department', String(api.total));
   await context.close();
 }
 
@@ -196,6 +228,8 @@ async function headers() {
 
 try {
   await approveFlow();
+  await approveAsBcc();
+  await sorting();
   const id = await scope();
   await csrf(id);
   await inert();

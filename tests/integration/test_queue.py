@@ -1,10 +1,12 @@
 """The held-mail queue through a real Postfix: hold, approve (CLI and signed link), reject, cancel,
-delay-send, crash recovery, a full spool, link tokens, forged headers, and the delivery history.
+delay-send, crash recovery, a full spool, link tokens, forged headers, the delivery history, and
+web sign-in sessions that survive a restart of preflightd.
 
 Run: python3 tests/integration/test_queue.py BUILD_DIR   (as root; ctest does this)
 """
 import email
 import email.policy
+import hashlib
 import html
 import http.cookiejar
 import json
@@ -21,7 +23,7 @@ import urllib.parse
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
-from maillab import MailLab  # noqa: E402
+from maillab import MailLab, wait_port  # noqa: E402
 
 BUILD = os.path.abspath(sys.argv.pop(1) if len(sys.argv) > 1 else "build")
 
@@ -312,6 +314,51 @@ class QueueIntegration(unittest.TestCase):
         counts = self.ctl("approvers")
         self.assertGreaterEqual(counts.get(BOSS, 0), 1)
         self.ctl("cancel", self.held("Quote COUNT")["id"])
+
+    def web_get(self, path, session):
+        """GET on the web role with only this session cookie (not the jar: sign-out deletes it there)."""
+        req = urllib.request.Request("http://127.0.0.1:%d%s" % (self.lab.web_port, path),
+                                     headers={"Cookie": "pf_session=" + session})
+        try:
+            with urllib.request.urlopen(req, timeout=10) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read().decode()
+
+    def test_a_web_sign_in_survives_a_restart_and_sign_out_ends_it(self):
+        r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl"), "user", "add", "web-boss", "--email", BOSS,
+                            "--role", "approver", "--config", self.lab.config_file],
+                           input="web-boss-password-1\n", capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        base = "http://127.0.0.1:%d" % self.lab.web_port
+        browser = Browser()
+        self.assertEqual(browser.request(base + "/login")[0], 200)
+        token = next(c.value for c in browser.jar if c.name == "pf_login")
+        status, _ = browser.request(base + "/login", {"csrf": token, "user": "web-boss",
+                                                      "password": "web-boss-password-1"})
+        self.assertEqual(status, 200, "signed in and sent on to the queue")
+        session = next(c.value for c in browser.jar if c.name == "pf_session")
+        self.assertEqual(self.web_get("/api/me", session)[0], 200)
+
+        self.lab.stop_preflightd()
+        self.lab.start_preflightd()
+        self.assertTrue(wait_port(self.lab.web_port), "web role back after the restart")
+        status, body = self.web_get("/api/me", session)
+        self.assertEqual(status, 200, "the session survived the restart")
+        me = json.loads(body)
+        self.assertEqual((me["name"], me["email"], me["role"]), ("web-boss", BOSS, "approver"))
+        with sqlite3.connect(os.path.join(self.lab.state_dir, "preflight.db")) as db:
+            rows = db.execute("SELECT key, user, csrf FROM web_sessions").fetchall()
+        self.assertIn(hashlib.sha256(session.encode()).hexdigest(), [k for k, _, _ in rows])
+        self.assertFalse([row for row in rows if any(session in str(v) for v in row)], "the cookie is not stored")
+
+        status, _ = browser.request(base + "/logout", {"csrf": me["csrf"]})
+        self.assertEqual(status, 200, "signed out and sent to the sign-in page")
+        self.assertEqual(self.web_get("/api/me", session)[0], 401)
+        with sqlite3.connect(os.path.join(self.lab.state_dir, "preflight.db")) as db:
+            left = db.execute("SELECT count(*) FROM web_sessions WHERE key = ?",
+                              (hashlib.sha256(session.encode()).hexdigest(),)).fetchone()
+        self.assertEqual(left, (0,), "sign-out deletes the stored session")
 
 
 if __name__ == "__main__":

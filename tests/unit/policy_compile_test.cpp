@@ -131,3 +131,19 @@ TEST_CASE("hold and approve mistakes are reported") {
   CHECK(first_error("organisation:\n  directory: /nonexistent/dir.csv\n").find("cannot read directory file") !=
         std::string::npos);
 }
+
+TEST_CASE("allow_bcc: an approval may offer the approver Bcc; hold may not, and the value is checked") {
+  auto r = compile_text(R"(rules:
+  - id: a
+    action: {type: approve, approvers: [self], allow_bcc: all}
+)", "p.yaml");
+  REQUIRE(r.policy);
+  CHECK(r.policy->rules[0].action.hold.allow_bcc);
+  CHECK(r.policy->rules[0].action.hold.allow_bcc_scope == BccScope::All);
+  CHECK(r.policy->rules[0].action.scope == BccScope::External);  // the offer does not force a rewrite
+  CHECK_FALSE(r.policy->rules[0].action.hold.bcc);
+  CHECK(first_error("rules:\n  - id: a\n    action: {type: hold, delay: 5m, allow_bcc: external}\n") ==
+        "p.yaml:3:48: 'allow_bcc' belongs to approve, not hold");
+  CHECK(first_error("rules:\n  - id: a\n    action: {type: approve, approvers: [self], allow_bcc: yes}\n")
+            .find("allow_bcc is 'external' or 'all'") != std::string::npos);
+}

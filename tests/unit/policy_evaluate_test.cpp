@@ -116,3 +116,25 @@ rules:
   CHECK(one.action == Action::Approve);
   CHECK_FALSE(one.bcc);
 }
+
+TEST_CASE("allow_bcc: any approval rule that matched offers the choice, with the widest scope") {
+  auto p = compile(R"(rules:
+  - id: a
+    when: "recipients.visible_external >= 5"
+    action: {type: approve, approvers: [self], allow_bcc: external}
+  - id: b
+    when: "recipients.external >= 1"
+    action: {type: approve, approvers: [self]}
+  - id: c
+    when: "recipients.visible_external >= 20"
+    action: {type: approve, approvers: [self], allow_bcc: all}
+)");
+  auto only_b = policy::evaluate(*p, facts(1, 1));
+  CHECK_FALSE(only_b.hold.allow_bcc);
+  auto a_and_b = policy::evaluate(*p, facts(6, 6));
+  CHECK(a_and_b.hold.allow_bcc);
+  CHECK(a_and_b.hold.allow_bcc_scope == policy::BccScope::External);
+  CHECK_FALSE(a_and_b.bcc);  // offered, not forced
+  auto all = policy::evaluate(*p, facts(25, 25));
+  CHECK(all.hold.allow_bcc_scope == policy::BccScope::All);
+}

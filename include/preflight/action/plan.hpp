@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "preflight/detect/facts.hpp"
 #include "preflight/detect/organisation.hpp"
 #include "preflight/mail/envelope.hpp"
 #include "preflight/mail/message.hpp"
@@ -54,6 +55,7 @@ struct HoldRequest {
   const mail::Message& message;
   const util::SpillBuffer& raw;  // the bytes as the MTA passed them
   const policy::Verdict& verdict;
+  const detect::Facts& facts;  // everything the detectors found (recipient marks for the web queue)
   const Plan& plan;
   const policy::Policy& policy;
 };

@@ -53,6 +53,8 @@ struct HoldSpec {
   bool release_on_expiry = false;       // approve: false = return to sender, true = release
   std::int64_t escalate_seconds = 0;    // approve: after this the approvers' deputies are asked too (0: never)
   bool bcc = false;                     // deliver as Bcc once released
+  bool allow_bcc = false;               // approve: an approver may choose to deliver it as Bcc instead
+  BccScope allow_bcc_scope = BccScope::External;  // which addresses that choice takes out of To/Cc
 };
 
 struct ActionSpec {

@@ -54,6 +54,7 @@ struct DecisionRequest {
   std::string address;  // from where (IP address, "localhost")
   std::string comment;
   bool admin = false;   // administrators may decide any message; others only as approver or sender
+  bool bcc = false;     // approve only: deliver with To/Cc moved to Bcc (when the policy offered it)
 };
 
 class Queue {

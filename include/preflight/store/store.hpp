@@ -71,7 +71,7 @@ struct HeldQuery {
   std::string department;  // the sender's department from the directory at hold time
   std::string text;        // substring of subject, sender or a recipient, case-insensitive
   std::int64_t created_after = 0, created_before = 0;  // unix seconds
-  std::string sort = "created_at";  // created_at, sender, subject, state, size
+  std::string sort = "created_at";  // created_at, sender, subject, state, size, department
   bool descending = true;
   int limit = 50;
   int offset = 0;
@@ -90,6 +90,15 @@ struct HeldStats {
 struct User {
   std::string name, email, role, password_hash;
   std::int64_t created_at = 0;
+};
+
+// A signed-in web session, keyed by the SHA-256 (hex) of its id; the id itself (the cookie value) is
+// never stored, so the row cannot be used to sign in.
+struct WebSession {
+  std::string key;   // lowercase hex SHA-256 of the session id
+  std::string user;  // account name
+  std::string csrf;  // the session's CSRF token (useless without the id)
+  std::int64_t expires_at = 0, created_at = 0;
 };
 
 struct HistoryEntry {
@@ -134,6 +143,9 @@ class Store {
   // Moves `id` from `from` to `to` only if it is in `from` now, writing the audit row in the same
   // transaction; false when the state had changed (someone else decided first).
   virtual util::Result<bool> transition(const std::string& id, State from, State to, const AuditEntry& audit) = 0;
+  // The same, also replacing the header edits applied at release (an approver chose another delivery).
+  virtual util::Result<bool> transition_with_edits(const std::string& id, State from, State to,
+                                                   const std::string& edits_json, const AuditEntry& audit) = 0;
   // Approved (or expired-to-release) messages whose release lease is free; leases them for `lease_seconds`
   // so that another gateway or scheduler pass does not send them at the same time.
   virtual util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds) = 0;
@@ -159,6 +171,13 @@ class Store {
   virtual util::Result<bool> put_user(const User& u) = 0;  // inserts or replaces by name
   virtual util::Result<std::optional<User>> find_user(const std::string& name) = 0;
   virtual util::Result<std::vector<User>> users() = 0;
+
+  // --- web sessions ---
+  virtual util::Result<bool> put_session(const WebSession& s) = 0;  // inserts or replaces by key
+  virtual util::Result<std::optional<WebSession>> find_session(const std::string& key) = 0;
+  virtual util::Result<bool> remove_session(const std::string& key) = 0;  // false when there was none
+  // Deletes the sessions that expired at or before `now`; returns how many.
+  virtual util::Result<std::int64_t> purge_sessions(std::int64_t now) = 0;
 
   // --- delivery history (only mail that actually left) ---
   virtual util::Result<bool> record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "preflight/util/result.hpp"
+#include "preflight/web/sessions.hpp"
 
 namespace preflight::web {
 
@@ -38,7 +39,7 @@ struct QueueQuery {
 
 struct AppDecision {
   std::string id;
-  std::string action;       // "approve" or "reject"
+  std::string action;       // "approve", "approve-bcc" (To/Cc moved to Bcc, when the policy offers it), "reject"
   std::string actor;        // the account's email address (what the queue's approver lists hold)
   std::string address;      // the browser's address, for the audit trail
   std::string comment;
@@ -51,6 +52,7 @@ struct AppSettings {
   // remove the header from what browsers send.
   std::string trust_proxy_header;
   std::int64_t session_idle_seconds = 8 * 3600;  // a session ends after this long unused
+  SessionBackend sessions{};  // where sessions persist across restarts; empty: in memory only
 };
 
 struct AppHandlers {
