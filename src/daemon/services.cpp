@@ -194,10 +194,13 @@ web::LinkHandlers Services::link_handlers() {
   };
   h.decide = [this](const web::LinkDecision& d) -> util::Result<std::string> {
     using queue::Decision;
-    Decision what = d.claims.action == web::LinkAction::Approve  ? Decision::Approve
-                    : d.claims.action == web::LinkAction::Reject ? Decision::Reject
-                                                                 : Decision::Cancel;
-    auto r = queue_->decide({d.claims.message_id, what, d.claims.actor, d.remote_addr, d.comment, false});
+    using web::LinkAction;
+    LinkAction a = d.claims.action;
+    Decision what = a == LinkAction::Approve || a == LinkAction::ApproveBcc ? Decision::Approve
+                    : a == LinkAction::Reject                               ? Decision::Reject
+                                                                            : Decision::Cancel;
+    auto r = queue_->decide(
+        {d.claims.message_id, what, d.claims.actor, d.remote_addr, d.comment, false, a == LinkAction::ApproveBcc});
     if (!r) return util::Error{r.error()};
     return std::string(store::state_name(*r));
   };
@@ -216,9 +219,10 @@ std::string Services::start() {
   auto links = [this, web_on](const std::string& id, const std::string& actor, const std::string& action,
                               std::int64_t until) -> std::string {
     if (!web_on) return {};
-    web::LinkAction a = action == "approve" ? web::LinkAction::Approve
-                        : action == "reject" ? web::LinkAction::Reject
-                                             : web::LinkAction::Cancel;
+    web::LinkAction a = action == "approve"       ? web::LinkAction::Approve
+                        : action == "approve-bcc" ? web::LinkAction::ApproveBcc
+                        : action == "reject"      ? web::LinkAction::Reject
+                                                  : web::LinkAction::Cancel;
     std::int64_t expires = std::min(until, now_seconds() + config_.web.link_ttl_seconds);
     return config_.web.base_url + "/link/" + web::sign_link({id, actor, a, expires}, key_);
   };

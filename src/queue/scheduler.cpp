@@ -35,6 +35,7 @@ std::vector<std::string> strings(const nlohmann::json& d, const char* key) {
 NoticeLink link_for(const std::string& action, const std::string& url) {
   if (action == "approve") return {"承認する", "Approve", url};
   if (action == "reject") return {"却下する", "Reject", url};
+  if (action == "approve-bcc") return {"Bcc に変えて承認する", "Approve as Bcc", url};
   return {"送信を取り消す", "Cancel sending", url};
 }
 
@@ -82,7 +83,10 @@ void Queue::notify_hold(const store::HeldMessage& m) {
     notify(m, NoticeKind::HeldForDelay, m.sender, "", {"cancel"});
     return;
   }
-  for (const auto& a : m.approvers) notify(m, NoticeKind::ApprovalRequested, a, "", {"approve", "reject"});
+  std::vector<std::string> actions = {"approve", "reject"};
+  if (auto option = details(m).value("bcc_option", nlohmann::json()); option.is_object())
+    actions.push_back("approve-bcc");  // the policy lets the approver choose Bcc
+  for (const auto& a : m.approvers) notify(m, NoticeKind::ApprovalRequested, a, "", actions);
   if (std::find(m.approvers.begin(), m.approvers.end(), util::to_lower(m.sender)) == m.approvers.end())
     notify(m, NoticeKind::ApprovalPending, m.sender, "", {"cancel"});
 }

@@ -115,7 +115,7 @@ std::optional<std::string_view> take_netstring(std::string_view& in) {
 }
 
 std::optional<LinkAction> action_from_name(std::string_view name) {
-  for (LinkAction a : {LinkAction::Approve, LinkAction::Reject, LinkAction::Cancel})
+  for (LinkAction a : {LinkAction::Approve, LinkAction::Reject, LinkAction::Cancel, LinkAction::ApproveBcc})
     if (name == link_action_name(a)) return a;
   return std::nullopt;
 }
@@ -148,6 +148,7 @@ const char* link_action_name(LinkAction a) {
     case LinkAction::Approve: return "approve";
     case LinkAction::Reject: return "reject";
     case LinkAction::Cancel: return "cancel";
+    case LinkAction::ApproveBcc: return "approve-bcc";
   }
   return "approve";  // unreachable; keeps -Wreturn-type quiet
 }

@@ -30,6 +30,10 @@ Labels labels_for(LinkAction a) {
     case LinkAction::Cancel:
       return {"このメッセージの送信を取り消しますか？", "Cancel sending this message?", "送信を取り消す",
               "Cancel sending"};
+    case LinkAction::ApproveBcc:
+      return {"社外の宛先を To/Cc から外し、Bcc として承認しますか？",
+              "Approve this message with the outside addresses moved from To/Cc to Bcc?", "Bcc に変えて承認する",
+              "Approve as Bcc"};
   }
   return labels_for(LinkAction::Approve);
 }

@@ -54,6 +54,10 @@ rules:
     description: "Important customer: supervisor approves"
     when: 'recipients.external_addresses matches "*@vip.example.com"'
     action: {type: approve, approvers: [supervisor], expire: 1h, bcc: external}
+  - id: approve-visible
+    description: "Several companies see each other: supervisor approves, may choose Bcc"
+    when: 'message.subject contains "VISIBLE"'
+    action: {type: approve, approvers: [supervisor], expire: 1h, allow_bcc: external}
   - id: approve-expiring
     description: "Security approves, quickly"
     when: 'message.subject contains "EXPIRE"'
@@ -217,6 +221,41 @@ class QueueIntegration(unittest.TestCase):
         approval = [e for e in trail if e["action"] == "approve"][0]
         self.assertEqual((approval["actor"], approval["address"], approval["comment"]),
                          (BOSS, "127.0.0.1", "承認します"))
+
+    def test_the_approver_chooses_bcc_through_the_signed_link(self):
+        outside = ["a@customer-a.example.com", "b@customer-b.example.net"]
+        rcpts = outside + ["hanako@example.co.jp"]
+        self.send_held(rcpts, message(rcpts, "Seminar VISIBLE"))
+        row = self.held("Seminar VISIBLE")
+        self.assertEqual(row["details"]["bcc_option"]["hidden"], outside)
+        request = self.notices("approval-requested", BOSS)
+        links = self.links(request[0])
+        self.assertEqual(len(links), 3, "approve, reject and approve-as-Bcc links")
+        browser = Browser()
+        status, page = browser.request(links[2])
+        self.assertEqual(status, 200)
+        self.assertIn("Approve as Bcc", page)
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
+        status, page = browser.request(links[2], {"csrf": csrf, "comment": "as Bcc"})
+        self.assertEqual(status, 200, page)
+        got = self.delivered("Seminar VISIBLE", 1)
+        self.assertEqual(len(got), 1)
+        self.assertEqual(sorted(got[0].recipients), sorted(rcpts), "everyone still receives it")
+        self.assertEqual(got[0].message.get_all("To"), ["hanako@example.co.jp"], "outside addresses left To")
+        self.assertIsNone(got[0].message["Bcc"])
+        trail = self.ctl("show", row["id"])["audit"]
+        self.assertEqual([e["actor"] for e in trail if e["action"] == "approve as bcc"], [BOSS])
+
+    def test_approve_bcc_is_refused_where_the_policy_did_not_offer_it(self):
+        rcpts = ["x2@partner.example.com"]
+        self.send_held(rcpts, message(rcpts, "WAIT no Bcc option"))
+        row = self.held("WAIT no Bcc option")
+        self.assertIsNone(row["details"]["bcc_option"])
+        r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl"), "queue", "approve", row["id"], "--bcc",
+                            "--config", self.lab.config_file], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("does not offer", r.stderr)
+        self.assertEqual(self.ctl("show", row["id"])["state"], "held")
 
     def test_forged_and_expired_link_tokens_are_refused(self):
         self.send_held(["x@partner.example.com"], message(["x@partner.example.com"], "EXPIRE soon"))

@@ -58,6 +58,12 @@ TEST_CASE("link token: action names") {
   CHECK(std::string(preflight::web::link_action_name(LinkAction::Approve)) == "approve");
   CHECK(std::string(preflight::web::link_action_name(LinkAction::Reject)) == "reject");
   CHECK(std::string(preflight::web::link_action_name(LinkAction::Cancel)) == "cancel");
+  CHECK(std::string(preflight::web::link_action_name(LinkAction::ApproveBcc)) == "approve-bcc");
+  LinkClaims c = sample();
+  c.action = LinkAction::ApproveBcc;
+  auto v = verify_link(sign_link(c, kKey), kKey, kNow);
+  REQUIRE(v.ok());
+  CHECK(v->action == LinkAction::ApproveBcc);
 }
 
 TEST_CASE("link token: each claim is bound by the signature") {
@@ -66,6 +72,7 @@ TEST_CASE("link token: each claim is bound by the signature") {
   SUBCASE("message id") { other.message_id = "msg-0002"; }
   SUBCASE("actor") { other.actor = "mallory@example.jp"; }
   SUBCASE("action") { other.action = LinkAction::Reject; }
+  SUBCASE("approve becomes approve as Bcc") { other.action = LinkAction::ApproveBcc; }
   SUBCASE("expiry") { other.expires_at = base.expires_at + 86400; }
   CHECK(why(verify_link(spliced(base, other), kKey, kNow)) == "invalid signature");
 }

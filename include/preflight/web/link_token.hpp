@@ -11,8 +11,9 @@
 
 namespace preflight::web {
 
-enum class LinkAction { Approve, Reject, Cancel };
-const char* link_action_name(LinkAction a);  // "approve", "reject", "cancel"
+// ApproveBcc: approve with To/Cc moved to Bcc (offered only when the policy allows that choice).
+enum class LinkAction { Approve, Reject, Cancel, ApproveBcc };
+const char* link_action_name(LinkAction a);  // "approve", "reject", "cancel", "approve-bcc"
 
 struct LinkClaims {
   std::string message_id;  // the held message's id
