@@ -30,11 +30,22 @@ const detect::StringList& list_fact(const detect::Facts& facts, const std::strin
   return v && std::holds_alternative<detect::StringList>(*v) ? std::get<detect::StringList>(*v) : none;
 }
 
-// True when an entry of the list is `key` itself or starts with it followed by a space ("dom ~ known (how)").
-bool listed(const detect::StringList& list, const std::string& key) {
-  return std::any_of(list.begin(), list.end(), [&](const std::string& e) {
+// The entry of the list that is `key` itself or starts with it followed by a space ("dom ~ known (how)").
+const std::string* entry_for(const detect::StringList& list, const std::string& key) {
+  auto it = std::find_if(list.begin(), list.end(), [&](const std::string& e) {
     return util::iequals(e, key) || (e.size() > key.size() && e[key.size()] == ' ' && util::istarts_with(e, key));
   });
+  return it == list.end() ? nullptr : &*it;
+}
+
+bool listed(const detect::StringList& list, const std::string& key) { return entry_for(list, key) != nullptr; }
+
+// What a look-alike domain resembles and how ("example.co.jp (suffix)"), empty when it is none.
+std::string resembles(const detect::Facts& facts, const std::string& org_domain) {
+  const std::string* e = entry_for(list_fact(facts, "recipients.lookalike"), org_domain);
+  if (!e) return {};
+  std::size_t tilde = e->find(" ~ ");
+  return tilde == std::string::npos ? e->substr(std::min(e->size(), org_domain.size() + 1)) : e->substr(tilde + 3);
 }
 
 // One recipient with the marks the web queue shows: internal/external, first time, look-alike, list.
@@ -43,10 +54,11 @@ nlohmann::json recipient_marks(const action::HoldRequest& in, const mail::Addres
   const auto& org = in.policy.organisation;
   bool external = !org.is_internal(r.domain);
   std::string addr = util::to_lower(r.addr());
+  std::string org_domain = detect::organisational_domain(util::to_lower(r.domain));
+  bool lookalike = external && listed(list_fact(in.facts, "recipients.lookalike"), org_domain);
   return {{"address", r.addr()}, {"name", r.display_name}, {"external", external},
           {"first_time", external && listed(list_fact(in.facts, "recipients.first_time"), addr)},
-          {"lookalike", external && listed(list_fact(in.facts, "recipients.lookalike"),
-                                           detect::organisational_domain(util::to_lower(r.domain)))},
+          {"lookalike", lookalike}, {"lookalike_of", lookalike ? resembles(in.facts, org_domain) : ""},
           {"mailing_list", listed(list_fact(in.facts, "recipients.mailing_list"), addr)}};
 }
 

@@ -81,7 +81,10 @@ std::string marks(Lang l, const json& r) {
   };
   mark(r.value("external", false) ? "external" : "internal", r.value("external", false) ? "ext" : "int");
   if (r.value("first_time", false)) mark("first_time", "warn");
-  if (r.value("lookalike", false)) mark("lookalike", "danger");
+  if (r.value("lookalike", false)) {
+    mark("lookalike", "danger");
+    if (!str(r, "lookalike_of").empty()) out += " <small class=\"resembles\">≈ " + E(str(r, "lookalike_of")) + "</small>";
+  }
   if (r.value("mailing_list", false)) mark("mailing_list", "warn");
   return out;
 }

@@ -87,6 +87,8 @@ async function approveAsBcc() {
   const note = await page.textContent('#bcc-note');
   check(['yamada@partner.example.com', 'suzuki@another.example.net', 'sato@third.example.org']
     .every((a) => note.includes(a)) && !note.includes('hanako@'), 'Bcc choice lists the outside addresses only', note);
+  const resembles = await page.locator('.rcpts .resembles').first().textContent();
+  check(resembles.includes('example.co.jp (suffix)'), 'a look-alike mark says what it resembles', resembles);
   await page.screenshot({ path: path.join(ARTIFACTS, 'message-bcc.png'), fullPage: true });
   await page.fill('textarea[name=comment]', 'Fine, but as Bcc');
   await Promise.all([page.waitForURL(/done=1/), page.click('#approve-bcc')]);

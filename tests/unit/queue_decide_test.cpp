@@ -156,6 +156,7 @@ TEST_CASE("recipient marks come from the facts, whether or not a rule looked at 
   for (const auto& r : details["recipients"]) marks[r["address"]] = r;
   REQUIRE(marks.size() == 4);
   CHECK(marks["c@exarnple.co.jp"]["lookalike"] == true);  // rn/m: one of the organisation's own domains
+  CHECK(marks["c@exarnple.co.jp"]["lookalike_of"] == "example.co.jp (confusable)");
   CHECK(marks["a@customer-a.co.jp"]["lookalike"] == false);
   CHECK(marks["a@customer-a.co.jp"]["first_time"] == true);  // no history at all
   CHECK(marks["hanako@example.co.jp"]["external"] == false);
