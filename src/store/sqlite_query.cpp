@@ -1,6 +1,7 @@
 // SQLite store: the web queue's search, count and dashboard aggregates; see store.hpp. Every value from
 // the query is bound, never spliced into SQL; the sort column is chosen from a fixed list. Details are
-// read with SQLite's JSON functions (a row whose details are not valid JSON counts as having none).
+// read with SQLite's JSON functions (a row whose details are not valid JSON counts as having none); rule
+// ids come from the table held_rules (sqlite_store.cpp), filled from the details when a message is held.
 #include <variant>
 
 #include "sqlite_store.hpp"
@@ -43,13 +44,10 @@ std::string like_pattern(const std::string& text) {
 
 Where where_for(const HeldQuery& q) {
   Where w;
-  std::string details = kDetails;
   if (q.state) w.add("held.state = ?", std::string(state_name(*q.state)));
   if (!q.approver.empty())
     w.add("EXISTS (SELECT 1 FROM json_each(held.approvers) WHERE lower(value) = lower(?))", q.approver);
-  if (!q.reason.empty())
-    w.add("EXISTS (SELECT 1 FROM json_each(" + details + ", '$.rules') AS r WHERE json_extract(r.value, '$.id') = ?)",
-          q.reason);
+  if (!q.reason.empty()) w.add("held.id IN (SELECT held_id FROM held_rules WHERE rule_id = ?)", q.reason);
   if (!q.sender.empty()) w.add("lower(held.sender) = lower(?)", q.sender);
   if (!q.department.empty()) w.add(kDepartment + " = ?", q.department);  // never "" here: same rows as without coalesce
   if (q.created_after > 0) w.add("held.created_at >= ?", q.created_after);
@@ -111,7 +109,6 @@ util::Result<HeldStats> SqliteStore::stats(const HeldQuery& q, std::int64_t sinc
     HeldQuery scoped = q;
     scoped.created_after = std::max(q.created_after, since);
     Where w = where_for(scoped);
-    std::string details = kDetails;
     HeldStats st;
     auto run = [&](const std::string& sql) {
       Stmt s(db_, sql);
@@ -119,8 +116,11 @@ util::Result<HeldStats> SqliteStore::stats(const HeldQuery& q, std::int64_t sinc
       return pairs(s);
     };
     st.per_day = run("SELECT date(held.created_at, 'unixepoch'), count(*) FROM held" + w.sql + " GROUP BY 1 ORDER BY 1");
-    st.per_reason = run("SELECT json_extract(r.value, '$.id'), count(*) FROM held, json_each(" + details +
-                        ", '$.rules') AS r" + w.sql + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20");
+    // CROSS JOIN keeps held as the outer loop (SQLite does not reorder it): the period and scope pick few
+    // held rows, and each finds its rules in held_rules_held. Left to itself the planner scanned all of
+    // held_rules and looked up every message, 2–3 times slower.
+    st.per_reason = run("SELECT r.rule_id, count(*) FROM held CROSS JOIN held_rules AS r ON r.held_id = held.id" +
+                        w.sql + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20");
     st.per_department =
         run("SELECT " + kDepartment + ", count(*) FROM held" + w.sql + " GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 20");
     auto states = run("SELECT held.state = 'held', count(*) FROM held" + w.sql + " GROUP BY 1");

@@ -64,6 +64,7 @@ class SqliteStore final : public Store {
  private:
   void write_audit(const AuditEntry& a);
   bool move_state(const std::string& id, State from, State to, const AuditEntry& audit);
+  void create_rule_schema();
   void create_web_schema();  // sqlite_users.cpp
   void create_session_schema();  // sqlite_sessions.cpp
   std::vector<HeldMessage> select_held(const std::string& where_sql, const std::vector<std::string>& texts,

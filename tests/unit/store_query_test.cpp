@@ -2,6 +2,7 @@
 // aggregates (per day, reason, department, median time to decision), and web accounts; and that a
 // page of a 10,000-message queue comes back fast.
 #include <doctest/doctest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -35,6 +36,28 @@ HeldMessage held(int i, const std::string& dept, const std::string& rule, std::i
 }
 
 AuditEntry hold_audit() { return {"", 0, "milter", "", "hold", "", "held", ""}; }
+
+// A second, raw connection to the store's file, to look behind the Store interface.
+struct RawDb {
+  sqlite3* db = nullptr;
+  explicit RawDb(const std::string& path) { REQUIRE(sqlite3_open(path.c_str(), &db) == SQLITE_OK); }
+  ~RawDb() { sqlite3_close(db); }
+  void exec(const char* sql) { REQUIRE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK); }
+  std::int64_t number(const char* sql) {
+    sqlite3_stmt* s = nullptr;
+    REQUIRE(sqlite3_prepare_v2(db, sql, -1, &s, nullptr) == SQLITE_OK);
+    REQUIRE(sqlite3_step(s) == SQLITE_ROW);
+    std::int64_t n = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    return n;
+  }
+};
+
+HeldMessage with_details(int i, const std::string& details) {
+  HeldMessage m = held(i, "sales", "", 1000 + i);
+  m.details_json = details;
+  return m;
+}
 
 }  // namespace
 
@@ -112,6 +135,49 @@ TEST_CASE("store query: dashboard aggregates and the median time to decision") {
   CHECK(st.decided == 1);
   CHECK(st.median_decision_seconds == 600);
   CHECK(s->stats({}, 50000)->per_day.size() == 1);  // since: only the second day
+}
+
+TEST_CASE("store query: rule ids are indexed at insert, backfilled for an older database and purged") {
+  TempDb db;
+  {
+    auto s = *open_sqlite(db.path);
+    REQUIRE(s->insert_held(with_details(1, R"({"rules":[{"id":"external"},{"id":"lookalike"}]})"), hold_audit()).ok());
+    REQUIRE(s->insert_held(with_details(2, R"({"rules":[{"id":"external"}]})"), hold_audit()).ok());
+    REQUIRE(s->insert_held(with_details(3, R"({"rules":[{"id":"ppap"},"text",5,{"no":"id"}]})"), hold_audit()).ok());
+    REQUIRE(s->insert_held(with_details(4, "not json"), hold_audit()).ok());  // held, with no reasons
+    REQUIRE(s->insert_held(with_details(5, R"({"rules":[]})"), hold_audit()).ok());
+    CHECK(RawDb(db.path).number("SELECT count(*) FROM held_rules") == 4);
+  }
+  // A database from before held_rules existed: the table is created and filled when the store opens.
+  RawDb(db.path).exec("DROP TABLE held_rules");
+  for (int open = 0; open < 2; ++open) {  // the second open finds the table and adds nothing
+    auto s = *open_sqlite(db.path);
+    CHECK(RawDb(db.path).number("SELECT count(*) FROM held_rules") == 4);
+    HeldQuery q;
+    q.reason = "external";
+    CHECK(*s->count(q) == 2);
+    q.reason = "lookalike";
+    auto rows = *s->search(q);
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].id == "id1");
+    q.reason = "text";
+    CHECK(*s->count(q) == 0);
+    auto st = *s->stats({}, 0);
+    REQUIRE(st.per_reason.size() == 3);
+    CHECK(st.per_reason[0] == std::pair<std::string, std::int64_t>{"external", 2});
+    CHECK(st.per_reason[1] == std::pair<std::string, std::int64_t>{"lookalike", 1});
+    CHECK(st.per_reason[2] == std::pair<std::string, std::int64_t>{"ppap", 1});
+  }
+  auto s = *open_sqlite(db.path);
+  REQUIRE(*s->transition("id1", State::Held, State::Rejected, {"", 2000, "boss", "", "reject", "", "", ""}));
+  auto purged = *s->purge(3000);
+  REQUIRE(purged == std::vector<std::string>{"id1"});
+  RawDb raw(db.path);
+  CHECK(raw.number("SELECT count(*) FROM held_rules WHERE held_id = 'id1'") == 0);
+  CHECK(raw.number("SELECT count(*) FROM held_rules") == 2);
+  HeldQuery q;
+  q.reason = "external";
+  CHECK(*s->count(q) == 1);
 }
 
 TEST_CASE("store query: a page of 10,000 held messages is quick") {
