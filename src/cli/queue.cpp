@@ -77,7 +77,7 @@ json row_json(const store::HeldMessage& m) {
           {"size", m.size}, {"created_at", m.created_at}, {"due_at", m.due_at}, {"expires_at", m.expires_at},
           {"approvers", m.approvers}, {"decided_by", m.decided_by}, {"released_at", m.released_at},
           {"release_attempts", m.release_attempts}, {"last_error", m.last_error},
-          {"details", json::parse(m.details_json, nullptr, false)}};
+          {"details", queue::details_of(m)}};
 }
 
 std::string when(std::int64_t t) {

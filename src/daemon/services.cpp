@@ -43,13 +43,8 @@ namespace {
 using nlohmann::json;
 constexpr std::size_t kMaxPreview = 64 * 1024;  // bytes of body text a message page shows
 
-json details_of(const store::HeldMessage& m) {
-  json d = json::parse(m.details_json, nullptr, false);
-  return d.is_object() ? d : json::object();
-}
-
 json row_json(const store::HeldMessage& m) {
-  json d = details_of(m);
+  json d = queue::details_of(m);
   json reasons = json::array();
   for (const auto& r : d.value("rules", json::array())) reasons.push_back(r.value("id", ""));
   return {{"id", m.id}, {"state", store::state_name(m.state)}, {"kind", store::kind_name(m.kind)},
@@ -117,7 +112,7 @@ json attachment_json(const mail::Attachment& a) {
 
 json message_json(store::Store& st, const queue::Queue& q, const store::HeldMessage& m) {
   json out = row_json(m);
-  out["details"] = details_of(m);
+  out["details"] = queue::details_of(m);
   out["attachments"] = json::array();
   if (auto raw = q.spool().load(m.id); raw.ok())
     if (auto msg = mail::parse_message(*raw); msg.ok()) {

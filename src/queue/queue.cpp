@@ -114,8 +114,8 @@ std::string details_json(const action::HoldRequest& in, const std::vector<std::s
 
 // The header edits of the held message's Bcc option as stored JSON; empty when it has none.
 std::string bcc_edits(const store::HeldMessage& m) {
-  auto details = nlohmann::json::parse(m.details_json, nullptr, false);
-  if (!details.is_object() || !details.contains("bcc_option") || !details["bcc_option"].is_object()) return {};
+  auto details = details_of(m);
+  if (!details.contains("bcc_option") || !details["bcc_option"].is_object()) return {};
   const auto& edits = details["bcc_option"]["edits"];
   if (!edits.is_array() || !action::edits_from_json(edits.dump())) return {};
   return edits.dump();
@@ -126,6 +126,11 @@ bool contains(const std::vector<std::string>& list, const std::string& who) {
 }
 
 }  // namespace
+
+nlohmann::json details_of(const store::HeldMessage& m) {
+  auto j = nlohmann::json::parse(m.details_json, nullptr, false);
+  return j.is_object() ? j : nlohmann::json::object();
+}
 
 const char* decision_name(Decision d) {
   switch (d) {

@@ -14,10 +14,6 @@ namespace {
 
 using store::State;
 
-nlohmann::json details(const store::HeldMessage& m) {
-  auto j = nlohmann::json::parse(m.details_json, nullptr, false);
-  return j.is_object() ? j : nlohmann::json::object();
-}
 
 NoticeLanguage language(const nlohmann::json& d) {
   std::string l = d.value("language", "ja+en");
@@ -48,7 +44,7 @@ store::AuditEntry scheduler_audit(const std::string& id, std::int64_t now, const
 
 void Queue::notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
                    const std::vector<std::string>& actions) {
-  auto d = details(m);
+  auto d = details_of(m);
   NoticeInput in;
   in.kind = kind;
   in.language = language(d);
@@ -84,7 +80,7 @@ void Queue::notify_hold(const store::HeldMessage& m) {
     return;
   }
   std::vector<std::string> actions = {"approve", "reject"};
-  if (auto option = details(m).value("bcc_option", nlohmann::json()); option.is_object())
+  if (auto option = details_of(m).value("bcc_option", nlohmann::json()); option.is_object())
     actions.push_back("approve-bcc");  // the policy lets the approver choose Bcc
   for (const auto& a : m.approvers) notify(m, NoticeKind::ApprovalRequested, a, "", actions);
   if (std::find(m.approvers.begin(), m.approvers.end(), util::to_lower(m.sender)) == m.approvers.end())
@@ -100,7 +96,7 @@ void Queue::expire(const store::HeldMessage& m, std::int64_t now) {
 }
 
 void Queue::escalate(const store::HeldMessage& m, std::int64_t now) {
-  std::vector<std::string> deputies = strings(details(m), "deputies");
+  std::vector<std::string> deputies = strings(details_of(m), "deputies");
   std::vector<std::string> approvers = m.approvers;
   std::vector<std::string> added;
   for (const auto& d : deputies)

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "preflight/action/plan.hpp"
 #include "preflight/mail/envelope.hpp"
 #include "preflight/mail/message.hpp"
@@ -97,6 +99,10 @@ class Queue {
   LinkMaker links_;
   Clock clock_;
 };
+
+// A held message's details (reasons, recipient marks, attachments, the Bcc option) as a JSON object;
+// an empty object when they are not valid JSON.
+nlohmann::json details_of(const store::HeldMessage& m);
 
 // Resolves a hold spec's approvers for a sender: addresses as written, role:NAME from the organisation's
 // roles, "supervisor" from the directory, "self" as the sender; each approver's delegate (directory) is
