@@ -26,11 +26,13 @@ bool csrf_ok(const httplib::Request& req, const AppRoutes::Ctx& ctx) {
   return same_secret(ctx.session.csrf, sent);
 }
 
-// The request's JSON body, or an empty object (form-encoded bodies are read with get_param_value).
-json body_of(const httplib::Request& req) {
+// The request's JSON body; an empty object for a form-encoded body (read with get_param_value), nullopt
+// for a JSON body that is not a JSON object (the caller answers 400 rather than guess).
+std::optional<json> body_of(const httplib::Request& req) {
   if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) return json::object();
   json j = json::parse(req.body, nullptr, false);
-  return j.is_object() ? j : json::object();
+  if (!j.is_object()) return std::nullopt;
+  return j;
 }
 
 std::string field(const httplib::Request& req, const json& body, const char* name) {
@@ -107,9 +109,10 @@ void AppRoutes::api_decide(const httplib::Request& req, httplib::Response& res) 
   auto ctx = signed_in(req, res);
   if (!ctx) return reply_json(res, 401, {{"error", "not signed in"}});
   if (!csrf_ok(req, *ctx)) return reply_json(res, 403, {{"error", "missing or wrong CSRF token"}});
-  json body = body_of(req);
+  auto body = body_of(req);
+  if (!body) return reply_json(res, 400, {{"error", "the body is not a JSON object"}});
   std::string id = req.matches[1].str();
-  auto [status, text] = decide(*ctx, id, req.matches[2].str(), field(req, body, "comment"), req.remote_addr);
+  auto [status, text] = decide(*ctx, id, req.matches[2].str(), field(req, *body, "comment"), req.remote_addr);
   if (status != 200) return reply_json(res, status, {{"id", id}, {"error", text}});
   reply_json(res, 200, {{"id", id}, {"state", text}});
 }
@@ -119,11 +122,15 @@ void AppRoutes::api_bulk(const httplib::Request& req, httplib::Response& res) {
   if (!ctx) return reply_json(res, 401, {{"error", "not signed in"}});
   if (!csrf_ok(req, *ctx)) return reply_json(res, 403, {{"error", "missing or wrong CSRF token"}});
   if (ctx->account.role == Role::Auditor) return reply_json(res, 403, {{"error", "auditors may not decide"}});
-  json body = body_of(req);
-  std::string action = field(req, body, "action"), comment = field(req, body, "comment");
+  auto body = body_of(req);
+  if (!body) return reply_json(res, 400, {{"error", "the body is not a JSON object"}});
+  std::string action = field(req, *body, "action"), comment = field(req, *body, "comment");
+  if (!bulk_action(action)) return reply_json(res, 400, {{"error", "bulk action is approve or reject"}});
+  const json& ids = body->value("ids", json());
+  bool strings = ids.is_array() && std::all_of(ids.begin(), ids.end(), [](const json& i) { return i.is_string(); });
+  if (!strings) return reply_json(res, 400, {{"error", "ids must be a list of message ids"}});
   json results = json::array();
-  for (const auto& id : body.value("ids", json::array())) {
-    if (!id.is_string()) continue;
+  for (const auto& id : ids) {
     auto [status, text] = decide(*ctx, id.get<std::string>(), action, comment, req.remote_addr);
     results.push_back(status == 200 ? json{{"id", id}, {"ok", true}, {"state", text}}
                                     : json{{"id", id}, {"ok", false}, {"status", status}, {"error", text}});

@@ -44,15 +44,20 @@ void redirect(httplib::Response& res, const std::string& to) {
   res.set_header("Location", to);
 }
 
-// Only local paths, so the language switch cannot send anyone elsewhere.
+// Only local paths, so the language switch cannot send anyone elsewhere. Browsers drop tabs and line
+// breaks from URLs and read '\' as '/', so "/<TAB>/evil" would be "//evil": every control character,
+// space and backslash is refused, not just a second slash.
 std::string local_path(const std::string& p) {
-  if (p.empty() || p[0] != '/' || (p.size() > 1 && (p[1] == '/' || p[1] == '\\'))) return "/queue";
+  if (p.empty() || p[0] != '/' || (p.size() > 1 && p[1] == '/')) return "/queue";
   for (char c : p)
-    if (c == '\r' || c == '\n') return "/queue";
+    if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f || c == '\\') return "/queue";
   return p;
 }
 
 }  // namespace
+
+// Bulk decisions approve as the policy planned or reject; "approve as Bcc" is chosen one message at a time.
+bool bulk_action(const std::string& action) { return action == "approve" || action == "reject"; }
 
 std::string cookie_value(const httplib::Request& req, std::string_view name) {
   std::size_t headers = req.get_header_value_count("Cookie");
@@ -95,7 +100,9 @@ std::optional<AppRoutes::Ctx> AppRoutes::signed_in(const httplib::Request& req, 
   const std::string& header = settings_.trust_proxy_header;
   std::string proxied = header.empty() ? "" : req.get_header_value(header.c_str());
   if (!proxied.empty() && (!session || session->user != proxied)) {
-    // The proxy vouches for this user: give the browser a session so that CSRF tokens work as usual.
+    // The proxy vouches for this user: give the browser a session so that CSRF tokens work as usual
+    // (only for an existing account: nobody else gets a session row or a cookie).
+    if (!handlers_.account(proxied)) return std::nullopt;
     session = sessions_.create(proxied, now);
     if (session) res.set_header("Set-Cookie", session_cookie(session->id, false));
   }
@@ -188,6 +195,7 @@ void AppRoutes::bulk_form(const httplib::Request& req, httplib::Response& res) {
   if (!same_secret(ctx->session.csrf, req.get_param_value("csrf")))
     return html(res, 403, app_pages::notice(v, "csrf_failed"));
   if (ctx->account.role == Role::Auditor) return html(res, 403, app_pages::notice(v, "forbidden"));
+  if (!bulk_action(req.get_param_value("action"))) return html(res, 400, app_pages::notice(v, "error"));
   for (std::size_t i = 0; i < req.get_param_value_count("ids"); ++i)
     decide(*ctx, req.get_param_value("ids", i), req.get_param_value("action"), req.get_param_value("comment"),
            req.remote_addr);

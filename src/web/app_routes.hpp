@@ -13,6 +13,7 @@ namespace preflight::web {
 
 // Shared by the route files.
 std::string cookie_value(const httplib::Request& req, std::string_view name);
+bool bulk_action(const std::string& action);  // the actions a bulk decision may take
 std::int64_t unix_now();
 void reply_json(httplib::Response& res, int status, const nlohmann::json& body);
 QueueQuery query_from(const httplib::Request& req);

@@ -107,7 +107,9 @@ std::int64_t LoginLimiter::locked_for(const std::string& key, std::int64_t now) 
 
 void LoginLimiter::failure(const std::string& key, std::int64_t now) {
   std::lock_guard lock(mu_);
-  if (entries_.size() > 100000) entries_.clear();  // bounded memory under a flood of invented names
+  if (entries_.size() > 100000)  // bounded memory under a flood of invented names; locks stay in force
+    for (auto it = entries_.begin(); it != entries_.end();)
+      it = it->second.locked_until <= now ? entries_.erase(it) : std::next(it);
   Entry& e = entries_[key];
   if (e.first == 0 || now - e.first > window_) e = Entry{0, now, e.locked_until};
   if (++e.failures >= max_) {

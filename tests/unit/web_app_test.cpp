@@ -247,6 +247,11 @@ TEST_CASE("web app: Japanese by default and for Accept-Language ja; English when
   CHECK(sw->status == 303);
   CHECK(sw->get_header_value("Location") == "/queue");  // never off-site
   CHECK(cookie_from(sw, "pf_lang") == "en");
+  // Browsers drop tabs and line breaks from URLs and read '\' as '/': each of these would be "//evil".
+  for (const char* back : {"%2F%09%2Fevil.example", "%2F%5Cevil.example", "%2F%0A%2Fevil.example", "evil.example",
+                           "%2F%20%2Fevil.example"})
+    CHECK(c.Get(std::string("/lang?to=en&back=") + back)->get_header_value("Location") == "/queue");
+  CHECK(c.Get("/lang?to=en&back=%2Fheld%2Fm1")->get_header_value("Location") == "/held/m1");
 }
 
 TEST_CASE("web app: the trusted proxy header signs in the named account only") {
@@ -255,5 +260,30 @@ TEST_CASE("web app: the trusted proxy header signs in the named account only") {
   auto res = c.Get("/api/me", httplib::Headers{{"X-Remote-User", "boss"}});
   REQUIRE(res->status == 200);
   CHECK(json::parse(res->body)["name"] == "boss");
-  CHECK(c.Get("/api/me", httplib::Headers{{"X-Remote-User", "nobody"}})->status == 401);
+  auto nobody = c.Get("/api/me", httplib::Headers{{"X-Remote-User", "nobody"}});
+  CHECK(nobody->status == 401);
+  CHECK(cookie_from(nobody, "pf_session").empty());  // no session (and no stored row) for a non-account
+}
+
+TEST_CASE("web app: bulk decisions approve or reject only; broken JSON bodies are 400, never guessed") {
+  App app;
+  auto c = app.client();
+  Signed s = session_of(c, "boss");
+  httplib::Headers h = s.cookie;
+  h.emplace("X-CSRF-Token", s.csrf);
+  auto bulk = [&](const std::string& body) { return c.Post("/api/held/bulk", h, body, "application/json")->status; };
+  CHECK(bulk(R"({"ids": ["m1"], "action": "approve-bcc"})") == 400);  // Bcc is chosen one message at a time
+  CHECK(bulk(R"({"ids": "m1", "action": "approve"})") == 400);
+  CHECK(bulk(R"({"ids": ["m1", 7], "action": "approve"})") == 400);
+  CHECK(bulk(R"({"ids": ["m1"], "action": "approve")") == 400);  // truncated
+  CHECK(c.Post("/api/held/m1/approve", h, R"({"comment": "trunc)", "application/json")->status == 400);
+  CHECK(app.fake.calls() == 0);
+  httplib::Params form{{"csrf", s.csrf}, {"ids", "m1"}, {"action", "approve-bcc"}};
+  CHECK(c.Post("/bulk", s.cookie, form)->status == 400);
+  CHECK(app.fake.calls() == 0);
+  CHECK(c.Post("/api/held/m1/approve-bcc", h, R"({"comment": "as bcc"})", "application/json")->status == 200);
+  REQUIRE(app.fake.calls() == 1);
+  CHECK(app.fake.decisions[0].action == "approve-bcc");
+  CHECK(bulk(R"({"ids": ["m1"], "action": "reject"})") == 200);
+  CHECK(app.fake.calls() == 2);
 }

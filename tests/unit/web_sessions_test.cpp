@@ -66,3 +66,11 @@ TEST_CASE("rate limit: failures spread wider than the window do not lock") {
   for (int i = 0; i < 10; ++i) limiter.failure("ip:1", i * 100);
   CHECK(limiter.locked_for("ip:1", 1000) == 0);
 }
+
+TEST_CASE("rate limit: a flood of invented names does not lift a real lock") {
+  LoginLimiter limiter(5, 900, 600);
+  for (int i = 0; i < 5; ++i) limiter.failure("user:boss", 1000);
+  REQUIRE(limiter.locked_for("user:boss", 1001) > 0);
+  for (int i = 0; i < 100002; ++i) limiter.failure("user:invented" + std::to_string(i), 1001);
+  CHECK(limiter.locked_for("user:boss", 1002) > 0);
+}
