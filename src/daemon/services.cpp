@@ -185,7 +185,11 @@ web::LinkHandlers Services::link_handlers() {
     auto m = store_->get(id);
     if (!m || !m->has_value()) return std::nullopt;
     const auto& held = **m;
-    return web::MessageSummary{held.id, held.sender, held.subject, store::state_name(held.state), held.recipients, {}};
+    std::vector<std::string> reasons;
+    for (const auto& r : queue::details_of(held).value("rules", json::array()))
+      if (r.is_object()) reasons.push_back(r.value("description", r.value("id", "")));
+    return web::MessageSummary{held.id, held.sender, held.subject, store::state_name(held.state), held.recipients,
+                               reasons};
   };
   h.decide = [this](const web::LinkDecision& d) -> util::Result<std::string> {
     using queue::Decision;

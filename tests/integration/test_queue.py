@@ -235,6 +235,7 @@ class QueueIntegration(unittest.TestCase):
         status, page = browser.request(links[2])
         self.assertEqual(status, 200)
         self.assertIn("Approve as Bcc", page)
+        self.assertIn("Several companies see each other", page, "the link page shows why the mail was held")
         csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page).group(1)
         status, page = browser.request(links[2], {"csrf": csrf, "comment": "as Bcc"})
         self.assertEqual(status, 200, page)
