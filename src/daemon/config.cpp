@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <set>
 
 namespace preflight::daemon {
 
@@ -61,6 +62,8 @@ struct Reader {
     if (n["notice_from"]) q.notice_from = value<std::string>(n["notice_from"], q.notice_from, "an address");
     if (n["interval"]) q.interval_seconds = value<double>(n["interval"], 5, "seconds");
     if (n["lease"]) q.lease_seconds = value<int>(n["lease"], 120, "seconds");
+    if (n["interval"] && q.interval_seconds <= 0) error(n["interval"], "interval must be more than 0 seconds");
+    if (n["lease"] && q.lease_seconds <= 0) error(n["lease"], "lease must be more than 0 seconds");
     if (n["helo"]) q.reinject.helo = value<std::string>(n["helo"], q.reinject.helo, "a host name");
   }
   void web(const YAML::Node& n, WebConfig& w) {
@@ -109,7 +112,14 @@ ConfigResult load_config(const std::string& path) {
     }
     if (r.config.policies.empty()) r.errors.push_back({{path, 1, 1}, "no policies: list at least one policy file"});
     if (const auto& l = root["log"]) {
-      if (l["level"]) r.config.log_level = rd.value<std::string>(l["level"], "info", "a log level");
+      if (const auto& level = l["level"]) {
+        // spdlog reads any unknown name as "off": a typo must not silence the log.
+        r.config.log_level = rd.value<std::string>(level, "info", "a log level");
+        static const std::set<std::string> kLevels = {"trace", "debug", "info", "warning", "warn", "error",
+                                                      "critical", "off"};
+        if (!kLevels.count(r.config.log_level))
+          rd.error(level, "log level is trace, debug, info, warning, error, critical or off");
+      }
       if (l["file"] && !l["file"].Scalar().empty()) r.config.log_file = rd.path(l["file"]);
     }
   } catch (const YAML::BadFile&) {

@@ -35,6 +35,15 @@ NoticeLink link_for(const std::string& action, const std::string& url) {
   return {"送信を取り消す", "Cancel sending", url};
 }
 
+constexpr int kReleasesPerPass = 50;  // the rest waits for the next pass (notices and expiry go on meanwhile)
+
+// The links an approver's notice carries: approve and reject, and approve as Bcc when the policy offered it.
+std::vector<std::string> approver_actions(const store::HeldMessage& m) {
+  std::vector<std::string> actions = {"approve", "reject"};
+  if (details_of(m).value("bcc_option", nlohmann::json()).is_object()) actions.push_back("approve-bcc");
+  return actions;
+}
+
 store::AuditEntry scheduler_audit(const std::string& id, std::int64_t now, const std::string& action,
                                   const std::string& comment = "") {
   return {id, now, "scheduler", "localhost", action, "", "", comment};
@@ -79,10 +88,7 @@ void Queue::notify_hold(const store::HeldMessage& m) {
     notify(m, NoticeKind::HeldForDelay, m.sender, "", {"cancel"});
     return;
   }
-  std::vector<std::string> actions = {"approve", "reject"};
-  if (auto option = details_of(m).value("bcc_option", nlohmann::json()); option.is_object())
-    actions.push_back("approve-bcc");  // the policy lets the approver choose Bcc
-  for (const auto& a : m.approvers) notify(m, NoticeKind::ApprovalRequested, a, "", actions);
+  for (const auto& a : m.approvers) notify(m, NoticeKind::ApprovalRequested, a, "", approver_actions(m));
   if (std::find(m.approvers.begin(), m.approvers.end(), util::to_lower(m.sender)) == m.approvers.end())
     notify(m, NoticeKind::ApprovalPending, m.sender, "", {"cancel"});
 }
@@ -91,8 +97,21 @@ void Queue::expire(const store::HeldMessage& m, std::int64_t now) {
   auto moved = store_->transition(m.id, State::Held, State::Expired, scheduler_audit(m.id, now, "expire"));
   if (!moved || !*moved) return;
   notify(m, NoticeKind::Expired, m.sender, "", {});
-  if (!m.release_on_expiry)
-    store_->transition(m.id, State::Expired, State::Returned, scheduler_audit(m.id, now, "return"));
+  if (!m.release_on_expiry) return_expired(m, now);
+}
+
+void Queue::return_expired(const store::HeldMessage& m, std::int64_t now) {
+  auto moved = store_->transition(m.id, State::Expired, State::Returned, scheduler_audit(m.id, now, "return"));
+  if (!moved) spdlog::warn("held={} expired but not yet returned (next pass retries): {}", m.id, moved.error());
+}
+
+// Expired messages that should have been returned (the store failed, or a crash, between the two
+// steps): without this they would stay "expired" for ever, neither released nor purged.
+void Queue::return_stranded(std::int64_t now) {
+  auto expired = store_->list({State::Expired, "", 100, 0});
+  if (!expired) return spdlog::warn("scheduler: {}", expired.error());
+  for (const auto& m : *expired)
+    if (!m.release_on_expiry) return_expired(m, now);
 }
 
 void Queue::escalate(const store::HeldMessage& m, std::int64_t now) {
@@ -106,7 +125,7 @@ void Queue::escalate(const store::HeldMessage& m, std::int64_t now) {
   if (!ok || !*ok) return;
   store::HeldMessage updated = m;
   updated.approvers = approvers;
-  for (const auto& a : added) notify(updated, NoticeKind::ApprovalRequested, a, "", {"approve", "reject"});
+  for (const auto& a : added) notify(updated, NoticeKind::ApprovalRequested, a, "", approver_actions(m));
 }
 
 // Released mail left: history, thread and exposure learn from the message as it went out.
@@ -130,7 +149,10 @@ bool Queue::release_one(const store::HeldMessage& m) {
     if (sent) {
       std::int64_t now = clock_();
       State from = m.state == State::Expired ? State::Expired : State::Approved;
-      store_->transition(m.id, from, State::Released, scheduler_audit(m.id, now, "release"));
+      if (auto marked = store_->transition(m.id, from, State::Released, scheduler_audit(m.id, now, "release"));
+          !marked || !*marked)
+        spdlog::error("held={} was sent but is not marked released ({}); it is sent again after its lease",
+                      m.id, marked ? "its state changed" : marked.error());
       learn(m, *raw, *edits, now);
       spdlog::info("held={} released to {} recipient(s)", m.id, m.recipients.size());
       return true;
@@ -142,14 +164,19 @@ bool Queue::release_one(const store::HeldMessage& m) {
   return false;
 }
 
+// One message is leased just before it is sent: a lease taken for a whole batch could run out while
+// earlier messages are still being sent, and another scheduler would then send the same mail again.
 int Queue::release_ready() {
-  auto ready = store_->lease_releasable(clock_(), settings_.lease_seconds);
-  if (!ready) {
-    spdlog::warn("scheduler: {}", ready.error());
-    return 0;
-  }
   int sent = 0;
-  for (const auto& m : *ready) sent += release_one(m);
+  for (int i = 0; i < kReleasesPerPass; ++i) {
+    auto next = store_->lease_releasable(clock_(), settings_.lease_seconds, 1);
+    if (!next) {
+      spdlog::warn("scheduler: {}", next.error());
+      break;
+    }
+    if (next->empty()) break;
+    sent += release_one(next->front());
+  }
   return sent;
 }
 
@@ -184,6 +211,7 @@ void Queue::tick() {
   } else {
     spdlog::warn("scheduler: {}", due.error());
   }
+  return_stranded(now);
   release_ready();
   send_notices();
 }

@@ -255,11 +255,11 @@ util::Result<bool> SqliteStore::transition_with_edits(const std::string& id, Sta
   });
 }
 
-util::Result<std::vector<HeldMessage>> SqliteStore::lease_releasable(std::int64_t now, int lease_seconds) {
+util::Result<std::vector<HeldMessage>> SqliteStore::lease_releasable(std::int64_t now, int lease_seconds, int limit) {
   return guarded<std::vector<HeldMessage>>([&] {
     Transaction tx(db_);
     auto rows = select_held("WHERE (state = 'approved' OR (state = 'expired' AND release_on_expiry = 1)) "
-                            "AND lease_until < ? ORDER BY decided_at LIMIT 50", {}, {now});
+                            "AND lease_until < ? ORDER BY decided_at LIMIT ?", {}, {now, limit});
     for (const auto& m : rows) {
       Stmt s(db_, "UPDATE held SET lease_until = ?, release_attempts = release_attempts + 1 WHERE id = ?");
       s.bind(1, now + lease_seconds).bind(2, m.id).run();

@@ -21,7 +21,7 @@ class SqliteStore final : public Store {
   util::Result<bool> transition(const std::string& id, State from, State to, const AuditEntry& audit) override;
   util::Result<bool> transition_with_edits(const std::string& id, State from, State to, const std::string& edits_json,
                                            const AuditEntry& audit) override;
-  util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds) override;
+  util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds, int limit) override;
   util::Result<bool> note_release_failure(const std::string& id, const std::string& error) override;
   util::Result<std::vector<HeldMessage>> due(std::int64_t now) override;
   util::Result<bool> update_approvers(const std::string& id, const std::vector<std::string>& approvers,

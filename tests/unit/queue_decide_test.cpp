@@ -165,3 +165,16 @@ TEST_CASE("recipient marks come from the facts, whether or not a rule looked at 
   for (const auto& r : details["header_recipients"]) header_marks += r["lookalike"].get<bool>();
   CHECK(header_marks == 1);
 }
+
+TEST_CASE("an expired message that was not returned (a failure between the two steps) is returned by the next pass") {
+  Fixture f;
+  std::string raw = "From: taro@example.co.jp\r\nTo: a@customer-a.co.jp, b@customer-b.co.jp, c@customer-c.co.jp\r\n"
+                    "Subject: stranded\r\n\r\nhi\r\n";
+  std::string id = f.hold(raw, {"a@customer-a.co.jp", "b@customer-b.co.jp", "c@customer-c.co.jp"});
+  REQUIRE(f.get(id).release_on_expiry == false);
+  // As if the scheduler stopped right after "expire": held -> expired, but not yet -> returned.
+  REQUIRE(*f.st->transition(id, store::State::Held, store::State::Expired, {id, 1, "scheduler", "", "expire", "", "", ""}));
+  f.q->tick();
+  CHECK(f.get(id).state == store::State::Returned);
+  CHECK(f.st->audit_trail(id)->back().action == "return");
+}

@@ -49,6 +49,14 @@ TEST_CASE("configuration errors carry their position; relative paths follow the 
   CHECK(cr.errors[0].str() == dir + "/bad.yaml:3:12: expected seconds");
   CHECK(cr.errors[1].str() == dir + "/bad.yaml:2:13: on_error is 'tempfail' (recommended) or 'accept'");
   CHECK(cr.config.policies == std::vector<std::string>{dir + "/p.yaml"});
+  {
+    std::ofstream(dir + "/typo.yaml") << "policies: [p.yaml]\nlog: {level: information}\nqueue: {interval: 0, lease: -1}\n";
+  }
+  auto typo = daemon::load_config(dir + "/typo.yaml");
+  REQUIRE(typo.errors.size() == 3);  // a misspelt level would have silenced the log; 0 s would spin
+  CHECK(typo.errors[0].message == "interval must be more than 0 seconds");
+  CHECK(typo.errors[1].message == "lease must be more than 0 seconds");
+  CHECK(typo.errors[2].message == "log level is trace, debug, info, warning, error, critical or off");
   auto missing = daemon::load_config(dir + "/absent.yaml");
   REQUIRE(missing.errors.size() == 1);
   CHECK(missing.errors[0].message == "cannot read configuration file");

@@ -73,13 +73,28 @@ TEST_CASE("store: a release lease keeps a second pass away until it runs out") {
   auto s = *open_sqlite(db.path);
   REQUIRE(s->insert_held(held("m1"), {"m1", 100, "milter", "", "hold", "", "held", ""}).ok());
   REQUIRE(*s->transition("m1", State::Held, State::Approved, by("boss", 150)));
-  CHECK(s->lease_releasable(1000, 60)->size() == 1);
-  CHECK(s->lease_releasable(1010, 60)->empty());      // another gateway, same moment: nothing
-  auto again = *s->lease_releasable(1061, 60);        // the first sender crashed: sent again
+  CHECK(s->lease_releasable(1000, 60, 50)->size() == 1);
+  CHECK(s->lease_releasable(1010, 60, 50)->empty());      // another gateway, same moment: nothing
+  auto again = *s->lease_releasable(1061, 60, 50);        // the first sender crashed: sent again
   REQUIRE(again.size() == 1);
   CHECK(again[0].release_attempts == 1);
   REQUIRE(*s->transition("m1", State::Approved, State::Released, by("scheduler", 1062)));
-  CHECK(s->lease_releasable(5000, 60)->empty());
+  CHECK(s->lease_releasable(5000, 60, 50)->empty());
+}
+
+TEST_CASE("store: a sender leases only as many messages as it asks for") {
+  TempDb db;
+  auto s = *open_sqlite(db.path);
+  for (const char* id : {"m1", "m2"}) {
+    REQUIRE(s->insert_held(held(id), {id, 100, "milter", "", "hold", "", "held", ""}).ok());
+    REQUIRE(*s->transition(id, State::Held, State::Approved, by("boss", 150)));
+  }
+  auto first = *s->lease_releasable(1000, 60, 1);
+  REQUIRE(first.size() == 1);
+  auto second = *s->lease_releasable(1000, 60, 1);  // the other one, not the leased one again
+  REQUIRE(second.size() == 1);
+  CHECK(second[0].id != first[0].id);
+  CHECK(s->lease_releasable(1000, 60, 1)->empty());
 }
 
 TEST_CASE("store: due finds delay-sends, expiries and escalations") {

@@ -88,6 +88,8 @@ class Queue {
   void notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
               const std::vector<std::string>& actions);
   void expire(const store::HeldMessage& m, std::int64_t now);
+  void return_expired(const store::HeldMessage& m, std::int64_t now);
+  void return_stranded(std::int64_t now);
   void escalate(const store::HeldMessage& m, std::int64_t now);
   bool release_one(const store::HeldMessage& m);
   void learn(const store::HeldMessage& m, const std::string& raw, const std::vector<action::HeaderEdit>& edits,

@@ -148,7 +148,8 @@ class Store {
                                                    const std::string& edits_json, const AuditEntry& audit) = 0;
   // Approved (or expired-to-release) messages whose release lease is free; leases them for `lease_seconds`
   // so that another gateway or scheduler pass does not send them at the same time.
-  virtual util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds) = 0;
+  // At most `limit` of them: a sender leases what it sends next, so no lease runs out while it waits its turn.
+  virtual util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds, int limit) = 0;
   virtual util::Result<bool> note_release_failure(const std::string& id, const std::string& error) = 0;
   // Held delay-sends whose due time has come; held approvals whose expiry or escalation time has come.
   virtual util::Result<std::vector<HeldMessage>> due(std::int64_t now) = 0;
