@@ -1,7 +1,7 @@
 // Throughput benchmark for ContentScanner::scan() and normalise_text(): generates about 200 MB of
 // mail-like text (mostly Japanese prose, some English, dates, amounts, phone numbers, addresses, a few
 // full-width digits and half-width kana, rare sensitive numbers), cuts it into 64 KB "mails", and prints
-// MB/s on one thread and on all cores. Not part of the build; see bench/README.md for the command.
+// MB/s on one thread and on all cores. Built with the project, run by hand; see bench/README.md.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>

@@ -13,7 +13,8 @@ void usage(std::ostream& o) {
        "  preflightctl policy lint FILE...\n"
        "  preflightctl history import FILE... | history show SENDER ADDRESS  [--config FILE]\n"
        "  preflightctl queue list|show ID|approve ID|reject ID|cancel ID|release ID|purge|approvers\n"
-       "               [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT]\n"
+       "               [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT] [--bcc]\n"
+       "               [--older-than DAYS]\n"
        "  preflightctl user add NAME --email ADDR --role admin|approver|auditor  (password on stdin)\n"
        "  preflightctl user list [--json]  [--config FILE]\n";
 }
