@@ -3,7 +3,7 @@
 # inet:8891@127.0.0.1, state in ./var, the shipped policy).
 #
 #   scripts/run.sh           preflightd in the foreground, for an MTA you point at 127.0.0.1:8891
-#   scripts/run.sh --demo    also a private Postfix on 127.0.0.1:2525 and a sink that keeps each mail
+#   scripts/run.sh --demo    instead: a private Postfix on 127.0.0.1:2525, its own preflightd, and a sink that keeps each mail
 #                            as a file, so you can see it work without a mail server of your own
 set -euo pipefail
 cd "$(dirname "$0")/.."
