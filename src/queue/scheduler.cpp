@@ -35,7 +35,8 @@ NoticeLink link_for(const std::string& action, const std::string& url) {
   return {"送信を取り消す", "Cancel sending", url};
 }
 
-constexpr int kReleasesPerPass = 50;  // the rest waits for the next pass (notices and expiry go on meanwhile)
+constexpr int kReleasesPerPass = 50;
+constexpr std::int64_t kNoticeLifetime = 7 * 86400;  // seconds an unsent notice is retried  // the rest waits for the next pass (notices and expiry go on meanwhile)
 
 // The links an approver's notice carries: approve and reject, and approve as Bcc when the policy offered it.
 std::vector<std::string> approver_actions(const store::HeldMessage& m) {
@@ -181,7 +182,8 @@ int Queue::release_ready() {
 }
 
 int Queue::send_notices() {
-  auto pending = store_->pending_notices(100);
+  // A notice is retried on every pass for a week, however long the MTA is down; only then given up.
+  auto pending = store_->pending_notices(100, clock_() - kNoticeLifetime);
   if (!pending) return 0;
   int sent = 0;
   for (const auto& n : *pending) {

@@ -160,11 +160,11 @@ util::Result<bool> SqliteStore::enqueue_notice(const Notice& n) {
   });
 }
 
-util::Result<std::vector<Notice>> SqliteStore::pending_notices(int limit) {
+util::Result<std::vector<Notice>> SqliteStore::pending_notices(int limit, std::int64_t created_after) {
   return guarded<std::vector<Notice>>([&] {
     Stmt s(db_, "SELECT id, held_id, rcpt, raw, created_at, attempts FROM notices WHERE sent_at = 0 "
-                "AND attempts < 100 ORDER BY id LIMIT ?");
-    s.bind(1, std::int64_t{limit});
+                "AND created_at >= ? ORDER BY id LIMIT ?");
+    s.bind(1, created_after).bind(2, std::int64_t{limit});
     std::vector<Notice> out;
     while (s.step()) out.push_back(read_notice(s));
     return out;

@@ -56,7 +56,7 @@ class SqliteStore final : public Store {
   util::Result<std::int64_t> exposed_since(const std::string& sender, std::int64_t since) override;
 
   util::Result<bool> enqueue_notice(const Notice& n) override;
-  util::Result<std::vector<Notice>> pending_notices(int limit) override;
+  util::Result<std::vector<Notice>> pending_notices(int limit, std::int64_t created_after) override;
   util::Result<bool> notice_sent(std::int64_t id, std::int64_t at) override;
   util::Result<bool> notice_failed(std::int64_t id, const std::string& error) override;
   util::Result<std::vector<Notice>> notices_for(const std::string& held_id) override;

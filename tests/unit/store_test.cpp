@@ -155,13 +155,17 @@ TEST_CASE("store: notices wait in the outbox until sent") {
   TempDb db;
   auto s = *open_sqlite(db.path);
   REQUIRE(s->enqueue_notice({0, "m1", "taro@example.co.jp", std::string("raw\0bytes", 9), 100, 0}).ok());
-  auto pending = *s->pending_notices(10);
+  auto pending = *s->pending_notices(10, 0);
   REQUIRE(pending.size() == 1);
   CHECK(pending[0].raw.size() == 9);
   REQUIRE(*s->notice_failed(pending[0].id, "connection refused"));
-  CHECK(s->pending_notices(10)->size() == 1);
+  CHECK(s->pending_notices(10, 0)->size() == 1);
   REQUIRE(*s->notice_sent(pending[0].id, 200));
-  CHECK(s->pending_notices(10)->empty());
+  CHECK(s->pending_notices(10, 0)->empty());
+  REQUIRE(s->enqueue_notice({0, "m2", "taro@example.co.jp", "raw", 100, 0}).ok());
+  for (int i = 0; i < 150; ++i) REQUIRE(*s->notice_failed(2, "connection refused"));  // a long outage
+  CHECK(s->pending_notices(10, 50)->size() == 1);   // still tried, however many attempts failed
+  CHECK(s->pending_notices(10, 101)->empty());      // older than the retry period: given up
 }
 
 TEST_CASE("store: an unopenable path is an error, not a crash") {

@@ -202,7 +202,8 @@ class Store {
 
   // --- notice outbox ---
   virtual util::Result<bool> enqueue_notice(const Notice& n) = 0;
-  virtual util::Result<std::vector<Notice>> pending_notices(int limit) = 0;
+  // Unsent notices made at or after `created_after` (older ones are given up, kept for the record).
+  virtual util::Result<std::vector<Notice>> pending_notices(int limit, std::int64_t created_after) = 0;
   virtual util::Result<bool> notice_sent(std::int64_t id, std::int64_t at) = 0;
   virtual util::Result<bool> notice_failed(std::int64_t id, const std::string& error) = 0;
   virtual util::Result<std::vector<Notice>> notices_for(const std::string& held_id) = 0;
