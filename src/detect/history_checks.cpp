@@ -72,6 +72,9 @@ void history_facts(const mail::Envelope& env, const mail::Message& msg, const Or
     for (const auto& d : p.domains) known.push_back(organisational_domain(d));
   // A colleague's address with the organisation's own domain mistyped is the classic case.
   for (const auto& d : org.internal_domains) known.push_back(organisational_domain(d));
+  // History also holds partner and internal domains: each known domain once, or a look-alike is listed twice.
+  std::sort(known.begin(), known.end());
+  known.erase(std::unique(known.begin(), known.end()), known.end());
   StringList lookalikes, typos, names;
   std::set<std::string> checked;
   for (const auto& r : ext) {

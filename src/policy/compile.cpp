@@ -62,6 +62,16 @@ class Compiler {
   std::vector<PolicyError>& errors_;
 };
 
+// Rule ids go into the X-Preflight-Verdict header ("rules=a,b") and log lines: plain ASCII tokens only.
+bool valid_rule_id(const std::string& id) {
+  if (id.empty()) return false;
+  for (unsigned char c : id)
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+          c == '-'))
+      return false;
+  return true;
+}
+
 void Compiler::keys(const YAML::Node& map, std::initializer_list<const char*> allowed, const char* where) {
   for (const auto& kv : map) {
     std::string k = kv.first.Scalar();
@@ -192,8 +202,13 @@ void Compiler::organisation(const YAML::Node& n) {
   if (n["partners"]) partners(n["partners"]);
   if (n["split_window"]) policy_.organisation.split_window_seconds = duration(n["split_window"]);
   auto& org = policy_.organisation;
-  if (n["internal_domains"]) {
-    for (const auto& d : n["internal_domains"]) {
+  if (const auto& domains = n["internal_domains"]) {
+    // A single domain may be written without brackets, like every other list; each item keeps its position.
+    std::vector<YAML::Node> items;
+    if (domains.IsScalar()) items.push_back(domains);
+    else if (expect(domains, YAML::NodeType::Sequence, "a list of domains"))
+      for (const auto& d : domains) items.push_back(d);
+    for (const auto& d : items) {
       std::string dom = detect::normalise_domain(scalar(d, "a domain"));
       if (dom.empty()) continue;
       if (detect::is_public_suffix(dom))
@@ -202,11 +217,19 @@ void Compiler::organisation(const YAML::Node& n) {
         org.internal_domains.push_back(dom);
     }
   }
+  // Group and role names are case-insensitive: stored lower-case, like the names rules and approvers use.
   if (const auto& g = n["groups"]; g && expect(g, YAML::NodeType::Map, "a map of group name -> sender patterns"))
-    for (const auto& kv : g) org.groups[kv.first.Scalar()] = strings(kv.second, "sender patterns");
+    for (const auto& kv : g) {
+      std::string name = util::to_lower(kv.first.Scalar());
+      if (org.groups.count(name)) error(kv.first, "group '" + name + "' is defined twice (names are case-insensitive)");
+      org.groups[name] = strings(kv.second, "sender patterns");
+    }
   if (const auto& r = n["roles"]; r && expect(r, YAML::NodeType::Map, "a map of role name -> approver addresses"))
     for (const auto& kv : r) {
-      auto& list = org.roles[kv.first.Scalar()];
+      std::string name = util::to_lower(kv.first.Scalar());
+      if (org.roles.count(name)) error(kv.first, "role '" + name + "' is defined twice (names are case-insensitive)");
+      auto& list = org.roles[name];
+      list.clear();
       for (const auto& a : strings(kv.second, "approver addresses")) list.push_back(util::to_lower(a));
     }
   if (n["directory"]) directory(n["directory"]);
@@ -271,7 +294,7 @@ SenderScope Compiler::scope(const YAML::Node& map) {
   SenderScope s;
   if (map["senders"]) s.senders = strings(map["senders"], "sender patterns");
   auto add_group = [&](const YAML::Node& g) {
-    std::string name = scalar(g, "a group name");
+    std::string name = util::to_lower(scalar(g, "a group name"));
     if (!policy_.organisation.groups.count(name))
       error(g, "unknown group '" + name + "' (define it in organisation.groups)");
     s.groups.push_back(name);
@@ -349,8 +372,18 @@ void Compiler::hold_spec(const YAML::Node& n, ActionSpec& a) {
     if (!n["approvers"]) error(n, "approve needs approvers: addresses, role:NAME, supervisor or self");
     else approvers(n["approvers"], h.approvers);
     if (n["delay"]) error(n["delay"], "'delay' belongs to hold, not approve");
-    if (n["expire"]) h.expire_seconds = duration(n["expire"]);
-    if (n["escalate"]) h.escalate_seconds = duration(n["escalate"]);
+    if (const auto& e = n["expire"]) {
+      std::size_t before = errors_.size();
+      h.expire_seconds = duration(e);
+      if (errors_.size() == before && h.expire_seconds == 0)
+        error(e, "expire must be longer than 0: the approval would expire at once");
+    }
+    if (const auto& e = n["escalate"]) {
+      h.escalate_seconds = duration(e);
+      if (h.escalate_seconds > 0 && h.expire_seconds > 0 && h.escalate_seconds >= h.expire_seconds)
+        error(e, "escalate (" + std::to_string(h.escalate_seconds) + "s) must be shorter than expire (" +
+                     std::to_string(h.expire_seconds) + "s, 24h when not given): it would never happen");
+    }
     if (const auto& e = n["on_expiry"]) {
       std::string v = scalar(e, "return or release");
       if (v != "return" && v != "release") error(e, "on_expiry is 'return' (to the sender) or 'release'");
@@ -383,8 +416,15 @@ void Compiler::rule(const YAML::Node& n) {
   keys(n, {"id", "description", "when", "senders", "groups", "except", "mode", "action"}, "rule");
   Rule r;
   r.where = at(n);
-  if (!n["id"]) error(n, "rule has no id");
-  else r.id = scalar(n["id"], "a rule id");
+  if (!n["id"]) {
+    error(n, "rule has no id");
+  } else {
+    r.id = scalar(n["id"], "a rule id");
+    if (n["id"].IsScalar() && !valid_rule_id(r.id))
+      error(n["id"], "rule id '" + util::printable(r.id) +
+                         "' may contain only letters A-Z a-z, digits, '.', '_' and '-' (it goes into the "
+                         "X-Preflight-Verdict header)");
+  }
   for (const auto& other : policy_.rules)
     if (!r.id.empty() && other.id == r.id) error(n["id"], "duplicate rule id '" + r.id + "' (first at " + other.where.str() + ")");
   if (n["description"]) r.description = scalar(n["description"], "a description");

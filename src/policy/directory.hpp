@@ -1,6 +1,7 @@
 // Reads the directory file the administrator maintains: who is whose supervisor and deputy, and
 // departments. CSV (header line `address,supervisor,deputy,delegate,department`, `#` comments) or YAML (a list of
-// maps with the same keys). Internal to the policy module.
+// maps with the same keys). An unknown column or key, and a supervisor, deputy or delegate that is not an
+// address, is an error ("line N: ..."). Internal to the policy module.
 #pragma once
 #include <map>
 #include <string>

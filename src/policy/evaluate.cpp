@@ -81,20 +81,26 @@ bool matches(const Rule& r, const detect::Facts& facts) {
   return !r.when || holds(*r.when, facts);
 }
 
-void merge_hold(const HoldSpec& h, bool first, HoldSpec& into) {
-  into.delay_seconds = std::max(into.delay_seconds, h.delay_seconds);
+// Delay comes only from hold rules; approvers, expiry, escalation and the approver's Bcc choice only from
+// approve rules, so the unused defaults of one kind never overwrite the other's settings. `first` is true
+// for the first approve rule that matched.
+void merge_hold(Action type, const HoldSpec& h, bool first, HoldSpec& into) {
+  into.bcc = into.bcc || h.bcc;
+  if (type == Action::Hold) {
+    into.delay_seconds = std::max(into.delay_seconds, h.delay_seconds);
+    return;
+  }
   for (const auto& a : h.approvers)
     if (std::find(into.approvers.begin(), into.approvers.end(), a) == into.approvers.end()) into.approvers.push_back(a);
   into.expire_seconds = first ? h.expire_seconds : std::min(into.expire_seconds, h.expire_seconds);
   into.release_on_expiry = first ? h.release_on_expiry : into.release_on_expiry && h.release_on_expiry;
   if (h.escalate_seconds > 0 && (into.escalate_seconds == 0 || h.escalate_seconds < into.escalate_seconds))
     into.escalate_seconds = h.escalate_seconds;
-  into.bcc = into.bcc || h.bcc;
   into.allow_bcc = into.allow_bcc || h.allow_bcc;  // any approval rule may offer the approver the choice
   if (h.allow_bcc && h.allow_bcc_scope == BccScope::All) into.allow_bcc_scope = BccScope::All;
 }
 
-void apply(const Rule& r, Verdict& v, bool& first_hold) {
+void apply(const Rule& r, Verdict& v, bool& first_approve) {
   if (r.action.type > v.action) v.action = r.action.type;
   switch (r.action.type) {
     case Action::Tag:
@@ -107,8 +113,8 @@ void apply(const Rule& r, Verdict& v, bool& first_hold) {
       break;
     case Action::Hold:
     case Action::Approve:
-      merge_hold(r.action.hold, first_hold, v.hold);
-      first_hold = false;
+      merge_hold(r.action.type, r.action.hold, first_approve, v.hold);
+      if (r.action.type == Action::Approve) first_approve = false;
       if (r.action.hold.bcc) {
         v.bcc = true;
         if (r.action.scope == BccScope::All) v.bcc_scope = BccScope::All;
@@ -162,13 +168,13 @@ std::vector<std::string> Verdict::rule_ids(Mode mode) const {
 
 Verdict evaluate(const Policy& policy, const detect::Facts& facts) {
   Verdict v;
-  bool first_hold = true;
+  bool first_approve = true;
   for (const auto& r : policy.rules) {
     if (!matches(r, facts)) continue;
     Reason reason{r.id, r.description, r.action.type, r.mode, {}};
     if (r.when) collect_facts(*r.when, facts, reason.facts);
     v.reasons.push_back(std::move(reason));
-    if (r.mode == Mode::Enforce) apply(r, v, first_hold);
+    if (r.mode == Mode::Enforce) apply(r, v, first_approve);
   }
   return v;
 }

@@ -1,6 +1,10 @@
 // Policy compilation: valid policies compile; every mistake is reported with file:line:column.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
 #include "preflight/policy/compile.hpp"
 
 using namespace preflight::policy;
@@ -11,6 +15,34 @@ std::string first_error(const std::string& yaml) {
   REQUIRE_FALSE(r.policy);
   REQUIRE_FALSE(r.errors.empty());
   return r.errors.front().str();
+}
+
+// Writes a file into a fresh directory under the system temporary directory; returns its path. Everything
+// is removed when the test binary exits.
+std::string write_temp(const std::string& name, const std::string& text) {
+  struct Root {
+    std::filesystem::path path = std::filesystem::temp_directory_path() /
+                                 ("preflight-policy-test-" + std::to_string(::getpid()));
+    ~Root() {
+      std::error_code ec;
+      std::filesystem::remove_all(path, ec);
+    }
+  };
+  static Root root;
+  static int n = 0;
+  auto dir = root.path / std::to_string(++n);
+  std::filesystem::create_directories(dir);
+  auto path = dir / name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path.string();
+}
+
+// Compiles a policy whose organisation names the directory file; returns every error, joined.
+std::string directory_errors(const std::string& path) {
+  auto r = compile_text("organisation:\n  directory: " + path + "\n", "p.yaml");
+  std::string out;
+  for (const auto& e : r.errors) out += e.str() + "\n";
+  return out;
 }
 }  // namespace
 
@@ -146,4 +178,113 @@ TEST_CASE("allow_bcc: an approval may offer the approver Bcc; hold may not, and 
         "p.yaml:3:48: 'allow_bcc' belongs to approve, not hold");
   CHECK(first_error("rules:\n  - id: a\n    action: {type: approve, approvers: [self], allow_bcc: yes}\n")
             .find("allow_bcc is 'external' or 'all'") != std::string::npos);
+}
+
+TEST_CASE("internal_domains: a single domain may be written without a list, like every other list key") {
+  auto r = compile_text("organisation:\n  internal_domains: Example.CO.JP\n", "p.yaml");
+  for (const auto& e : r.errors) INFO(e.str());
+  REQUIRE(r.policy);
+  CHECK(r.policy->organisation.internal_domains == std::vector<std::string>{"example.co.jp"});
+  CHECK(first_error("organisation:\n  internal_domains: co.jp\n") ==
+        "p.yaml:2:21: 'co.jp' is a public suffix, not an organisation's domain");
+  CHECK(first_error("organisation:\n  internal_domains: {example.co.jp: yes}\n") ==
+        "p.yaml:2:21: expected a list of domains");
+}
+
+TEST_CASE("role and group names are case-insensitive") {
+  auto r = compile_text(R"(organisation:
+  roles: {Security: [Sec@Example.co.jp]}
+  groups: {Sales: ["*@sales.example.co.jp"]}
+rules:
+  - id: a
+    groups: [sales]
+    action: {type: approve, approvers: ["role:Security"]}
+  - id: b
+    groups: SALES
+    action: tag
+)", "p.yaml");
+  for (const auto& e : r.errors) INFO(e.str());
+  REQUIRE(r.policy);
+  CHECK(r.policy->organisation.roles.at("security") == std::vector<std::string>{"sec@example.co.jp"});
+  CHECK(r.policy->organisation.groups.count("sales") == 1);
+  CHECK(r.policy->rules[0].action.hold.approvers == std::vector<std::string>{"role:security"});
+  CHECK(r.policy->rules[0].applies_to.groups == std::vector<std::string>{"sales"});
+  CHECK(r.policy->rules[1].applies_to.groups == std::vector<std::string>{"sales"});
+  CHECK(first_error("organisation:\n  roles: {Security: [a@example.co.jp], security: [b@example.co.jp]}\n") ==
+        "p.yaml:2:40: role 'security' is defined twice (names are case-insensitive)");
+  CHECK(first_error("organisation:\n  groups: {Sales: [\"a@*\"], SALES: [\"b@*\"]}\n") ==
+        "p.yaml:2:28: group 'sales' is defined twice (names are case-insensitive)");
+}
+
+TEST_CASE("rule ids are plain ASCII tokens: they go into the X-Preflight-Verdict header") {
+  auto ok = compile_text("rules:\n  - {id: Visible.External_to-Bcc2, action: tag}\n", "p.yaml");
+  for (const auto& e : ok.errors) INFO(e.str());
+  CHECK(ok.policy);
+  const std::string rule = "' may contain only letters A-Z a-z, digits, '.', '_' and '-' (it goes into the "
+                           "X-Preflight-Verdict header)";
+  CHECK(first_error("rules:\n  - {id: \"a b\", action: tag}\n") == "p.yaml:2:10: rule id 'a b" + rule);
+  CHECK(first_error("rules:\n  - {id: \"a,b\", action: tag}\n") == "p.yaml:2:10: rule id 'a,b" + rule);
+  CHECK(first_error("rules:\n  - id: a;b\n    action: tag\n") == "p.yaml:2:9: rule id 'a;b" + rule);
+  CHECK(first_error("rules:\n  - id: 見積\n    action: tag\n") == "p.yaml:2:9: rule id '見積" + rule);
+  CHECK(first_error("rules:\n  - id: \"\"\n    action: tag\n") == "p.yaml:2:9: rule id '" + rule);
+}
+
+TEST_CASE("expire must be longer than 0 and escalate shorter than expire") {
+  auto ok = compile_text("rules:\n  - {id: a, action: {type: approve, approvers: [self], expire: 8h, escalate: 2h}}\n"
+                         "  - {id: b, action: {type: approve, approvers: [self], escalate: 23h}}\n",
+                         "p.yaml");
+  for (const auto& e : ok.errors) INFO(e.str());
+  CHECK(ok.policy);
+  CHECK(first_error("rules:\n  - {id: a, action: {type: approve, approvers: [self], expire: 0}}\n") ==
+        "p.yaml:2:64: expire must be longer than 0: the approval would expire at once");
+  CHECK(first_error("rules:\n  - {id: a, action: {type: approve, approvers: [self], expire: 0s}}\n") ==
+        "p.yaml:2:64: expire must be longer than 0: the approval would expire at once");
+  CHECK(first_error("rules:\n  - {id: a, action: {type: approve, approvers: [self], expire: 2h, escalate: 2h}}\n") ==
+        "p.yaml:2:78: escalate (7200s) must be shorter than expire (7200s, 24h when not given): it would never happen");
+  CHECK(first_error("rules:\n  - {id: a, action: {type: approve, approvers: [self], escalate: 2d}}\n") ==
+        "p.yaml:2:66: escalate (172800s) must be shorter than expire (86400s, 24h when not given): it would never "
+        "happen");
+  // A bad duration is reported once, not again as "0".
+  auto bad = compile_text("rules:\n  - {id: a, action: {type: approve, approvers: [self], expire: soon}}\n", "p.yaml");
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].message == "expected a duration such as 30s, 5m, 2h or 3d");
+}
+
+TEST_CASE("directory: a valid CSV or YAML file fills the directory") {
+  auto csv = write_temp("dir.csv", "# who approves whom\naddress,Supervisor,deputy,delegate,department\n"
+                                   "Taro@Example.co.jp,boss@example.co.jp,,acting@example.co.jp,sales\n");
+  auto r = compile_text("organisation:\n  directory: " + csv + "\n", "p.yaml");
+  for (const auto& e : r.errors) INFO(e.str());
+  REQUIRE(r.policy);
+  const auto& taro = r.policy->organisation.directory.at("taro@example.co.jp");
+  CHECK(taro.supervisor == "boss@example.co.jp");
+  CHECK(taro.deputy.empty());
+  CHECK(taro.delegate == "acting@example.co.jp");
+  CHECK(taro.department == "sales");
+  auto yaml = write_temp("dir.yaml", "- {address: taro@example.co.jp, supervisor: Boss@Example.co.jp, department: Sales}\n"
+                                     "- {address: boss@example.co.jp, deputy: vice@example.co.jp, delegate: ~}\n");
+  auto y = compile_text("organisation:\n  directory: " + yaml + "\n", "p.yaml");
+  for (const auto& e : y.errors) INFO(e.str());
+  REQUIRE(y.policy);
+  CHECK(y.policy->organisation.directory.at("taro@example.co.jp").supervisor == "boss@example.co.jp");
+  CHECK(y.policy->organisation.directory.at("boss@example.co.jp").deputy == "vice@example.co.jp");
+}
+
+TEST_CASE("directory: unknown columns and keys, and supervisors that are not addresses, are errors naming the file") {
+  auto csv = write_temp("dir.csv", "address,supervisr,department\ntaro@example.co.jp,boss@example.co.jp,sales\n");
+  CHECK(directory_errors(csv) == "p.yaml:2:14: directory " + csv +
+                                     ": line 1: unknown column 'supervisr' (columns: address, supervisor, deputy, "
+                                     "delegate, department)\n");
+  auto cell = write_temp("dir.csv", "address,supervisor,deputy\n# comment\ntaro@example.co.jp,boss,vice@example.co.jp\n");
+  CHECK(directory_errors(cell) == "p.yaml:2:14: directory " + cell + ": line 3: 'boss' in supervisor is not an address\n");
+  auto deputy = write_temp("dir.csv", "address,supervisor,deputy,delegate\nt@example.co.jp,b@example.co.jp,,acting\n");
+  CHECK(directory_errors(deputy).find(": line 2: 'acting' in delegate is not an address") != std::string::npos);
+  auto extra = write_temp("dir.csv", "address,supervisor\nt@example.co.jp,b@example.co.jp,sales\n");
+  CHECK(directory_errors(extra).find(": line 2: more cells than the header has columns") != std::string::npos);
+  auto yaml = write_temp("dir.yaml", "- address: taro@example.co.jp\n  supervisr: boss@example.co.jp\n");
+  CHECK(directory_errors(yaml) == "p.yaml:2:14: directory " + yaml +
+                                      ": line 2: unknown key 'supervisr' (keys: address, supervisor, deputy, delegate, "
+                                      "department)\n");
+  auto ybad = write_temp("dir.yaml", "- address: taro@example.co.jp\n  deputy: vice\n");
+  CHECK(directory_errors(ybad) == "p.yaml:2:14: directory " + ybad + ": line 2: 'vice' in deputy is not an address\n");
 }

@@ -138,3 +138,58 @@ TEST_CASE("allow_bcc: any approval rule that matched offers the choice, with the
   auto all = policy::evaluate(*p, facts(25, 25));
   CHECK(all.hold.allow_bcc_scope == policy::BccScope::All);
 }
+
+TEST_CASE("a hold rule's defaults never override an approve rule's expiry, release, escalation or approvers") {
+  auto p = compile(R"(rules:
+  - {id: h, when: "recipients.external >= 1", action: {type: hold, delay: 5m}}
+  - {id: a, when: "recipients.external >= 1", action: {type: approve, approvers: [self], expire: 2d,
+                                                       escalate: 1d, on_expiry: release}}
+  - {id: h2, when: "recipients.external >= 2", action: {type: hold, delay: 10m, bcc: external}}
+)");
+  auto v = policy::evaluate(*p, facts(1, 1));
+  CHECK(v.action == Action::Approve);
+  CHECK(v.hold.delay_seconds == 300);
+  CHECK(v.hold.approvers == std::vector<std::string>{"self"});
+  CHECK(v.hold.expire_seconds == 2 * 86400);
+  CHECK(v.hold.escalate_seconds == 86400);
+  CHECK(v.hold.release_on_expiry);
+  CHECK_FALSE(v.bcc);
+  // A hold rule after the approve rule changes only the delay (and may ask for Bcc).
+  auto both = policy::evaluate(*p, facts(2, 2));
+  CHECK(both.hold.delay_seconds == 600);
+  CHECK(both.hold.expire_seconds == 2 * 86400);
+  CHECK(both.hold.release_on_expiry);
+  CHECK(both.hold.bcc);
+  CHECK(both.bcc);
+}
+
+TEST_CASE("a hold rule between two approve rules: delay from the hold rule, expiry and release from the approve rules") {
+  auto p = compile(R"(rules:
+  - {id: a1, when: "recipients.external >= 1", action: {type: approve, approvers: [supervisor], expire: 3d,
+                                                        on_expiry: release}}
+  - {id: h, when: "recipients.external >= 1", action: {type: hold, delay: 1h}}
+  - {id: a2, when: "recipients.external >= 1", action: {type: approve, approvers: [self], expire: 2d,
+                                                        on_expiry: release, allow_bcc: all}}
+)");
+  auto v = policy::evaluate(*p, facts(1, 1));
+  CHECK(v.hold.delay_seconds == 3600);
+  CHECK(v.hold.approvers == std::vector<std::string>{"supervisor", "self"});
+  CHECK(v.hold.expire_seconds == 2 * 86400);
+  CHECK(v.hold.release_on_expiry);  // every approve rule says release
+  CHECK(v.hold.allow_bcc);
+  CHECK(v.hold.allow_bcc_scope == policy::BccScope::All);
+}
+
+TEST_CASE("group names are case-insensitive in scopes and exceptions") {
+  auto p = compile(R"(organisation:
+  groups: {Sales: ["*@sales.example.co.jp"]}
+rules:
+  - {id: s, groups: [SALES], when: "recipients.external >= 1", action: bcc}
+  - {id: r, except: {groups: [sales]}, when: "recipients.external >= 1", action: tag}
+)");
+  REQUIRE(p->organisation.groups.count("sales") == 1);
+  auto v = policy::evaluate(*p, facts(0, 1, "t@sales.example.co.jp", {"sales"}));
+  CHECK(v.rule_ids(policy::Mode::Enforce) == std::vector<std::string>{"s"});
+  auto other = policy::evaluate(*p, facts(0, 1, "t@example.co.jp"));
+  CHECK(other.rule_ids(policy::Mode::Enforce) == std::vector<std::string>{"r"});
+}

@@ -194,3 +194,13 @@ TEST_CASE("a mail to one partner naming another partner is a company mismatch") 
   CHECK(list(right, "content.companies_mentioned") == StringList{"株式会社サンプル商事"});
   CHECK(list(right, "content.company_mismatch").empty());
 }
+
+TEST_CASE("a look-alike is listed once even when history also knows the internal and partner domains") {
+  MemoryContext ctx;
+  ctx.domains["example.co.jp"] = 4;  // colleagues at another site: the internal domain is in history too
+  ctx.domains["sample.co.jp"] = 2;   // and so is the partner's
+  auto c = run({"hanako@exmaple.co.jp", "tanaka@sanple.co.jp"}, "To: hanako@exmaple.co.jp\r\n\r\nb\r\n", ctx);
+  CHECK(list(c, "recipients.lookalike") ==
+        StringList{"exmaple.co.jp ~ example.co.jp (typo)", "sanple.co.jp ~ sample.co.jp (typo)"});
+  CHECK(num(c, "recipients.lookalike_count") == 2);
+}
