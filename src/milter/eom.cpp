@@ -56,14 +56,35 @@ void log_line(const Transaction& t, const engine::Evaluation& ev, const char* an
                t.raw.size(), ms);
 }
 
+// A verdict the mail must not leave without: held (hold, approve) or rewritten (To/Cc -> Bcc). Any failure
+// to carry it out tempfails whatever milter.on_error says; tags and the verdict header alone do not bind.
+bool binding(const engine::Evaluation& ev, const action::Plan& plan) {
+  return plan.disposition == action::Disposition::Hold || ev.verdict.bcc;
+}
+
+sfsistat fail(SMFICTX* ctx, const engine::Evaluation& ev, const action::Plan& plan, const std::string& why) {
+  if (binding(ev, plan)) return answer_verdict_error(ctx, why, policy::action_name(ev.verdict.action));
+  return answer_error(ctx, why);
+}
+
 // Store first, answer second: DISCARD only after the hold hook has the message durably.
 sfsistat hold(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, const action::Plan& plan,
               const mail::Message& msg, std::chrono::steady_clock::time_point eom_start) {
-  if (!hooks().hold) return answer_error(ctx, "a rule holds this mail but no queue is configured");
+  if (!hooks().hold) return fail(ctx, ev, plan, "a rule holds this mail but no queue is configured");
   auto id = hooks().hold({t.envelope, msg, t.raw, ev.verdict, ev.facts, plan, *t.policy});
-  if (!id) return answer_error(ctx, "cannot hold message: " + id.error());
+  if (!id) return fail(ctx, ev, plan, "cannot hold message: " + id.error());
   log_line(t, ev, ("discard held=" + *id).c_str(), eom_start);
   return SMFIS_DISCARD;
+}
+
+// Carries out a verdict that is not a reject: hold it, or apply its edits and let it pass.
+sfsistat carry_out(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, const action::Plan& plan,
+                   const mail::Message& msg, std::chrono::steady_clock::time_point eom_start) {
+  if (plan.disposition == action::Disposition::Hold) return hold(ctx, t, ev, plan, msg, eom_start);
+  if (std::string err = apply_edits(ctx, plan.edits); !err.empty()) return fail(ctx, ev, plan, err);
+  if (hooks().delivered) hooks().delivered(t.envelope, msg, *t.policy);
+  log_line(t, ev, "continue", eom_start);
+  return SMFIS_CONTINUE;
 }
 
 }  // namespace
@@ -72,6 +93,7 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
   auto eom_start = std::chrono::steady_clock::now();
   t.envelope.queue_id = macro(ctx, "i");  // Postfix may send {i} late: read it here
   t.envelope.auth_user = macro(ctx, "{auth_authen}");
+  // Failures before a verdict exists answer by milter.on_error (answer_error).
   if (!t.write_error.empty()) return answer_error(ctx, t.write_error);
   auto parsed = t.raw.spilled() ? mail::parse_message_fd(t.raw.fd()) : mail::parse_message(t.raw.memory());
   if (!parsed) return answer_error(ctx, "unparseable message: " + parsed.error());
@@ -86,11 +108,15 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
     log_line(t, ev, "reject", eom_start);
     return SMFIS_REJECT;
   }
-  if (plan.disposition == action::Disposition::Hold) return hold(ctx, t, ev, plan, *parsed, eom_start);
-  if (std::string err = apply_edits(ctx, plan.edits); !err.empty()) return answer_error(ctx, err);
-  if (hooks().delivered) hooks().delivered(t.envelope, *parsed, *t.policy);
-  log_line(t, ev, "continue", eom_start);
-  return SMFIS_CONTINUE;
+  if (!binding(ev, plan)) return carry_out(ctx, t, ev, plan, *parsed, eom_start);
+  // From here an exception would reach the callback's guard, which answers by on_error: catch it here.
+  try {
+    return carry_out(ctx, t, ev, plan, *parsed, eom_start);
+  } catch (const std::exception& e) {
+    return fail(ctx, ev, plan, e.what());
+  } catch (...) {
+    return fail(ctx, ev, plan, "unknown exception");
+  }
 }
 
 }  // namespace preflight::milter

@@ -11,8 +11,12 @@
 
 namespace preflight::milter {
 
-// The one place an error becomes an answer: tempfail (451 4.3.0) or, if configured, accept; logs a line.
+// The one place an error before a verdict becomes an answer: tempfail (451 4.3.0) or, with
+// milter.on_error: accept, accept unchecked; logs one warn line.
 sfsistat answer_error(SMFICTX* ctx, const std::string& why);
+// An error once a verdict holds, approves or rewrites (Bcc) the mail: always tempfail (451 4.3.0),
+// whatever on_error says, so the mail never leaves unchanged; logs one warn line naming the action.
+sfsistat answer_verdict_error(SMFICTX* ctx, const std::string& why, std::string_view action);
 // Text safe for smfi_setreply: printable, '%' doubled, bounded length.
 std::string smtp_reply_text(std::string_view text);
 // The daemon's hooks given to run().

@@ -1,5 +1,6 @@
 // libmilter callbacks; see milter.hpp. Every callback is a noexcept trampoline into guarded(): an
-// exception becomes the configured error answer in exactly one place (error_status).
+// exception becomes the configured error answer in exactly one place (error_status). Once a verdict holds
+// or rewrites the mail, eom.cpp answers failures through verdict_error_status instead: always tempfail.
 #include "preflight/milter/milter.hpp"
 
 #include <arpa/inet.h>
@@ -35,17 +36,43 @@ std::string reply_text(std::string_view text) {
   return out.substr(0, 900);
 }
 
+// The queue id for a log line: the transaction's, else the macro (an error outside a transaction).
+std::string queue_id(SMFICTX* ctx) {
+  if (!ctx) return "";
+  Session* s = session(ctx);
+  if (s && s->tx && !s->tx->envelope.queue_id.empty()) return s->tx->envelope.queue_id;
+  const char* v = smfi_getsymval(ctx, const_cast<char*>("i"));
+  return v ? v : "";
+}
+
+sfsistat tempfail(SMFICTX* ctx) {
+  if (ctx) smfi_setreply(ctx, const_cast<char*>("451"), const_cast<char*>("4.3.0"),
+                         const_cast<char*>("preflight: temporary failure, please try again later"));
+  return SMFIS_TEMPFAIL;
+}
+
+// Before a verdict: milter.on_error decides (tempfail, or accept: the mail passes unchecked).
 sfsistat error_status(SMFICTX* ctx, const std::string& why) {
-  Session* s = ctx ? session(ctx) : nullptr;
-  std::string qid = s && s->tx ? s->tx->envelope.queue_id : "";
+  std::string qid = queue_id(ctx);
   if (g->settings.accept_on_error) {
     spdlog::warn("qid={} error=\"{}\" answer=accept (on_error: accept)", qid, util::printable(why));
     return SMFIS_ACCEPT;
   }
   spdlog::warn("qid={} error=\"{}\" answer=tempfail", qid, util::printable(why));
-  if (ctx) smfi_setreply(ctx, const_cast<char*>("451"), const_cast<char*>("4.3.0"),
-                         const_cast<char*>("preflight: temporary failure, please try again later"));
-  return SMFIS_TEMPFAIL;
+  return tempfail(ctx);
+}
+
+// After a verdict that holds or rewrites: always tempfail. Accepting would let the mail leave without
+// its hold, approval or Bcc rewrite, which on_error: accept ("the mail passes unchecked") never meant.
+sfsistat verdict_error_status(SMFICTX* ctx, const std::string& why, std::string_view action) {
+  std::string qid = queue_id(ctx);
+  if (g->settings.accept_on_error)
+    spdlog::warn("qid={} error=\"{}\" answer=tempfail action={} (on_error: accept does not apply: the verdict "
+                 "holds or rewrites this mail, it must not leave unchanged)",
+                 qid, util::printable(why), action);
+  else
+    spdlog::warn("qid={} error=\"{}\" answer=tempfail action={}", qid, util::printable(why), action);
+  return tempfail(ctx);
 }
 
 template <typename F>
@@ -136,7 +163,8 @@ sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
 sfsistat on_eom(SMFICTX* ctx) {
   return guarded(ctx, [&] {
     Session* s = session(ctx);
-    if (!s || !s->tx) return SMFIS_CONTINUE;
+    // libmilter only sends end of message inside a transaction; never pass a mail nobody checked.
+    if (!s || !s->tx) return error_status(ctx, "end of message without a transaction");
     sfsistat rc = finish_message(ctx, *s->tx);
     s->tx.reset();
     return rc;
@@ -161,6 +189,9 @@ sfsistat on_close(SMFICTX* ctx) {
 }  // namespace
 
 sfsistat answer_error(SMFICTX* ctx, const std::string& why) { return error_status(ctx, why); }
+sfsistat answer_verdict_error(SMFICTX* ctx, const std::string& why, std::string_view action) {
+  return verdict_error_status(ctx, why, action);
+}
 std::string smtp_reply_text(std::string_view text) { return reply_text(text); }
 
 const Hooks& hooks() { return g->hooks; }

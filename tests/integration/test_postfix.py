@@ -4,7 +4,9 @@ Run: python3 tests/integration/test_postfix.py BUILD_DIR   (as root; ctest does 
 """
 import os
 import re
+import json
 import signal
+import subprocess
 import sys
 import time
 import unittest
@@ -265,6 +267,97 @@ class PostfixIntegration(unittest.TestCase):
         time.sleep(1)
         self.assertEqual(self.lab.queue(), [])
         self.assertEqual(self.lab.sink_files(), [])
+
+
+# The same lab with `on_error: accept`: failures before a verdict let the mail pass unchecked, but a mail
+# the policy holds (or approves) must never leave because holding it failed.
+CONFIG_ACCEPT = CONFIG.replace("on_error: tempfail", "on_error: accept")
+assert CONFIG_ACCEPT != CONFIG
+
+POLICY_HOLD = POLICY + """\
+  - id: delay-wait
+    when: 'message.subject contains "WAIT"'
+    action: {type: hold, delay: 1h}
+  - id: approve-self
+    when: 'message.subject contains "CONFIRM"'
+    action: {type: approve, approvers: [self]}
+"""
+
+
+class PostfixOnErrorAccept(unittest.TestCase):
+    lab = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.lab = MailLab(os.path.join(BUILD, "src/bin/preflightd"), CONFIG_ACCEPT, POLICY_HOLD).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.lab.finish()
+
+    def setUp(self):
+        self.lab.ready()
+
+    def log(self):
+        return self.lab.read(self.lab.log_file)
+
+    def held(self):
+        r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl"), "queue", "list", "--config",
+                            self.lab.config_file, "--json"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_a_hold_that_cannot_be_stored_answers_4xx_even_with_on_error_accept(self):
+        spool = os.path.join(self.lab.state_dir, "spool")
+        self.assertTrue(os.path.isdir(spool), "spool layout changed: %s" % spool)
+        before = len(self.held())
+        log_start = len(self.log())
+        rcpt = ["x@partner.example.com"]
+        os.rename(spool, spool + ".away")
+        try:
+            with open(spool, "w") as f:  # a file where the spool directory belongs: nothing can be stored
+                f.write("not a directory\n")
+            answers = [self.lab.send(SENDER, rcpt, message(rcpt, subject="WAIT for the numbers")),
+                       self.lab.send(SENDER, rcpt, message(rcpt, subject="CONFIRM the numbers"))]
+        finally:
+            os.unlink(spool)
+            os.rename(spool + ".away", spool)
+        for (code, text), action in zip(answers, ["hold", "approve"]):
+            self.assertEqual(code, 451, "%s: %s" % (action, text))
+            self.assertIn("4.3.0", text)
+            self.assertRegex(self.log(), r"error=\"cannot hold message: spool: [^\"]*\" answer=tempfail action=%s "
+                                         r"\(on_error: accept does not apply" % action)
+        self.assertNotIn("answer=accept", self.log()[log_start:])
+        self.lab.flush()
+        time.sleep(1)
+        self.assertEqual(self.lab.queue(), [], "Postfix keeps nothing accepted unchanged: the client retries")
+        self.assertEqual(self.lab.sink_files(), [], "nothing left without its hold or approval")
+        self.assertEqual(len(self.held()), before, "no queue row")
+        # With the spool back the same mail is held as the policy says: the 4xx was the failed hold only.
+        code, text = self.lab.send(SENDER, rcpt, message(rcpt, subject="WAIT once more"))
+        self.assertEqual(code, 250, text)
+        self.assertEqual([m["state"] for m in self.held() if "WAIT once more" in m["subject"]], ["held"])
+        self.lab.flush()
+        notices = self.lab.wait_for_sink(1, timeout=10)  # the sender's notice with its cancel link
+        time.sleep(1)
+        self.assertEqual([m.recipients for m in self.lab.wait_for_sink(1, timeout=1)], [[SENDER]])
+        self.assertEqual(notices[0].message["X-Preflight-Notice"], "held-for-delay")
+
+    def test_a_failure_before_the_verdict_still_accepts_unchecked(self):
+        spill = os.path.join(self.lab.state_dir, "tmp")
+        os.rename(spill, spill + ".away")  # the next spill file cannot be created
+        try:
+            body = "x" * 100 + "\r\n"
+            code, text = self.lab.send(SENDER, ["hanako@example.co.jp"],
+                                       message(["hanako@example.co.jp"], subject="WAIT big", body=body * 1000))
+        finally:
+            os.rename(spill + ".away", spill)
+        self.assertEqual(code, 250, text)
+        self.assertRegex(self.log(), r"error=\"cannot create spill file in .*\" answer=accept \(on_error: accept\)")
+        self.lab.flush()
+        mails = self.lab.wait_for_sink(1)
+        self.assertEqual(len(mails), 1)
+        self.assertIsNone(mails[0].message["X-Preflight-Verdict"], "passed unchecked, as configured")
 
 
 if __name__ == "__main__":

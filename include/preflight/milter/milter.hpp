@@ -2,8 +2,10 @@
 // connection (smfi_setpriv, never thread-locals: Debian's libmilter runs one connection's callbacks on
 // different worker threads), one Transaction per message. At end of message it parses once, asks the
 // engine for a verdict with the policy snapshot pinned at MAIL FROM, and applies the action plan.
-// Any exception or parse failure answers the configured error action (tempfail by default): the MTA
-// keeps the mail and retries; nothing is lost.
+// Any exception or parse failure before a verdict answers the configured error action (tempfail by
+// default): the MTA keeps the mail and retries; nothing is lost. A failure to carry out a verdict that
+// holds, approves or rewrites to Bcc always tempfails, whatever the configuration: that mail must not leave
+// unchanged.
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -24,7 +26,8 @@ namespace preflight::milter {
 struct Settings {
   std::string socket = "inet:8891@127.0.0.1";  // libmilter connection spec
   int timeout_seconds = 30;                    // I/O timeout towards the MTA
-  bool accept_on_error = false;                // false: tempfail (4xx) on internal errors
+  bool accept_on_error = false;                // false: tempfail (4xx) on internal errors; true: accept
+                                               // unchecked, but only before a hold/approve/Bcc verdict
   std::size_t memory_limit = 1024 * 1024;      // message bytes kept in memory before spilling
   std::string spill_dir = "/tmp";              // where spill files are created (and unlinked)
   mail::ParseLimits parse_limits;
