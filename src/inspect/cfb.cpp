@@ -63,21 +63,40 @@ void Cfb::load_directory() {
     return util::to_utf8(utf16, "UTF-16LE");
   };
   if (n == 0) return;
-  // Iterative walk: (entry index, path prefix). Siblings share the prefix; a storage's child extends it.
+  // Iterative walk. A pending entry refers to its parent storage by index into entries_ (siblings share it),
+  // so the stack holds no copies of paths; each recorded entry holds its own path, which the depth limit
+  // keeps short and kMaxPathBytes keeps from adding up.
+  struct Pending {
+    std::uint32_t index;
+    std::size_t parent;  // index into entries_ of the storage, or npos for the root
+    int depth;           // 1 for the root's children
+  };
+  constexpr std::size_t kRoot = static_cast<std::size_t>(-1);
   std::vector<bool> seen(n, false);
-  std::vector<std::pair<std::uint32_t, std::string>> stack{{le32(dir, 0x4C), ""}};
+  std::vector<Pending> stack{{le32(dir, 0x4C), kRoot, 1}};
   seen[0] = true;
+  std::size_t path_bytes = 0;
   while (!stack.empty()) {
-    auto [i, prefix] = std::move(stack.back());
+    const Pending p = stack.back();
     stack.pop_back();
-    if (i >= n || seen[i]) continue;
-    seen[i] = true;
-    const std::size_t at = std::size_t{i} * 128;
-    CfbEntry e{prefix + name_of(i), u8(dir, at + 0x42), le32(dir, at + 0x74), le64(dir, at + 0x78)};
+    if (p.index >= n || seen[p.index]) continue;
+    seen[p.index] = true;
+    if (p.depth > kMaxStorageDepth) {  // not recorded, and its links (siblings as deep, children deeper) not followed
+      directory_cut_ = true;
+      continue;
+    }
+    const std::size_t at = std::size_t{p.index} * 128;
+    std::string path = p.parent == kRoot ? name_of(p.index) : entries_[p.parent].path + "/" + name_of(p.index);
+    path_bytes += path.size();
+    if (path_bytes > kMaxPathBytes) {
+      directory_cut_ = true;
+      break;
+    }
+    CfbEntry e{std::move(path), u8(dir, at + 0x42), le32(dir, at + 0x74), le64(dir, at + 0x78)};
     if (sector_size_ == 512) e.size &= 0xFFFFFFFFu;  // version 3 files may leave junk in the high half
-    stack.emplace_back(le32(dir, at + 0x44), prefix);
-    stack.emplace_back(le32(dir, at + 0x48), prefix);
-    if (e.type == 1) stack.emplace_back(le32(dir, at + 0x4C), e.path + "/");
+    stack.push_back({le32(dir, at + 0x44), p.parent, p.depth});
+    stack.push_back({le32(dir, at + 0x48), p.parent, p.depth});
+    if (e.type == 1) stack.push_back({le32(dir, at + 0x4C), entries_.size(), p.depth + 1});
     entries_.push_back(std::move(e));
   }
   // The root entry holds the mini stream, from which small streams are read.

@@ -1,6 +1,7 @@
 // A minimal reader for Compound File Binary (OLE2) containers: the FAT and mini FAT, the directory tree as
 // flat paths ("Macros/VBA/dir"), and bounded stream reads. Chains are followed with loop and range checks,
-// so a hostile file can waste at most a few passes over its own size.
+// so a hostile file can waste at most a few passes over its own size. The tree is read to a fixed storage
+// depth and total path size: a chain of nested storages must not cost memory quadratic in its length.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -27,6 +28,11 @@ class Cfb {
   bool has_name(std::string_view name) const;
   // Up to `max` bytes of a stream; fewer if the chain ends early or is corrupt.
   std::string read(const CfbEntry& entry, std::size_t max) const;
+  // True if entries were left out: nested deeper than kMaxStorageDepth, or past kMaxPathBytes of paths.
+  bool directory_cut() const { return directory_cut_; }
+
+  static constexpr int kMaxStorageDepth = 32;                        // real files nest a few levels
+  static constexpr std::size_t kMaxPathBytes = 16 * 1024 * 1024;  // all entry paths together
 
  private:
   std::string chain_read(const std::vector<std::uint32_t>& fat, std::uint32_t start, std::size_t unit,
@@ -42,6 +48,7 @@ class Cfb {
   std::vector<std::uint32_t> fat_, mini_fat_;
   std::string mini_stream_;
   std::vector<CfbEntry> entries_;
+  bool directory_cut_ = false;
 };
 
 }  // namespace preflight::inspect::detail

@@ -127,7 +127,7 @@ void dispatch(FileReport& r, std::string_view bytes, int depth, Budget& budget) 
   else if (k == "cfb") inspect_cfb(r, bytes, depth, budget);
   else if (k == "pdf") inspect_pdf(r, bytes, budget);
   else if (k == "7z") inspect_7z(r, bytes, budget);
-  else if (k == "rar") inspect_rar(r, bytes);
+  else if (k == "rar") inspect_rar(r, bytes, budget);
   else if (k == "gzip") inspect_gzip(r, bytes, depth, budget);
   else if (k == "text" || k == "csv" || k == "script") inspect_text(r, bytes, budget);
   r.executable = r.executable || executable_kind(r.kind);

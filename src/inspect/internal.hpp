@@ -91,7 +91,7 @@ void inspect_zip(FileReport& report, std::string_view bytes, int depth, Budget& 
 void inspect_cfb(FileReport& report, std::string_view bytes, int depth, Budget& budget);
 void inspect_pdf(FileReport& report, std::string_view bytes, Budget& budget);
 void inspect_7z(FileReport& report, std::string_view bytes, Budget& budget);
-void inspect_rar(FileReport& report, std::string_view bytes);
+void inspect_rar(FileReport& report, std::string_view bytes, const Budget& budget);
 void inspect_gzip(FileReport& report, std::string_view bytes, int depth, Budget& budget);
 
 }  // namespace preflight::inspect::detail

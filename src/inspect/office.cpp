@@ -135,6 +135,7 @@ void embedded_packages(FileReport& r, const Cfb& cfb, int depth, Budget& budget)
       return;
     }
     const std::string s = cfb.read(e, std::min<std::size_t>(budget.expand_room(), kMaxWorkbookRead));
+    budget.spend_expanded(s.size());  // many entries may share one chain: each copy counts
     // Layout: total size (4), flags (2), label\0, source path\0, reserved (4), temp path length (4) and
     // path, data length (4), data.
     const std::size_t label_end = std::min(s.find('\0', 6), s.size());
@@ -153,7 +154,13 @@ void embedded_packages(FileReport& r, const Cfb& cfb, int depth, Budget& budget)
 void inspect_cfb(FileReport& r, std::string_view bytes, int depth, Budget& budget) {
   Cfb cfb;
   std::string problem;
-  if (!cfb.open(bytes, problem)) {
+  const bool opened = cfb.open(bytes, problem);
+  if (cfb.directory_cut()) {
+    r.truncated = true;
+    r.problems.push_back("compound file directory not all read: storages nested deeper than " +
+                         std::to_string(Cfb::kMaxStorageDepth) + " or paths too long");
+  }
+  if (!opened) {
     r.problems.push_back(problem);
     return;
   }

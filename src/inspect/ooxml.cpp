@@ -144,7 +144,7 @@ std::string run_text(const Package& pkg, std::string_view xml) {
                  [&](std::string_view raw, bool cdata) {
                    if (in_t) append_xml_text(out, raw, cdata);
                  },
-                 [&] { return pkg.stopped(); }});
+                 [&] { return pkg.stopped() || out.size() > pkg.budget.limits().max_text; }});
   return out;
 }
 

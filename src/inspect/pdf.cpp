@@ -1,7 +1,9 @@
 // PDF: encryption from /Encrypt in a trailer or a cross-reference stream dictionary (newest first), with the
-// empty-user-password test; text from unencrypted content streams that are uncompressed or FlateDecode,
-// shown by Tj/TJ/'/" with strings that decode as text. Strings in CID fonts (most Japanese PDFs) need the
-// font's ToUnicode map, which is not followed here, so such text is skipped rather than emitted as garbage.
+// empty-user-password test; only the newest 64 of each kind are looked at and no dictionary scan runs past
+// 64 KiB, so a file of thousands of unclosed "trailer<<" costs linear time. Text from unencrypted content
+// streams that are uncompressed or FlateDecode, shown by Tj/TJ/'/" with strings that decode as text. Strings
+// in CID fonts (most Japanese PDFs) need the font's ToUnicode map, which is not followed here, so such text
+// is skipped rather than emitted as garbage.
 #include <algorithm>
 #include <vector>
 
@@ -13,21 +15,45 @@ namespace preflight::inspect::detail {
 namespace {
 
 constexpr std::size_t kObjWindow = 65536;  // how far back from "stream" its object header may be
+constexpr std::size_t kMaxTrailers = 64;   // newest "trailer" and "/XRef" candidates looked at, of each kind
 
-// Trailer dictionaries and cross-reference stream dictionaries, in file order.
-std::vector<std::string_view> trailers(std::string_view s) {
-  std::vector<std::string_view> out;
-  for (std::size_t at = s.find("trailer"); at != std::string_view::npos; at = s.find("trailer", at + 7))
-    if (auto d = pdf_dict_at(s, at + 7); !d.empty()) out.push_back(d);
-  for (std::size_t at = s.find("/XRef"); at != std::string_view::npos; at = s.find("/XRef", at + 5)) {
+struct Trailers {
+  std::vector<std::string_view> dicts;  // in file order
+  bool cut = false;                     // older candidates left unread (count or time)
+};
+
+// Trailer dictionaries and cross-reference stream dictionaries, in file order: the newest kMaxTrailers
+// candidates of each kind, searched from the end (the newest revision decides), so that a file of thousands
+// of "trailer" keywords costs at most 2 x kMaxTrailers bounded dictionary scans.
+Trailers trailers(std::string_view s, const Budget& budget) {
+  Trailers t;
+  std::size_t candidates = 0;
+  auto one_more = [&] {
+    const bool ok = ++candidates <= kMaxTrailers && !budget.expired();
+    t.cut = t.cut || !ok;
+    return ok;
+  };
+  auto previous = [&](std::string_view word, std::size_t at) {
+    return at == 0 ? std::string_view::npos : s.rfind(word, at - 1);
+  };
+  for (std::size_t at = s.rfind("trailer"); at != std::string_view::npos; at = previous("trailer", at)) {
+    if (!one_more()) break;
+    const std::string_view after = s.substr(at + 7, kMaxPdfDict);
+    std::size_t p = 0;
+    if (pdf_next(after, p).type != PdfTok::dict_open) continue;  // the keyword in text, not a trailer
+    if (auto d = pdf_dict_at(s, at + 7); !d.empty()) t.dicts.push_back(d);
+  }
+  candidates = 0;
+  for (std::size_t at = s.rfind("/XRef"); at != std::string_view::npos; at = previous("/XRef", at)) {
+    if (!one_more()) break;
     const std::size_t from = at > 4096 ? at - 4096 : 0;
     const std::size_t obj = s.substr(from, at - from).rfind("obj");
     if (obj == std::string_view::npos) continue;
     const std::string_view d = pdf_dict_at(s, from + obj + 3);
-    if (pdf_dict_value(d, "/Type").value_or("") == "/XRef") out.push_back(d);
+    if (pdf_dict_value(d, "/Type").value_or("") == "/XRef") t.dicts.push_back(d);
   }
-  std::sort(out.begin(), out.end(), [](auto a, auto b) { return a.data() < b.data(); });
-  return out;
+  std::sort(t.dicts.begin(), t.dicts.end(), [](auto a, auto b) { return a.data() < b.data(); });
+  return t;
 }
 
 std::string first_id(std::string_view trailer) {
@@ -38,9 +64,13 @@ std::string first_id(std::string_view trailer) {
   return t.type == PdfTok::string || t.type == PdfTok::hexstring ? pdf_string(t.raw) : std::string();
 }
 
-void check_encryption(FileReport& r, std::string_view s) {
-  const auto dicts = trailers(s);
-  for (auto it = dicts.rbegin(); it != dicts.rend(); ++it) {
+void check_encryption(FileReport& r, std::string_view s, const Budget& budget) {
+  const Trailers t = trailers(s, budget);
+  for (auto it = t.dicts.rbegin(); it != t.dicts.rend(); ++it) {
+    if (budget.expired()) {
+      r.truncated = true;
+      break;
+    }
     const auto enc = pdf_dict_value(*it, "/Encrypt");
     if (!enc) continue;
     r.encrypted = true;
@@ -48,14 +78,20 @@ void check_encryption(FileReport& r, std::string_view s) {
     r.opens_without_password = pdf_empty_user_password(pdf_resolve(s, *enc), first_id(*it));
     return;
   }
-  if (dicts.empty()) {
-    // No trailer found (cut-off file): an /Encrypt key anywhere is the best remaining evidence.
+  if (t.cut) {
+    r.truncated = true;
+    r.problems.push_back("more than " + std::to_string(kMaxTrailers) +
+                         " trailer or cross-reference dictionaries (or out of time): older ones not read");
+  }
+  if (t.dicts.empty() || t.cut) {
+    // No trailer found (cut-off file), or not all read: an /Encrypt key anywhere is the best remaining evidence.
     for (std::size_t at = s.find("/Encrypt"); at != std::string_view::npos; at = s.find("/Encrypt", at + 8)) {
       const char next = at + 8 < s.size() ? s[at + 8] : ' ';
       if (next == ' ' || next == '\r' || next == '\n' || next == '<' || (next >= '0' && next <= '9')) {
         r.encrypted = true;
         r.encryption = "pdf";
-        r.problems.push_back("no trailer found; /Encrypt seen in the body");
+        r.problems.push_back(t.cut ? "trailers not all read; /Encrypt seen in the body"
+                                   : "no trailer found; /Encrypt seen in the body");
         return;
       }
     }
@@ -105,11 +141,16 @@ void extract_text(FileReport& r, std::string_view s, Budget& budget) {
   const std::size_t max = budget.limits().max_text;
   std::string text;
   for (std::size_t at = s.find("stream"); at != std::string_view::npos; at = s.find("stream", at)) {
+    // First, before any `continue`: a file of keywords that are not streams must still run out of time.
+    if (budget.expired()) {
+      r.truncated = true;
+      break;
+    }
     const bool endword = at >= 3 && s.substr(at - 3, 3) == "end";
     const auto st = endword ? std::nullopt : stream_at(s, at);
     at = st ? std::max(st->next, at + 6) : at + 6;
     if (!st || not_content(st->dict)) continue;
-    if (budget.expired() || text.size() >= max) {
+    if (text.size() >= max) {
       r.truncated = true;
       break;
     }
@@ -176,7 +217,7 @@ void pdf_content_text(std::string_view c, std::string& out, std::size_t max) {
 }
 
 void inspect_pdf(FileReport& r, std::string_view bytes, Budget& budget) {
-  check_encryption(r, bytes);
+  check_encryption(r, bytes, budget);
   if (!r.encrypted) extract_text(r, bytes, budget);
 }
 

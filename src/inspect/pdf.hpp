@@ -24,7 +24,14 @@ PdfToken pdf_next(std::string_view s, std::size_t& pos);
 // nullopt. An indirect reference comes back as "12 0 R".
 std::optional<std::string_view> pdf_dict_value(std::string_view dict, std::string_view key);
 
-// The balanced dictionary "<< ... >>" starting at the first "<<" at or after `pos`; empty if none.
+// Dictionaries are never scanned further than this: an unclosed "<<" must not make each lookup run to the
+// end of the file (a file of repeated "trailer<<" was quadratic). Real trailer, cross-reference, stream and
+// Encrypt dictionaries are far smaller.
+constexpr std::size_t kMaxPdfDict = 64 * 1024;
+
+// The balanced dictionary "<< ... >>" starting at the first "<<" at or after `pos` (looked for only within
+// kMaxPdfDict bytes); empty if none. One that does not close within kMaxPdfDict bytes (or before the end)
+// comes back cut there.
 std::string_view pdf_dict_at(std::string_view s, std::size_t pos);
 
 // Bytes of a literal "(...)" or hex "<...>" string token.

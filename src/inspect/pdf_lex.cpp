@@ -142,11 +142,13 @@ std::optional<std::string_view> pdf_dict_value(std::string_view dict, std::strin
 }
 
 std::string_view pdf_dict_at(std::string_view s, std::size_t pos) {
-  const std::size_t open = s.find("<<", pos);
-  if (open == std::string_view::npos) return {};
-  std::size_t p = open;
-  const std::size_t end = skip_value(s, p);
-  return s.substr(open, end - open);
+  if (pos >= s.size()) return {};
+  const std::size_t near = s.substr(pos, kMaxPdfDict).find("<<");  // callers expect it right after `pos`
+  if (near == std::string_view::npos) return {};
+  const std::size_t open = pos + near;
+  const std::string_view window = s.substr(open, kMaxPdfDict);
+  std::size_t p = 0;
+  return window.substr(0, skip_value(window, p));
 }
 
 std::string pdf_string(std::string_view raw) {

@@ -1,7 +1,11 @@
 // RAR (v4 and v5): kind and encryption from the block headers, walked cheaply without extracting: v4 main
 // header flag 0x0080 (encrypted headers) or file header flag 0x0004; v5 an archive encryption header
-// (type 4) or a file header with an encryption extra record. gzip: the single member is inflated (bounded)
-// and inspected as a child, so a .tar.gz or a gzipped script is still looked into.
+// (type 4) or a file header with an encryption extra record. Every size read from the file is checked
+// against the bytes that remain before it moves the cursor, so a hostile size can only end the walk; the walk
+// also stops at the time limit. gzip: the single member is inflated (bounded) and inspected as a child, so a
+// .tar.gz or a gzipped script is still looked into.
+#include <optional>
+
 #include "internal.hpp"
 
 namespace preflight::inspect::detail {
@@ -9,21 +13,30 @@ namespace preflight::inspect::detail {
 namespace {
 
 constexpr int kMaxBlocks = 100000;
+constexpr int kTimeCheckEvery = 1024;  // blocks between looks at the clock
+
+// True (and marks the report) once the budget's time is up; looked at every kTimeCheckEvery blocks.
+bool out_of_time(FileReport& r, int n, const Budget& budget) {
+  if (n % kTimeCheckEvery != 0 || !budget.expired()) return false;
+  r.truncated = true;
+  return true;
+}
 
 void mark_rar(FileReport& r) {
   r.encrypted = true;
   r.encryption = "rar";
 }
 
-void rar4(FileReport& r, std::string_view b) {
+void rar4(FileReport& r, std::string_view b, const Budget& budget) {
   std::uint64_t at = 7;
   for (int n = 0; n < kMaxBlocks && at + 7 <= b.size(); ++n) {
+    if (out_of_time(r, n, budget)) return;
     const std::uint8_t type = u8(b, at + 2);
     const std::uint16_t flags = le16(b, at + 3), size = le16(b, at + 5);
     if (size < 7) return;
     if ((type == 0x73 && (flags & 0x0080)) || (type == 0x74 && (flags & 0x0004))) return mark_rar(r);
     const std::uint64_t add = (flags & 0x8000) ? le32(b, at + 7) : 0;
-    at += size + add;
+    at += size + add;  // at most 7 + 2^16 + 2^32 more: no wrap, and always forward
   }
 }
 
@@ -37,39 +50,48 @@ std::uint64_t vint(std::string_view b, std::uint64_t& at) {
   return v;
 }
 
-// Extra area records of a v5 file header: size, type, data; type 1 is file encryption.
-bool rar5_encrypted_extra(std::string_view extra) {
+// Extra area records of a v5 file header: size, type, data; type 1 is file encryption. nullopt when a record
+// claims more bytes than the area has left (the record size is a 64-bit vint: adding it unchecked could wrap
+// the cursor back to the start, for ever).
+std::optional<bool> rar5_encrypted_extra(std::string_view extra) {
   for (std::uint64_t at = 0; at < extra.size();) {
-    const std::uint64_t size = vint(extra, at), start = at;
+    const std::uint64_t size = vint(extra, at), start = at;  // vint never moves past extra.size()
+    if (size == 0 || size > extra.size() - start) return std::nullopt;
     if (vint(extra, at) == 1) return true;
-    if (size == 0) return false;
-    at = start + size;
+    at = start + size;  // <= extra.size(), and past `at` before this record
   }
   return false;
 }
 
-void rar5(FileReport& r, std::string_view b) {
+void rar5(FileReport& r, std::string_view b, const Budget& budget) {
   std::uint64_t at = 8;
   for (int n = 0; n < kMaxBlocks && at + 5 < b.size(); ++n) {
+    if (out_of_time(r, n, budget)) return;
     at += 4;  // header CRC32
     const std::uint64_t size = vint(b, at), body = at;
-    if (size == 0 || size > b.size()) return;
+    if (size == 0 || size > b.size()) return;  // a header cut off by the end is still read as far as it goes
     const std::uint64_t type = vint(b, at), flags = vint(b, at);
     const std::uint64_t extra = (flags & 1) ? vint(b, at) : 0;
     const std::uint64_t data = (flags & 2) ? vint(b, at) : 0;
     if (type == 4) return mark_rar(r);
-    if ((type == 2 || type == 3) && extra <= size && rar5_encrypted_extra(slice(b, body + size - extra, extra)))
-      return mark_rar(r);
+    if ((type == 2 || type == 3) && extra <= size) {
+      const std::optional<bool> enc = rar5_encrypted_extra(slice(b, body + size - extra, extra));
+      if (!enc) {
+        r.problems.push_back("RAR: malformed extra area in a file header");
+        return;
+      }
+      if (*enc) return mark_rar(r);
+    }
     if (data > b.size()) return;
-    at = body + size + data;
+    at = body + size + data;  // each term <= b.size(): no wrap, and always forward (size > 0)
   }
 }
 
 }  // namespace
 
-void inspect_rar(FileReport& r, std::string_view bytes) {
-  if (bytes.substr(0, 8) == std::string_view("Rar!\x1A\x07\x01\x00", 8)) rar5(r, bytes);
-  else rar4(r, bytes);
+void inspect_rar(FileReport& r, std::string_view bytes, const Budget& budget) {
+  if (bytes.substr(0, 8) == std::string_view("Rar!\x1A\x07\x01\x00", 8)) rar5(r, bytes, budget);
+  else rar4(r, bytes, budget);
 }
 
 void inspect_gzip(FileReport& r, std::string_view bytes, int depth, Budget& budget) {

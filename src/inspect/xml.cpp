@@ -61,9 +61,12 @@ std::size_t skip_special(std::string_view x, std::size_t lt, const XmlHandler& h
   }
   if (rest.starts_with("<?")) return after("?>", lt + 2);
   if (rest.starts_with("<!")) {
-    // A DOCTYPE with an internal subset ends at "]>"; its entity declarations are deliberately ignored.
-    const std::size_t bracket = x.find('[', lt), gt = x.find('>', lt);
-    if (bracket != std::string_view::npos && bracket < gt) return after("]>", bracket);
+    // A DOCTYPE with an internal subset ends at "]>"; its entity declarations are deliberately ignored. The
+    // '[' is looked for only up to the first '>' (not through the rest of the part, which made a part of
+    // many "<!x>" quadratic).
+    const std::size_t gt = x.find('>', lt);
+    const std::size_t bracket = rest.substr(0, gt == std::string_view::npos ? gt : gt - lt).find('[');
+    if (bracket != std::string_view::npos) return after("]>", lt + bracket);
     return after(">", lt);
   }
   return std::string_view::npos;
@@ -112,12 +115,13 @@ void scan_xml(std::string_view x, const XmlHandler& h) {
     if (lt > pos && h.on_text) h.on_text(x.substr(pos, lt - pos), false);
     if (const std::size_t next = skip_special(x, lt, h); next != std::string_view::npos) {
       pos = next;
-      continue;
+    } else {
+      const std::size_t gt = tag_end(x, lt);
+      if (gt == std::string_view::npos) return;
+      if (h.on_tag) h.on_tag(parse_tag(x.substr(lt + 1, gt - lt - 1)));
+      pos = gt + 1;
     }
-    const std::size_t gt = tag_end(x, lt);
-    if (gt == std::string_view::npos) return;
-    if (h.on_tag) h.on_tag(parse_tag(x.substr(lt + 1, gt - lt - 1)));
-    pos = gt + 1;
+    // Comments, declarations and CDATA count too: a part made only of them must still stop in time.
     if (++tags % 4096 == 0 && h.stop && h.stop()) return;
   }
 }
@@ -156,12 +160,14 @@ void append_xml_text(std::string& out, std::string_view raw, bool cdata) {
     const std::size_t amp = raw.find('&', pos);
     out.append(raw.substr(pos, amp == std::string_view::npos ? std::string_view::npos : amp - pos));
     if (amp == std::string_view::npos) return;
-    const std::size_t semi = raw.find(';', amp);
-    if (semi == std::string_view::npos || semi - amp > 12 || !decode_entity(out, raw.substr(amp + 1, semi - amp - 1))) {
+    // Entity bodies are at most 11 characters ("#x10FFFF" and shorter): the ';' is looked for only that far,
+    // not through the rest of the text (a run of bare '&' was quadratic).
+    const std::size_t semi = raw.substr(amp + 1, 12).find(';');
+    if (semi == std::string_view::npos || !decode_entity(out, raw.substr(amp + 1, semi))) {
       out += '&';  // not an entity we know: keep the ampersand literally
       pos = amp + 1;
     } else {
-      pos = semi + 1;
+      pos = amp + 1 + semi + 1;
     }
   }
 }

@@ -161,11 +161,18 @@ EntryData read_entry(std::string_view bytes, const ZipEntry& e, Budget& budget, 
   const std::string_view data = entry_data(bytes, e, out.problem);
   if (!out.problem.empty() && data.empty()) return out;
   if (e.method == 0) {
-    // Already in memory: a view costs nothing, and the bytes were never expanded.
+    // Already in memory: a view costs no copy, but what is handed on counts against max_expanded like
+    // inflated bytes, or many entries over the same stored bytes would each be inspected in full.
     out.is_stored = true;
-    out.stored = data.substr(0, std::min(data.size(), want));
+    std::size_t keep = std::min(data.size(), want);
+    if (keep > budget.expand_room()) {
+      keep = budget.expand_room();
+      out.bomb = true;
+    }
+    out.stored = data.substr(0, keep);
+    budget.spend_expanded(keep);
     out.partial = out.stored.size() < data.size();
-    out.ok = out.problem.empty();
+    out.ok = out.problem.empty() && !out.bomb;
   } else if (e.method == 8) {
     Expanded x = inflate_bounded(data, -15, budget, want, drain);
     out.inflated = std::move(x.data);
@@ -218,7 +225,9 @@ bool container_kind(std::string_view k) {
 // rest of a partial read is still decompressed (not kept), so a bomb named like a picture is still a bomb.
 FileReport extracted_child(const FileReport& parent, std::string_view bytes, const ZipEntry& e, int depth,
                            Budget& budget) {
-  const std::string kind = sniff_kind(e.name, read_entry(bytes, e, budget, kSniffBytes).bytes());
+  std::string ignored;  // a stored entry is sniffed in place, so its head is not counted twice
+  const std::string kind = e.method == 0 ? sniff_kind(e.name, entry_data(bytes, e, ignored).substr(0, kSniffBytes))
+                                         : sniff_kind(e.name, read_entry(bytes, e, budget, kSniffBytes).bytes());
   const bool text = kind == "text" || kind == "csv" || kind == "script";
   const std::size_t want = container_kind(kind) ? SIZE_MAX : text ? budget.limits().max_text + 4 : kSniffBytes;
   EntryData d = read_entry(bytes, e, budget, want, true);

@@ -1,6 +1,7 @@
 // ZIP reading for the inspect module: the central directory (falling back to a walk over local headers
 // when it is missing or cut off), encryption flags, decoded entry names, and bounded extraction of one
-// entry. Sizes in headers are only hints: every read is clamped to the buffer and to the Budget.
+// entry. Sizes in headers are only hints: every read is clamped to the buffer and to the Budget (stored
+// entries too: the bytes handed on count against max_expanded as if they had been inflated).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -48,7 +49,8 @@ struct EntryData {
   std::string_view bytes() const { return is_stored ? stored : std::string_view(inflated); }
 };
 
-// Extracts one entry (stored or deflated), bounded by the budget. `want` keeps only a prefix; with `drain`
+// Extracts one entry (stored or deflated), bounded by the budget; a stored entry past the budget's room is
+// cut there and marked a bomb, like a deflated one. `want` keeps only a prefix; with `drain`
 // the rest is still decompressed (not kept) so that bombs are recognised even in entries read partially.
 EntryData read_entry(std::string_view bytes, const ZipEntry& entry, Budget& budget, std::size_t want = SIZE_MAX,
                      bool drain = false);

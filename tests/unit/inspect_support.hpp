@@ -1,6 +1,10 @@
 // Builders and helpers shared by the attachment-inspection tests (defined in inspect_support_test.cpp):
-// byte-level ZIP and compound-file builders, a scratch directory, and running external tools.
+// byte-level ZIP and compound-file builders, a scratch directory, running external tools, and a guard that
+// turns a runaway allocation into std::bad_alloc.
 #pragma once
+#include <sys/resource.h>
+
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -22,4 +26,20 @@ std::string slurp(const std::string& path);
 void spit(const std::string& path, const std::string& data);
 std::string build_zip(const std::vector<ZipItem>& items);
 std::string build_cfb(const std::vector<CfbItem>& items);
+
+// While alive, caps this process's address space at its current size plus `headroom` bytes, so that an
+// allocation the code under test must never make fails as std::bad_alloc (which inspect() reports as the
+// problem "out of memory while inspecting") instead of exhausting the machine. A no-op under sanitizers,
+// which reserve large address ranges.
+class AddressSpaceCap {
+ public:
+  explicit AddressSpaceCap(std::size_t headroom);
+  ~AddressSpaceCap();
+  AddressSpaceCap(const AddressSpaceCap&) = delete;
+  AddressSpaceCap& operator=(const AddressSpaceCap&) = delete;
+
+ private:
+  rlimit saved_{};
+  bool active_ = false;
+};
 }  // namespace inspect_test

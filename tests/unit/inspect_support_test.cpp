@@ -1,7 +1,7 @@
 // Helpers for the inspect_*_test.cpp files: a scratch directory, running external tools (a missing tool
 // fails the test, never skips it), and byte-level builders for ZIP and compound files, so malformed or
-// unusual inputs (CP932 names without the UTF-8 flag, bombs, encrypted-OOXML containers) need no tool.
-// Declared in inspect_support.hpp.
+// unusual inputs (CP932 names without the UTF-8 flag, bombs, encrypted-OOXML containers) need no tool, and an
+// address-space cap for tests of memory amplification. Declared in inspect_support.hpp.
 #include <doctest/doctest.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -220,6 +220,36 @@ std::string build_cfb(const std::vector<CfbItem>& items) {
   }
   dir.resize(dir_sectors * 512, '\0');
   return out + dir + body;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PREFLIGHT_TEST_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || __has_feature(memory_sanitizer)
+#define PREFLIGHT_TEST_SANITIZED 1
+#endif
+#endif
+
+AddressSpaceCap::AddressSpaceCap(std::size_t headroom) {
+#ifndef PREFLIGHT_TEST_SANITIZED
+  std::ifstream statm("/proc/self/statm");
+  std::size_t pages = 0;
+  statm >> pages;
+  REQUIRE(pages > 0);
+  REQUIRE(getrlimit(RLIMIT_AS, &saved_) == 0);
+  const rlim_t want = static_cast<rlim_t>(pages) * static_cast<rlim_t>(sysconf(_SC_PAGESIZE)) + headroom;
+  if (saved_.rlim_cur != RLIM_INFINITY && saved_.rlim_cur <= want) return;  // already tighter
+  rlimit capped = saved_;
+  capped.rlim_cur = want;
+  REQUIRE(setrlimit(RLIMIT_AS, &capped) == 0);
+  active_ = true;
+#else
+  (void)headroom;
+#endif
+}
+
+AddressSpaceCap::~AddressSpaceCap() {
+  if (active_) setrlimit(RLIMIT_AS, &saved_);
 }
 
 }  // namespace inspect_test
