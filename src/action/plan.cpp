@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <glib.h>
+#include <unordered_map>
 
 #include "preflight/util/strings.hpp"
 
@@ -26,11 +27,11 @@ std::string encode_word(const std::string& text) {
 
 // Forged copies of our own headers: a sender must not be able to pre-set a verdict.
 void strip_own_headers(const mail::Message& m, std::vector<HeaderEdit>& deletes) {
-  std::vector<std::pair<std::string, int>> seen;
+  // 1-based index per header name, case-insensitive, as libmilter counts for smfi_chgheader. A counter
+  // per (ASCII lower-cased) name keeps this linear on mail with tens of thousands of headers.
+  std::unordered_map<std::string, int> seen;
   for (const auto& h : m.headers) {
-    int index = 1;
-    for (const auto& [name, _] : seen) index += util::iequals(name, h.name);
-    seen.emplace_back(h.name, 0);
+    int index = ++seen[util::to_lower(h.name)];
     if (util::istarts_with(h.name, "X-Preflight")) deletes.push_back({Kind::Delete, h.name, index, {}});
   }
 }

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <mutex>
+#include <unordered_map>
 
 #include "gobject_ptr.hpp"
 #include "preflight/mail/header_decode.hpp"
@@ -81,6 +82,9 @@ AddressHeader parse_address_header(const std::string& name, int index, std::stri
 void read_headers(GMimeObject* top, Message& m) {
   GMimeHeaderList* hl = g_mime_object_get_header_list(top);
   int n = g_mime_header_list_get_count(hl);
+  // 1-based index per canonical header name, as libmilter counts for smfi_chgheader. A counter per name
+  // keeps this linear: hostile mail can carry tens of thousands of To: lines.
+  std::unordered_map<std::string, int> seen;
   for (int i = 0; i < n; ++i) {
     GMimeHeader* h = g_mime_header_list_get_header_at(hl, i);
     const char* raw = g_mime_header_get_raw_value(h);
@@ -88,8 +92,7 @@ void read_headers(GMimeObject* top, Message& m) {
     std::string value = unfold(raw ? raw : "");
     std::string canon = canonical_address_header(name);
     if (!canon.empty()) {
-      int index = 1;
-      for (const auto& ah : m.address_headers) index += (ah.name == canon);
+      int index = ++seen[canon];
       m.address_headers.push_back(parse_address_header(canon, index, raw ? raw : ""));
       if (value.size() >= kCutHeaderSize) m.header_cut = true;
     } else if (util::iequals(name, "Subject")) {

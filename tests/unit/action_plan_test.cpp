@@ -1,6 +1,8 @@
 // Action plans: the To/Cc -> Bcc rewrite, tags, forged headers and reject.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "preflight/action/plan.hpp"
 #include "preflight/mail/parse.hpp"
 
@@ -131,4 +133,80 @@ TEST_CASE("reject makes no edits and carries the reply text") {
   CHECK(p.disposition == action::Disposition::Reject);
   CHECK(p.reply_text == "Too many");
   CHECK(p.edits.empty());
+}
+
+TEST_CASE("many forged X-Preflight headers are each deleted with their per-name index, descending") {
+  // Thousands of forged headers interleaved with others: each is deleted with the 1-based index of its
+  // name (counted case-insensitively, as libmilter does), and all deletions come last, highest first.
+  constexpr int kRounds = 3000;
+  std::string raw = "Subject: s\r\n";
+  std::vector<std::pair<std::string, int>> expected;  // (name as written, index)
+  int verdicts = 0, approved = 0, to_count = 0;
+  for (int i = 0; i < kRounds; ++i) {
+    std::string vname = i % 3 == 1 ? "x-preflight-verdict" : (i % 3 == 2 ? "X-PREFLIGHT-VERDICT" : "X-Preflight-Verdict");
+    raw += vname + ": accept\r\nReceived: from r" + std::to_string(i) + "\r\n";
+    expected.emplace_back(vname, ++verdicts);
+    if (i % 5 == 0) {
+      raw += "X-Preflight-Approved: yes\r\n";
+      expected.emplace_back("X-Preflight-Approved", ++approved);
+    }
+    if (i % 100 == 0) {
+      raw += "To: x" + std::to_string(i) + "@partner.com\r\n";
+      ++to_count;
+    }
+  }
+  raw += "\r\nb\r\n";
+  auto m = parse(raw);
+  REQUIRE(m.headers.size() == static_cast<std::size_t>(1 + 2 * kRounds + approved + to_count));
+
+  auto deletes_of = [](const action::Plan& p) {
+    std::vector<action::HeaderEdit> out;
+    bool tail = false, contiguous = true;
+    for (const auto& e : p.edits) {
+      if (e.kind == Kind::Delete) tail = true;
+      else if (tail) contiguous = false;
+      if (e.kind == Kind::Delete) out.push_back(e);
+    }
+    CHECK(contiguous);  // every deletion is issued after every other edit
+    return out;
+  };
+  auto descending = [](const std::vector<action::HeaderEdit>& d) {
+    for (std::size_t i = 1; i < d.size(); ++i)
+      if (d[i].index > d[i - 1].index) return false;
+    return true;
+  };
+
+  auto p = action::plan(verdict(policy::Action::Accept), m, org());
+  auto dels = deletes_of(p);
+  REQUIRE(dels.size() == expected.size());
+  CHECK(descending(dels));
+  CHECK(has(p, Kind::Delete, "X-Preflight-Verdict", 1));
+  CHECK(has(p, Kind::Delete, "x-preflight-verdict", 2));
+  CHECK(has(p, Kind::Delete, "X-PREFLIGHT-VERDICT", 3));
+  CHECK(has(p, Kind::Delete, "X-Preflight-Verdict", kRounds / 2 + 1));  // round 1500: 1500 % 3 == 0
+  CHECK(has(p, Kind::Delete, "x-preflight-verdict", kRounds / 2 + 2));  // round 1501: 1501 % 3 == 1
+  CHECK_FALSE(has(p, Kind::Delete, "x-preflight-verdict", kRounds / 2 + 1));
+  CHECK(has(p, Kind::Delete, "X-Preflight-Verdict", kRounds - 2));       // round 2997 % 3 == 0
+  CHECK(has(p, Kind::Delete, "X-PREFLIGHT-VERDICT", kRounds));           // round 2999 % 3 == 2
+  CHECK(has(p, Kind::Delete, "X-Preflight-Approved", 1));
+  CHECK(has(p, Kind::Delete, "X-Preflight-Approved", approved));
+  CHECK(dels.front().index == kRounds);
+  CHECK(dels.back().index == 1);
+  CHECK(has(p, Kind::Add, "X-Preflight-Verdict", 0, "accept; rules=r1"));
+
+  std::vector<std::pair<std::string, int>> got;
+  for (const auto& e : dels) got.emplace_back(e.name, e.index);
+  std::sort(got.begin(), got.end());
+  std::sort(expected.begin(), expected.end());
+  CHECK(got == expected);
+
+  // With a Bcc rewrite the To deletions join the same descending run.
+  auto pb = action::plan(verdict(policy::Action::Bcc), m, org());
+  auto bdels = deletes_of(pb);
+  CHECK(bdels.size() == expected.size() + static_cast<std::size_t>(to_count));
+  CHECK(descending(bdels));
+  CHECK(has(pb, Kind::Delete, "To", 1));
+  CHECK(has(pb, Kind::Delete, "To", to_count));
+  CHECK(has(pb, Kind::Delete, "X-PREFLIGHT-VERDICT", kRounds));
+  CHECK(has(pb, Kind::Add, "To", 0, "undisclosed-recipients:;"));
 }

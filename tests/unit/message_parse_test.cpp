@@ -77,3 +77,69 @@ TEST_CASE("a very long address header is flagged as possibly cut by the MTA") {
   CHECK(m.header_cut);
   CHECK(m.addresses("To").size() == 3001);
 }
+
+TEST_CASE("thousands of address headers get their 1-based per-name index, case-insensitively") {
+  // Hostile mail may carry tens of thousands of To: lines; each keeps the index libmilter uses for
+  // smfi_chgheader, counted per header name whatever the case it is written in.
+  constexpr int kTo = 20000;
+  std::string raw = "From: a@example.co.jp\r\nSubject: many\r\n";
+  int cc = 0;
+  for (int i = 0; i < kTo; ++i) {
+    raw += (i % 7 == 3 ? "tO: u" : "To: u") + std::to_string(i) + "@x.jp\r\n";
+    if (i % 1000 == 500) {
+      raw += (cc % 2 ? "cc: c" : "Cc: c") + std::to_string(cc) + "@y.jp\r\nX-Other: " + std::to_string(i) + "\r\n";
+      ++cc;
+    }
+  }
+  raw += "Reply-To: r@z.jp\r\nTO: last@x.jp\r\n\r\nbody\r\n";
+  auto m = parse(raw);
+
+  std::vector<const AddressHeader*> to, ccs, from, reply;
+  for (const auto& h : m.address_headers) {
+    if (h.name == "To") to.push_back(&h);
+    else if (h.name == "Cc") ccs.push_back(&h);
+    else if (h.name == "From") from.push_back(&h);
+    else if (h.name == "Reply-To") reply.push_back(&h);
+  }
+  REQUIRE(to.size() == kTo + 1);
+  REQUIRE(ccs.size() == 20);
+  REQUIRE(from.size() == 1);
+  REQUIRE(reply.size() == 1);
+  CHECK(m.address_headers.size() == kTo + 1 + 20 + 2);
+  CHECK(m.headers.size() == 2 + kTo + 2 * 20 + 2);
+  CHECK(m.addresses("To").size() == kTo + 1);
+  CHECK_FALSE(m.header_cut);
+
+  // first, one written "tO:", the middle one, the last numbered one and the final "TO:"
+  CHECK(to[0]->index == 1);
+  REQUIRE(to[0]->addresses.size() == 1);
+  CHECK(to[0]->addresses[0].addr() == "u0@x.jp");
+  CHECK(to[3]->index == 4);
+  REQUIRE(to[3]->addresses.size() == 1);
+  CHECK(to[3]->addresses[0].addr() == "u3@x.jp");
+  CHECK(to[kTo / 2]->index == kTo / 2 + 1);
+  REQUIRE(to[kTo / 2]->addresses.size() == 1);
+  CHECK(to[kTo / 2]->addresses[0].addr() == "u" + std::to_string(kTo / 2) + "@x.jp");
+  CHECK(to[kTo - 1]->index == kTo);
+  REQUIRE(to[kTo - 1]->addresses.size() == 1);
+  CHECK(to[kTo - 1]->addresses[0].addr() == "u" + std::to_string(kTo - 1) + "@x.jp");
+  CHECK(to[kTo]->index == kTo + 1);
+  REQUIRE(to[kTo]->addresses.size() == 1);
+  CHECK(to[kTo]->addresses[0].addr() == "last@x.jp");
+
+  bool to_in_order = true;
+  for (std::size_t i = 0; i < to.size(); ++i) to_in_order = to_in_order && to[i]->index == static_cast<int>(i) + 1;
+  CHECK(to_in_order);
+
+  // Cc and cc share one count; interleaving with To does not disturb it
+  bool cc_in_order = true;
+  for (std::size_t i = 0; i < ccs.size(); ++i) {
+    cc_in_order = cc_in_order && ccs[i]->index == static_cast<int>(i) + 1 && ccs[i]->addresses.size() == 1 &&
+                  ccs[i]->addresses[0].addr() == "c" + std::to_string(i) + "@y.jp";
+  }
+  CHECK(cc_in_order);
+  CHECK(ccs[0]->index == 1);
+  CHECK(ccs[19]->index == 20);
+  CHECK(from[0]->index == 1);
+  CHECK(reply[0]->index == 1);
+}
