@@ -4,8 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <map>
-#include <set>
 
+#include "preflight/detect/recipients.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::context {
@@ -74,16 +74,14 @@ std::int64_t StoreContext::recently_exposed(const std::string& sender) const {
 }
 
 void record_sent(store::Store& st, const mail::Envelope& env, const mail::Message& msg,
-                 const detect::Organisation& org, std::int64_t now) {
-  std::map<std::string, std::string> names;  // display names as written in the headers
-  std::vector<std::string> visible;
-  std::set<std::string> exposed;
+                 const std::vector<mail::Address>& shown, const detect::Organisation& org, std::int64_t now) {
+  std::map<std::string, std::string> names;  // display names as the sender wrote them
+  std::vector<std::string> visible;          // as the recipients saw them
   for (const char* h : {"From", "To", "Cc"})
-    for (const auto& a : msg.addresses(h)) {
-      visible.push_back(lower(a));
+    for (const auto& a : msg.addresses(h))
       if (!a.display_name.empty()) names[lower(a)] = a.display_name;
-      if (std::string(h) != "From" && !a.domain.empty() && !org.is_internal(a.domain)) exposed.insert(lower(a));
-    }
+  for (const auto& a : msg.addresses("From")) visible.push_back(lower(a));
+  for (const auto& a : shown) visible.push_back(lower(a));
   std::vector<store::DeliveredTo> to;
   std::vector<std::string> rcpts;
   for (const auto& r : env.recipients) {
@@ -93,7 +91,8 @@ void record_sent(store::Store& st, const mail::Envelope& env, const mail::Messag
   std::string sender = util::to_lower(env.sender.addr());
   if (auto ok = st.record_delivery(sender, to, now); !ok) spdlog::warn("history not recorded: {}", ok.error());
   if (!msg.message_id.empty()) st.record_thread({msg.message_id, sender, visible, rcpts, now});
-  if (!exposed.empty()) st.record_exposure(sender, static_cast<std::int64_t>(exposed.size()), now);
+  std::int64_t exposed = detect::exposed_external(shown, env.recipients, org);
+  if (exposed > 0) st.record_exposure(sender, exposed, now);
 }
 
 }  // namespace preflight::context

@@ -269,8 +269,9 @@ void Services::stop() {
 milter::Hooks Services::milter_hooks() {
   milter::Hooks h;
   h.hold = [this](const action::HoldRequest& r) { return queue_->hold(r); };
-  h.delivered = [this](const mail::Envelope& env, const mail::Message& msg, const policy::Policy& p) {
-    context::record_sent(*store_, env, msg, p.organisation, now_seconds());
+  h.delivered = [this](const mail::Envelope& env, const mail::Message& msg, const std::vector<mail::Address>& shown,
+                       const policy::Policy& p) {
+    context::record_sent(*store_, env, msg, shown, p.organisation, now_seconds());
   };
   h.context = [this](const policy::Policy& p) -> std::unique_ptr<detect::Context> {
     return std::make_unique<context::StoreContext>(store_, domains_, p.organisation.split_window_seconds, now_seconds());

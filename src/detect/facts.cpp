@@ -19,6 +19,8 @@ const std::vector<FactInfo>& fact_catalogue() {
        "external addresses in To/Cc: every recipient sees them (should have been Bcc)"},
       {"recipients.visible_external_domains", T::Number,
        "distinct external organisations among the addresses in To/Cc"},
+      {"recipients.exposed_external", T::Number,
+       "external To/Cc addresses another external envelope recipient sees, as written (before a Bcc rewrite)"},
       {"recipients.minority_external", T::Bool,
        "a few external recipients hidden among many internal ones (thresholds in organisation.minority)"},
       {"recipients.first_time", T::List, "external recipients this sender has never sent mail to (history)"},
@@ -66,7 +68,8 @@ const std::vector<FactInfo>& fact_catalogue() {
       {"content.companies_mentioned", T::List, "partner companies named in subject, greeting or attachment names"},
       {"content.company_mismatch", T::List, "companies named in the mail that none of the recipients belongs to"},
       {"sender.recent_visible_external", T::Number,
-       "external addresses this sender exposed in To/Cc within the split window, this mail included"},
+       "external addresses this sender's mail exposed as it left within the split window plus "
+       "recipients.exposed_external; 0 when this mail exposes nobody"},
       {"sender.address", T::Text, "envelope sender (MAIL FROM), lower-case domain"},
       {"sender.internal", T::Bool, "the envelope sender is at an internal domain"},
       {"sender.groups", T::List, "organisation groups the envelope sender belongs to"},

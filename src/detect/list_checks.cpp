@@ -3,14 +3,13 @@
 #include <set>
 
 #include "preflight/detect/recipient_checks.hpp"
+#include "preflight/detect/recipients.hpp"
 #include "preflight/util/charset.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::detect {
 
 namespace {
-
-std::int64_t count(std::size_t n) { return static_cast<std::int64_t>(n); }
 
 StringList matching(const mail::Envelope& env, const std::vector<std::string>& patterns) {
   StringList out;
@@ -70,12 +69,10 @@ void list_facts(const mail::Envelope& env, const mail::Message& msg, const Organ
   out.set("recipients.mailing_list", matching(env, org.mailing_lists));
   out.set("recipients.important", matching(env, org.important));
   company_facts(env, msg, org, out);
-  std::set<std::string> visible;
-  for (const char* h : {"To", "Cc"})
-    for (const auto& a : msg.addresses(h))
-      if (!a.domain.empty() && !org.is_internal(a.domain)) visible.insert(util::to_lower(a.addr()));
-  std::int64_t before = ctx.recently_exposed(util::to_lower(env.sender.addr()));
-  out.set("sender.recent_visible_external", before + count(visible.size()));
+  // A mail that exposes nobody is never part of a split mass mailing, whatever the sender did before.
+  std::int64_t exposed = exposed_external(env, msg, org);
+  std::int64_t before = exposed == 0 ? 0 : ctx.recently_exposed(util::to_lower(env.sender.addr()));
+  out.set("sender.recent_visible_external", before + exposed);
 }
 
 }  // namespace preflight::detect

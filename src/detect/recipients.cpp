@@ -4,12 +4,35 @@
 #include <set>
 
 #include "preflight/util/charset.hpp"
+#include "preflight/util/strings.hpp"
 
 namespace preflight::detect {
 
 namespace {
 std::int64_t count(std::size_t n) { return static_cast<std::int64_t>(n); }
+
+std::set<std::string> external_keys(const std::vector<mail::Address>& addresses, const Organisation& org) {
+  std::set<std::string> out;
+  for (const auto& a : addresses)
+    if (!a.domain.empty() && !org.is_internal(a.domain))
+      out.insert(util::to_lower(a.local) + "@" + normalise_domain(a.domain));
+  return out;
+}
 }  // namespace
+
+std::int64_t exposed_external(const std::vector<mail::Address>& shown, const std::vector<mail::Address>& recipients,
+                              const Organisation& org) {
+  std::set<std::string> visible = external_keys(shown, org), receivers = external_keys(recipients, org);
+  if (receivers.size() >= 2) return count(visible.size());  // every shown address has another reader
+  if (receivers.empty()) return 0;
+  return count(visible.size() - visible.count(*receivers.begin()));  // its one reader's own address is no news
+}
+
+std::int64_t exposed_external(const mail::Envelope& env, const mail::Message& msg, const Organisation& org) {
+  std::vector<mail::Address> shown = msg.addresses("To"), cc = msg.addresses("Cc");
+  shown.insert(shown.end(), cc.begin(), cc.end());
+  return exposed_external(shown, env.recipients, org);
+}
 
 void recipient_facts(const mail::Envelope& env, const mail::Message& msg, const Organisation& org,
                      Facts& out) {
@@ -42,6 +65,7 @@ void recipient_facts(const mail::Envelope& env, const mail::Message& msg, const 
   out.set("recipients.bcc", count(msg.addresses("Bcc").size()));
   out.set("recipients.visible_external", count(visible.size()));
   out.set("recipients.visible_external_domains", count(visible_orgs.size()));
+  out.set("recipients.exposed_external", exposed_external(env, msg, org));
   out.set("recipients.minority_external",
           ext >= 1 && ext <= org.minority.max_external && internal >= org.minority.min_internal);
 }

@@ -223,4 +223,9 @@ util::Result<Message> parse_message_fd(int fd, const ParseLimits& limits) {
   return parse_stream(stream.get(), static_cast<std::size_t>(size < 0 ? 0 : size), limits);
 }
 
+std::vector<Address> parse_address_list(std::string_view value) {
+  init();
+  return parse_address_header("To", 1, value).addresses;
+}
+
 }  // namespace preflight::mail

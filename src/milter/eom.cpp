@@ -82,7 +82,7 @@ sfsistat carry_out(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, c
                    const mail::Message& msg, std::chrono::steady_clock::time_point eom_start) {
   if (plan.disposition == action::Disposition::Hold) return hold(ctx, t, ev, plan, msg, eom_start);
   if (std::string err = apply_edits(ctx, plan.edits); !err.empty()) return fail(ctx, ev, plan, err);
-  if (hooks().delivered) hooks().delivered(t.envelope, msg, *t.policy);
+  if (hooks().delivered) hooks().delivered(t.envelope, msg, action::shown_to_cc(msg, plan.edits), *t.policy);
   log_line(t, ev, "continue", eom_start);
   return SMFIS_CONTINUE;
 }

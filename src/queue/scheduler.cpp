@@ -129,16 +129,18 @@ void Queue::escalate(const store::HeldMessage& m, std::int64_t now) {
   for (const auto& a : added) notify(updated, NoticeKind::ApprovalRequested, a, "", approver_actions(m));
 }
 
-// Released mail left: history, thread and exposure learn from the message as it went out.
+// Released mail left: history, thread and exposure learn from it, with To/Cc as the release's edits (the
+// planned ones, or those of "approve as Bcc") left them.
 void Queue::learn(const store::HeldMessage& m, const std::string& raw, const std::vector<action::HeaderEdit>& edits,
                   std::int64_t now) {
-  auto msg = mail::parse_message(action::apply_edits(raw, edits));
+  auto msg = mail::parse_message(raw);
   if (!msg) return spdlog::warn("held={} not learned from: {}", m.id, msg.error());
   mail::Envelope env;
   env.sender = mail::parse_addr_spec(m.sender);
   for (const auto& r : m.recipients) env.recipients.push_back(mail::parse_addr_spec(r));
   auto policy = settings_.policy ? settings_.policy() : nullptr;
-  context::record_sent(*store_, env, *msg, policy ? policy->organisation : detect::Organisation{}, now);
+  context::record_sent(*store_, env, *msg, action::shown_to_cc(*msg, edits),
+                       policy ? policy->organisation : detect::Organisation{}, now);
 }
 
 bool Queue::release_one(const store::HeldMessage& m) {

@@ -210,3 +210,38 @@ TEST_CASE("many forged X-Preflight headers are each deleted with their per-name 
   CHECK(has(pb, Kind::Delete, "X-PREFLIGHT-VERDICT", kRounds));
   CHECK(has(pb, Kind::Add, "To", 0, "undisclosed-recipients:;"));
 }
+
+TEST_CASE("shown_to_cc gives the To/Cc addresses as the mail leaves, after the plan's own edits") {
+  struct Row {
+    const char* what;
+    policy::Action action;
+    policy::BccScope scope;
+    std::vector<std::string> shown;
+  };
+  const char* raw = "To: Hanako <hanako@example.co.jp>, x@partner.com\r\nCc: y@other.jp\r\nTo: w@p.jp\r\n"
+                    "X-Preflight-Verdict: forged\r\nSubject: s\r\n\r\nb\r\n";
+  for (const Row& row : {Row{"accepted: as written", policy::Action::Accept, policy::BccScope::External,
+                             {"hanako@example.co.jp", "x@partner.com", "y@other.jp", "w@p.jp"}},
+                         Row{"Bcc of external addresses: the internal one stays", policy::Action::Bcc,
+                             policy::BccScope::External, {"hanako@example.co.jp"}},
+                         Row{"Bcc of everyone: undisclosed-recipients shows nobody", policy::Action::Bcc,
+                             policy::BccScope::All, {}}}) {
+    INFO(row.what);
+    auto m = parse(raw);
+    std::vector<std::string> got;
+    for (const auto& a : action::shown_to_cc(m, action::plan(verdict(row.action, row.scope), m, org()).edits))
+      got.push_back(a.addr());
+    CHECK(got == row.shown);
+  }
+}
+
+TEST_CASE("shown_to_cc reads changed and added To/Cc values, as stored edits of a held mail carry them") {
+  auto m = parse("To: a@x.jp, b@y.jp\r\nCc: c@z.jp\r\nSubject: s\r\n\r\nb\r\n");
+  std::vector<action::HeaderEdit> edits = {{Kind::Change, "to", 1, "\"B\" <b@y.jp>"},
+                                           {Kind::Add, "Cc", 0, "d@w.jp"},
+                                           {Kind::Add, "Subject", 0, "e@v.jp"},
+                                           {Kind::Delete, "CC", 1, ""}};
+  std::vector<std::string> got;
+  for (const auto& a : action::shown_to_cc(m, edits)) got.push_back(a.addr());
+  CHECK(got == std::vector<std::string>{"b@y.jp", "d@w.jp"});
+}

@@ -11,6 +11,7 @@
 #include "preflight/mail/parse.hpp"
 #include "preflight/policy/compile.hpp"
 #include "preflight/queue/queue.hpp"
+#include "smtp_sink.hpp"
 
 using namespace preflight;
 
@@ -42,13 +43,14 @@ struct Fixture {
   std::shared_ptr<store::Store> st;
   std::unique_ptr<queue::Queue> q;
 
-  Fixture() {
+  // `reinject`: where released mail goes (the default port has no listener in tests).
+  explicit Fixture(queue::SmtpTarget reinject = {}) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
     auto compiled = compile_policy();
     policy = std::make_shared<policy::Policy>(*compiled.policy);
     st = *store::open_sqlite(dir + "/preflight.db");
-    queue::QueueSettings qs{dir + "/spool", {}, "preflight@localhost", 120, nullptr};
+    queue::QueueSettings qs{dir + "/spool", reinject, "preflight@localhost", 120, [this] { return policy; }};
     q = std::make_unique<queue::Queue>(st, qs, nullptr, [] { return std::int64_t{1'800'000'000}; });
     REQUIRE(q->prepare_and_reconcile().ok());
   }
@@ -128,6 +130,35 @@ TEST_CASE("approve as Bcc: offered by allow_bcc, hides the external To/Cc addres
   REQUIRE(trail.ok());
   CHECK(trail->back().action == "approve as bcc");
   CHECK(trail->back().actor == "boss@example.co.jp");
+}
+
+TEST_CASE("a release learns exposure from the mail as it left: none when approved as Bcc, its To/Cc otherwise") {
+  struct Row {
+    bool as_bcc;
+    std::int64_t exposed;     // a, b and c are external envelope recipients who see each other
+    bool a_visible_in_thread;  // the thread record holds what the recipients saw
+  };
+  for (const Row& row : {Row{true, 0, false}, Row{false, 3, true}}) {
+    CAPTURE(row.as_bcc);
+    SmtpSink sink;
+    queue::SmtpTarget reinject;
+    reinject.port = sink.port();
+    reinject.timeout_seconds = 5;
+    Fixture f(reinject);
+    std::string id = f.hold(kVisible, kRcpts);
+    REQUIRE(f.q->decide({id, queue::Decision::Approve, "boss@example.co.jp", "192.0.2.1", "", false, row.as_bcc}).ok());
+    REQUIRE(f.q->release_ready() == 1);
+    REQUIRE(sink.messages().size() == 1);
+    CHECK((header_block(sink.messages()[0]).find("a@customer-a.co.jp") != std::string::npos) == !row.as_bcc);
+    CHECK(*f.st->exposed_since("taro@example.co.jp", 0) == row.exposed);
+    auto threads = f.st->threads({"<1@example.co.jp>"});
+    REQUIRE(threads.ok());
+    REQUIRE(threads->size() == 1);
+    const auto& visible = threads->front().visible;
+    CHECK((std::find(visible.begin(), visible.end(), "a@customer-a.co.jp") != visible.end()) == row.a_visible_in_thread);
+    CHECK(std::find(visible.begin(), visible.end(), "hanako@example.co.jp") != visible.end());
+    CHECK(f.st->history("taro@example.co.jp", "a@customer-a.co.jp")->has_value());  // history learns either way
+  }
 }
 
 TEST_CASE("approve as Bcc is refused when the policy did not offer it, and the mail stays held") {

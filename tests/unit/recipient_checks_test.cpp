@@ -182,6 +182,11 @@ TEST_CASE("mailing lists, important recipients and split mass mailing") {
   CHECK(list(c, "recipients.mailing_list") == StringList{"all@example.co.jp", "sales-list@partner.com"});
   CHECK(list(c, "recipients.important") == StringList{"ceo@bigclient.co.jp"});
   CHECK(num(c, "sender.recent_visible_external") == 693);
+  // A mail that exposes nobody is no part of a split mass mailing, however much the sender exposed before.
+  auto alone = run({"a@p1.com", "boss@example.co.jp"}, "To: a@p1.com\r\nCc: boss@example.co.jp\r\n\r\nb\r\n", ctx);
+  CHECK(num(alone, "sender.recent_visible_external") == 0);
+  auto bcc = run({"a@p1.com", "b@p2.com"}, "To: a@p1.com\r\n\r\nb\r\n", ctx);
+  CHECK(num(bcc, "sender.recent_visible_external") == 691);  // a@p1.com is shown to b@p2.com
 }
 
 TEST_CASE("a mail to one partner naming another partner is a company mismatch") {

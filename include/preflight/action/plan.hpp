@@ -60,6 +60,11 @@ struct HoldRequest {
   const policy::Policy& policy;
 };
 
+// The To and Cc addresses `message` shows after these edits (the Bcc rewrite removes them, "approve as
+// Bcc" too): what its recipients see as it leaves. Edits of other headers are ignored. This is what
+// context::record_sent learns exposure and thread membership from.
+std::vector<mail::Address> shown_to_cc(const mail::Message& message, const std::vector<HeaderEdit>& edits);
+
 // Applies edits to the header block of a raw message (what the MTA would do for a milter), leaving the
 // body byte-for-byte as it is. Indexes refer to the headers as they were before any edit.
 std::string apply_edits(std::string_view raw, const std::vector<HeaderEdit>& edits);

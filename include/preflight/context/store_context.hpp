@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <vector>
 
 #include "preflight/detect/context.hpp"
 #include "preflight/detect/organisation.hpp"
@@ -45,8 +46,12 @@ class StoreContext final : public detect::Context {
   std::int64_t window_, now_;
 };
 
-// Mail left the gateway (accepted, or released from the queue): learn from it.
+// Mail left the gateway (accepted, or released from the queue): learn from it. `msg` is the mail as
+// written (display names come from it); `shown` is what its To and Cc showed as it left, after
+// preflight's own header edits (action::shown_to_cc of the edits applied). Exposure is counted on
+// `shown` (detect::exposed_external): a mail rewritten to Bcc exposed nobody. The thread record's
+// visible addresses are From plus `shown`.
 void record_sent(store::Store& st, const mail::Envelope& env, const mail::Message& msg,
-                 const detect::Organisation& org, std::int64_t now);
+                 const std::vector<mail::Address>& shown, const detect::Organisation& org, std::int64_t now);
 
 }  // namespace preflight::context

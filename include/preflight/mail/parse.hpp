@@ -5,6 +5,7 @@
 #pragma once
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "preflight/mail/message.hpp"
 #include "preflight/util/result.hpp"
@@ -23,5 +24,9 @@ void init();
 util::Result<Message> parse_message(std::string_view raw, const ParseLimits& limits = {});
 // Parses the message held in an open file (read from offset 0; the descriptor is not closed).
 util::Result<Message> parse_message_fd(int fd, const ParseLimits& limits = {});
+
+// The addresses of one To/Cc/… header value as written (raw, possibly folded); group members are
+// included, an empty group ("undisclosed-recipients:;") has none.
+std::vector<Address> parse_address_list(std::string_view value);
 
 }  // namespace preflight::mail

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "preflight/action/plan.hpp"
 #include "preflight/detect/context.hpp"
@@ -41,8 +42,11 @@ struct Hooks {
   // Stores a held message durably (spool file fsync'ed, queue row committed) and returns its id; the
   // milter tells the MTA to discard its copy only after this returned an id.
   std::function<util::Result<std::string>(const action::HoldRequest&)> hold;
-  // The MTA accepted the mail for delivery: learn from it (history, thread, exposure).
-  std::function<void(const mail::Envelope&, const mail::Message&, const policy::Policy&)> delivered;
+  // The MTA accepted the mail for delivery: learn from it (history, thread, exposure). The address list is
+  // what To and Cc showed after the plan's header edits (action::shown_to_cc), the message is as written.
+  std::function<void(const mail::Envelope&, const mail::Message&, const std::vector<mail::Address>& shown,
+                     const policy::Policy&)>
+      delivered;
   // The detectors' read-only context for one message (history, partners, threads); NoContext if empty.
   std::function<std::unique_ptr<detect::Context>(const policy::Policy&)> context;
 };
