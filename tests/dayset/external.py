@@ -78,9 +78,8 @@ def support_desk(day, customer, hour):
 def quote_or_invoice(day):
     r = day.rng
     c = r.choice([x for x in day.world["customers"] if not x.en])
-    contact = r.choice(c.contacts)
     invoice = r.random() < 0.5
-    me = r.choice(day.by_dept["経理部"]) if invoice else r.choice(c.owners)
+    me, contact = c.billing if invoice else (r.choice(c.owners), r.choice(c.contacts))
     what = "請求書" if invoice else "御見積書"
     base = "%s_%s様_%s" % (what, c.name, day.date.strftime("%Y%m%d"))
     doc = att.pdf(what, ["%s No. %d" % ("Invoice" if invoice else "Quotation", r.randrange(10000, 99999)),

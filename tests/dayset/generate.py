@@ -33,6 +33,9 @@ def seed_history(day):
                     day.sent_before(owner.addr, [p.addr], times=r.randrange(1, 8))
         if r.random() < 0.5 and len(c.contacts) > 1:
             day.sent_before(c.owners[0].addr, [p.addr for p in c.contacts[:3]], times=r.randrange(1, 3))
+    for c in w["customers"]:  # last month's invoice went to the billing contact
+        c.billing = (r.choice(day.by_dept["経理部"]), r.choice(c.contacts))
+        day.sent_before(c.billing[0].addr, [c.billing[1].addr], times=r.randrange(1, 3))
     for p in w["support_customers"]:
         if r.random() < 0.4:
             day.sent_before(day.support.addr, [p.addr])
@@ -47,7 +50,7 @@ def seed_history(day):
 
 
 def new_companies(day, n):
-    taken = {c.domain for c in day.world["customers"] + day.world["small"]} | {p.domain for p in day.world["seminar"]}
+    taken = {d.split(".")[0].replace("-", "") for d in [c.domain for c in day.world["customers"] + day.world["small"]]}
     out = []
     for _ in range(n):
         c = Company(*company_name(day.rng, taken))

@@ -59,7 +59,7 @@ def my_number_list(day):
     rows = []
     for i in range(12):
         digits = [r.randrange(10) for _ in range(11)]
-        s = sum(d * (n + 1 if n < 6 else n - 5) for n, d in enumerate(reversed(digits), 1))
+        s = sum(d * (n + 1 if n <= 6 else n - 5) for n, d in enumerate(reversed(digits), 1))
         check = 0 if s % 11 <= 1 else 11 - s % 11
         number = "".join(map(str, digits)) + str(check)
         name = r.choice(day.world["employees"]).name

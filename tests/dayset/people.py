@@ -45,7 +45,18 @@ WORDS = [("hoshino", "星野"), ("aozora", "青空"), ("minato", "みなと"), (
          ("marui", "丸井"), ("kaneko", "金子"), ("tsubasa", "つばさ"), ("kawasemi", "かわせみ"), ("ginga", "銀河"),
          ("hikari", "光"), ("seiwa", "清和"), ("toyo", "東洋"), ("nakanishi", "中西"), ("ohashi", "大橋"),
          ("kitano", "北野"), ("mizuho", "瑞穂"), ("takumi", "匠"), ("aoba", "青葉"), ("wakaba", "若葉"),
-         ("izumi", "泉"), ("kotobuki", "寿"), ("yuki", "雪"), ("shiro", "白"), ("umino", "海野")]
+         ("izumi", "泉"), ("kotobuki", "寿"), ("yuki", "雪"), ("shiro", "白"), ("umino", "海野"),
+         ("tamagawa", "多摩川"), ("sumida", "隅田"), ("arakawa", "荒川"), ("shinano", "信濃"), ("biwako", "琵琶湖"),
+         ("rokko", "六甲"), ("akagi", "赤城"), ("hakone", "箱根"), ("nikko", "日光"), ("setouchi", "瀬戸内"),
+         ("kiso", "木曽"), ("tenryu", "天竜"), ("kurobe", "黒部"), ("awaji", "淡路"), ("shonan", "湘南"),
+         ("musashi", "武蔵"), ("sagami", "相模"), ("echigo", "越後"), ("owari", "尾張"), ("mikawa", "三河"),
+         ("settsu", "摂津"), ("harima", "播磨"), ("bizen", "備前"), ("tosa", "土佐"), ("satsuma", "薩摩"),
+         ("hitachi-naka", "ひたちなか"), ("kanazawa", "金沢"), ("matsuyama", "松山"), ("takasaki", "高崎"),
+         ("utsunomiya", "宇都宮"), ("shizuoka", "静岡"), ("okayama", "岡山"), ("kumamoto", "熊本"),
+         ("nagano", "長野"), ("toyama", "富山"), ("fukui", "福井"), ("gifu", "岐阜"), ("mie", "三重"),
+         ("kagawa", "香川"), ("ehime", "愛媛"), ("oita", "大分"), ("miyako", "都"), ("tsukuba", "つくば"),
+         ("seiryu", "清流"), ("kaiun", "開運"), ("eiko", "栄光"), ("kyowa", "協和"), ("daiwa", "大和和"),
+         ("nisshin", "日進"), ("meisei", "明星"), ("koyo", "光洋"), ("tokiwa", "常盤"), ("yayoi", "弥生")]
 TRADES = [("denki", "電機"), ("kogyo", "工業"), ("shoji", "商事"), ("kensetsu", "建設"), ("seiki", "精機"),
           ("sangyo", "産業"), ("unyu", "運輸"), ("logi", "ロジスティクス"), ("tech", "テクノロジー"),
           ("soft", "ソフト"), ("medical", "メディカル"), ("foods", "フーズ"), ("kagaku", "化学"), ("giken", "技研"),
@@ -135,8 +146,9 @@ def company_name(rng, taken):
         w, t = rng.choice(WORDS), rng.choice(TRADES)
         domain = "%s-%s%s" % (w[0], t[0], rng.choice(SUFFIXES)) if rng.random() < 0.6 else \
             "%s%s%s" % (w[0], t[0], rng.choice(SUFFIXES))
-        if domain not in taken:
-            taken.add(domain)
+        base = domain.split(".")[0].replace("-", "")
+        if base not in taken:  # two companies of the same name and trade are rare in one address book
+            taken.add(base)
             form = "株式会社%s%s" % (w[1], t[1]) if rng.random() < 0.7 else "%s%s株式会社" % (w[1], t[1])
             return form, domain
 
@@ -200,7 +212,7 @@ def build_individuals(rng, n, companies_pool):
 def build_world(rng):
     employees = build_org(rng)
     customers = build_customers(rng, employees)
-    small_taken = {c.domain for c in customers}
+    small_taken = {c.domain.split(".")[0].replace("-", "") for c in customers}
     small = [Company(*company_name(rng, small_taken)) for _ in range(900)]
     seminar = build_individuals(rng, 6300, small + customers)
     support = build_individuals(rng, 150, small)
