@@ -1,9 +1,11 @@
 """Attachment files as business mail carries them: ZIP archives (Deflate, traditional PKWARE encryption,
 file names in CP932 as Japanese Windows writes them, or UTF-8 with the language flag), small PDFs, CSV in
-CP932, iCalendar invitations, and spreadsheets with a hidden sheet (only when openpyxl is installed)."""
+CP932, iCalendar invitations, and spreadsheets with a hidden sheet."""
 import io
 import struct
+import zipfile
 import zlib
+from xml.sax.saxutils import escape as xml_escape
 
 
 def _crc_table():
@@ -118,21 +120,66 @@ def executable_stub():
     return bytes(head)
 
 
+def _sheet_xml(rows):
+    """A worksheet with inline strings (numbers as numbers), the way small writers produce it."""
+    out = []
+    for i, row in enumerate(rows, 1):
+        cells = []
+        for j, v in enumerate(row):
+            ref = "%s%d" % (chr(ord("A") + j), i)
+            if isinstance(v, (int, float)):
+                cells.append('<c r="%s"><v>%s</v></c>' % (ref, v))
+            else:
+                text = xml_escape(str(v))
+                cells.append('<c r="%s" t="inlineStr"><is><t>%s</t></is></c>' % (ref, text))
+        out.append('<row r="%d">%s</row>' % (i, "".join(cells)))
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            '<sheetData>%s</sheetData></worksheet>' % "".join(out))
+
+
 def xlsx_with_hidden_sheet(visible_rows, hidden_name, hidden_rows):
-    """A workbook written by openpyxl with a second, hidden sheet; None when openpyxl is not installed."""
-    try:
-        import openpyxl
-    except ImportError:
-        return None
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = "集計"
-    for r in visible_rows:
-        ws.append(r)
-    hidden = wb.create_sheet(hidden_name)
-    for r in hidden_rows:
-        hidden.append(r)
-    hidden.sheet_state = "hidden"
+    """A minimal SpreadsheetML workbook (the parts Excel itself needs) whose second sheet is hidden."""
+    ns = "http://schemas.openxmlformats.org/"
+    main = ns + "spreadsheetml/2006/main"
+    rel = ns + "officeDocument/2006/relationships"
+    parts = {
+        "[Content_Types].xml":
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Types xmlns="%spackage/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet2.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            '</Types>' % ns,
+        "_rels/.rels":
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="%spackage/2006/relationships">'
+            '<Relationship Id="rId1" Type="%s/officeDocument" Target="xl/workbook.xml"/>'
+            '</Relationships>' % (ns, rel),
+        "xl/workbook.xml":
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="%s" xmlns:r="%s"><sheets>'
+            '<sheet name="集計" sheetId="1" r:id="rId1"/>'
+            '<sheet name="%s" sheetId="2" state="hidden" r:id="rId2"/>'
+            '</sheets></workbook>' % (main, rel, xml_escape(hidden_name)),
+        "xl/_rels/workbook.xml.rels":
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Relationships xmlns="%spackage/2006/relationships">'
+            '<Relationship Id="rId1" Type="%s/worksheet" Target="worksheets/sheet1.xml"/>'
+            '<Relationship Id="rId2" Type="%s/worksheet" Target="worksheets/sheet2.xml"/>'
+            '</Relationships>' % (ns, rel, rel),
+        "xl/worksheets/sheet1.xml": _sheet_xml(visible_rows),
+        "xl/worksheets/sheet2.xml": _sheet_xml(hidden_rows),
+    }
     buf = io.BytesIO()
-    wb.save(buf)
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            info = zipfile.ZipInfo(name, date_time=(2026, 11, 27, 18, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text.encode("utf-8"))
     return buf.getvalue()

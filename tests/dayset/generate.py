@@ -103,8 +103,6 @@ def main(argv=None):
     print("%d outgoing mails, %d inbound, %d history messages -> %s" % (len(out), len(inbound), len(day.history), args.out))
     for k in sorted(labels):
         print("  %-40s %5d" % (k, labels[k]))
-    for s in incidents.SKIPPED:
-        print("  skipped incident %s" % s)
     return 0
 
 
