@@ -469,7 +469,7 @@ class PostfixLearnInbound(LabCase):
 
     def test_a_relayed_external_mail_passes_unchanged_teaches_nothing_and_is_a_warning(self):
         raw = ("From: a@outside.example\r\nTo: b@elsewhere.example\r\nCc: c@third.example\r\nSubject: relay\r\n"
-               "Message-ID: <relay1@outside.example>\r\n\r\nhello\r\n").encode()
+               "Date: Mon, 23 Nov 2026 12:00:00 +0900\r\nMessage-ID: <relay1@outside.example>\r\n\r\nhello\r\n").encode()
         self.inbound("a@outside.example", ["b@elsewhere.example"], raw)
         self.assertRegex(self.log(), r"mode=learn relayed=1: a learn-mode listener carried mail to external")
         self.assertRegex(self.log(), r"mode=learn from=<a@outside.example> rcpts=1 learned=0 "
@@ -478,7 +478,8 @@ class PostfixLearnInbound(LabCase):
     def test_zz_with_preflightd_stopped_inbound_mail_is_accepted_and_outgoing_mail_waits(self):
         self.lab.stop_preflightd()
         raw = ("From: customer@client.co.jp\r\nTo: %s\r\nSubject: while it is down\r\n"
-               "Message-ID: <down1@client.co.jp>\r\n\r\nhello\r\n" % SENDER).encode()
+               "Date: Mon, 23 Nov 2026 12:00:00 +0900\r\nMessage-ID: <down1@client.co.jp>\r\n\r\nhello\r\n"
+               % SENDER).encode()
         self.inbound("customer@client.co.jp", [SENDER], raw)
         code, text = self.lab.send(SENDER, ["x@partner.example.com"], message(["x@partner.example.com"]))
         self.assertGreaterEqual(code, 400)

@@ -49,6 +49,8 @@ message("<taro@example.co.jp>", {"<hanako@example.co.jp>"},
 check(mt.eom_check(conn, MT_HDRDELETE, "X-Preflight-Verdict"), "a forged X-Preflight-Verdict is deleted")
 check(mt.eom_check(conn, MT_HDRADD, "X-Preflight-Verdict", "accept"), "the real verdict is added")
 check(not mt.eom_check(conn, MT_HDRDELETE, "To"), "internal mail keeps its To")
+check(mt.eom_check(conn, MT_HDRADD) and mt.eom_check(conn, MT_HDRDELETE),
+      "eom_check without a header name sees any edit (so the checks of 4 can fail)")
 
 -- 4. a connection the MTA names "inbound" ({daemon_name}, in milter.learn_daemons): mail the policy would
 --    reject, with a forged verdict header, is accepted and nothing is added, changed or deleted
