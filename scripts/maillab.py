@@ -45,6 +45,15 @@ postlog   unix-dgram n - n - 1 postlogd
   -o mynetworks=127.0.0.0/8 -o smtpd_client_restrictions=permit_mynetworks,reject
 """
 
+# A second smtpd for mail that comes in (inbound=True): it names itself "inbound" to milters, so preflightd
+# with milter.learn_daemons: [inbound] learns from its mail and never checks it, and it accepts mail when
+# preflightd does not answer (default_action=accept for this listener only).
+INBOUND_SERVICE = """\
+{inbound_port} inet n - n - - smtpd
+  -o milter_macro_daemon_name=inbound
+  -o {{ smtpd_milters = {{ inet:127.0.0.1:{milter_port}, default_action=accept }} }}
+"""
+
 POSTFIX_MAIN = """\
 compatibility_level = 3.6
 queue_directory = {root}/postfix/queue
@@ -120,7 +129,7 @@ class SinkMail:
 
 
 class MailLab:
-    def __init__(self, preflightd, config_yaml, policy_yaml, root=None, ports=None):
+    def __init__(self, preflightd, config_yaml, policy_yaml, root=None, ports=None, inbound=False):
         self.preflightd = preflightd
         if root:
             os.makedirs(root, exist_ok=True)
@@ -132,6 +141,7 @@ class MailLab:
         self.milter_port = ports.get("milter") or free_port()
         self.reinject_port = ports.get("reinject") or free_port()
         self.web_port = ports.get("web") or free_port()
+        self.inbound_port = (ports.get("inbound") or free_port()) if inbound else None
         self.procs = {}
         self.postfix_dir = os.path.join(self.root, "postfix")
         self.sink_dir = os.path.join(self.root, "sink")
@@ -195,14 +205,18 @@ class MailLab:
         with open(os.path.join(self.postfix_dir, "master.cf"), "w") as f:
             f.write(POSTFIX_SERVICES.format(smtpd_port="127.0.0.1:%d" % self.smtpd_port,
                                             reinject_port="127.0.0.1:%d" % self.reinject_port))
+            if self.inbound_port:
+                f.write(INBOUND_SERVICE.format(inbound_port="127.0.0.1:%d" % self.inbound_port,
+                                               milter_port=self.milter_port))
         for cmd in (["postfix", "-c", self.postfix_dir, "check"], ["postfix", "-c", self.postfix_dir, "start"]):
             r = subprocess.run(cmd, capture_output=True, text=True)
             if r.returncode != 0:
                 raise RuntimeError("%s failed: %s%s%s" % (" ".join(cmd), r.stdout, r.stderr,
                                                           self.read(os.path.join(self.postfix_dir, "maillog"))))
-        if not wait_port(self.smtpd_port):
-            raise RuntimeError("postfix smtpd did not open port %d: %s" %
-                               (self.smtpd_port, self.read(os.path.join(self.postfix_dir, "maillog"))))
+        for port in filter(None, (self.smtpd_port, self.inbound_port)):
+            if not wait_port(port):
+                raise RuntimeError("postfix smtpd did not open port %d: %s" %
+                                   (port, self.read(os.path.join(self.postfix_dir, "maillog"))))
 
     def stop(self):
         subprocess.run(["postfix", "-c", self.postfix_dir, "stop"], capture_output=True)
@@ -236,9 +250,10 @@ class MailLab:
         self.clear_sink()
 
     # --- mail ------------------------------------------------------------------------------------
-    def send(self, sender, recipients, raw):
-        """Sends over SMTP to Postfix; returns (code, text) of the final answer (DATA or earlier refusal)."""
-        with smtplib.SMTP("127.0.0.1", self.smtpd_port, timeout=120) as s:
+    def send(self, sender, recipients, raw, port=None):
+        """Sends over SMTP to Postfix (the outgoing listener unless `port` is given); returns (code, text) of
+        the final answer (DATA or earlier refusal)."""
+        with smtplib.SMTP("127.0.0.1", port or self.smtpd_port, timeout=120) as s:
             s.ehlo("client.preflight.test")
             code, text = s.mail(sender)
             if code >= 400:

@@ -43,13 +43,17 @@ StoreContext::StoreContext(std::shared_ptr<store::Store> st, std::shared_ptr<Dom
                            std::int64_t split_window, std::int64_t now)
     : store_(std::move(st)), cache_(std::move(cache)), window_(split_window), now_(now) {}
 
+// Both directions: mail the sender wrote to `address`, and (learn mode) mail that came in to the sender
+// showing `address`. A customer's colleague added in Cc of their reply is not first-time.
 std::int64_t StoreContext::sent_to(const std::string& sender, const std::string& address) const {
   auto h = value_or_warn(store_->history(sender, address), std::optional<store::HistoryEntry>{}, "history");
-  return h ? h->count : 0;
+  auto in = value_or_warn(store_->received_from(sender, address), std::int64_t{0}, "received");
+  return (h ? h->count : 0) + in;
 }
 
 std::int64_t StoreContext::sent_to_domain(const std::string& domain) const {
-  return value_or_warn(store_->domain_count(domain), std::int64_t{0}, "domain history");
+  return value_or_warn(store_->domain_count(domain), std::int64_t{0}, "domain history") +
+         value_or_warn(store_->received_from_domain(domain), std::int64_t{0}, "received from domain");
 }
 
 std::vector<std::string> StoreContext::known_domains() const { return cache_->get(*store_, now_); }

@@ -4,6 +4,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <set>
 
@@ -43,6 +44,23 @@ struct Reader {
       std::string v = value<std::string>(e, "tempfail", "tempfail or accept");
       if (v != "tempfail" && v != "accept") error(e, "on_error is 'tempfail' (recommended) or 'accept'");
       m.accept_on_error = v == "accept";
+    }
+    if (const auto& d = n["learn_daemons"]) learn_daemons(d, m.learn_daemons);
+  }
+  // Postfix's milter_macro_daemon_name values (master.cf -o) whose connections are learned, not checked.
+  // No dots: Postfix's default daemon name is $myhostname, so a host name here would make every
+  // connection without its own name, outgoing mail included, pass unchecked.
+  void learn_daemons(const YAML::Node& n, std::vector<std::string>& out) {
+    if (!n.IsSequence()) return error(n, "learn_daemons is a list of daemon names, e.g. [inbound]");
+    for (const auto& item : n) {
+      std::string v = item.IsScalar() ? item.Scalar() : std::string();
+      bool ok = !v.empty() && v.size() <= 64 && std::all_of(v.begin(), v.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '-' || c == '_';
+      });
+      if (!ok)
+        error(item, "a daemon name is 1 to 64 letters, digits, '-' or '_', never a host name "
+                    "(Postfix's default milter_macro_daemon_name is $myhostname: outgoing mail would be learned)");
+      else if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
     }
   }
   // "host:port"

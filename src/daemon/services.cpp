@@ -12,6 +12,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "preflight/context/received.hpp"
 #include "preflight/daemon/web_sessions.hpp"
 #include "preflight/inspect/inspect.hpp"
 #include "preflight/mail/parse.hpp"
@@ -132,6 +133,17 @@ json pairs_json(const std::vector<std::pair<std::string, std::int64_t>>& pairs) 
   json out = json::array();
   for (const auto& [k, n] : pairs) out.push_back(json::array({k, n}));
   return out;
+}
+
+// The learn-mode log words; a relay through the inbound listener is a warning: that mail left unchecked.
+std::string learned_words(const mail::Envelope& env, const context::Received& r) {
+  if (r.relayed > 0)
+    spdlog::warn("qid={} mode=learn relayed={}: a learn-mode listener carried mail to external recipients, "
+                 "unchecked; outgoing mail must use a listener that is not in milter.learn_daemons",
+                 env.queue_id, r.relayed);
+  if (!r.skipped.empty()) return "learned=0 skipped=" + r.skipped;
+  return "learned=" + std::to_string(r.correspondents) + " to=" + std::to_string(r.recipients) +
+         " thread=" + (r.thread ? "yes" : "no");
 }
 
 }  // namespace
@@ -272,6 +284,9 @@ milter::Hooks Services::milter_hooks() {
   h.delivered = [this](const mail::Envelope& env, const mail::Message& msg, const std::vector<mail::Address>& shown,
                        const policy::Policy& p) {
     context::record_sent(*store_, env, msg, shown, p.organisation, now_seconds());
+  };
+  h.received = [this](const mail::Envelope& env, const mail::Message& msg, const policy::Policy& p) {
+    return learned_words(env, context::record_received(*store_, env, msg, p.organisation, now_seconds()));
   };
   h.context = [this](const policy::Policy& p) -> std::unique_ptr<detect::Context> {
     return std::make_unique<context::StoreContext>(store_, domains_, p.organisation.split_window_seconds, now_seconds());

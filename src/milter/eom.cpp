@@ -14,11 +14,6 @@ namespace preflight::milter {
 
 namespace {
 
-std::string macro(SMFICTX* ctx, const char* name) {
-  const char* v = smfi_getsymval(ctx, const_cast<char*>(name));
-  return v ? v : "";
-}
-
 // Returns an empty string on success, else which call failed.
 std::string apply_edits(SMFICTX* ctx, const std::vector<action::HeaderEdit>& edits) {
   using Kind = action::HeaderEdit::Kind;

@@ -23,5 +23,10 @@ std::string smtp_reply_text(std::string_view text);
 const Hooks& hooks();
 // End of message: parse, evaluate, apply the plan, log.
 sfsistat finish_message(SMFICTX* ctx, Transaction& t);
+// End of message of a learn-mode connection: parse the headers, hand them to Hooks::received, log one
+// line, accept. Never evaluates, edits, holds, rejects or tempfails.
+sfsistat learn_message(SMFICTX* ctx, Transaction& t);
+// The MTA macro's value, or "".
+std::string macro(SMFICTX* ctx, const char* name);
 
 }  // namespace preflight::milter

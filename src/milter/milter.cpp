@@ -7,6 +7,7 @@
 #include <libmilter/mfapi.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -25,6 +26,23 @@ struct Globals {
 Globals* g = nullptr;
 
 Session* session(SMFICTX* ctx) { return static_cast<Session*>(smfi_getpriv(ctx)); }
+
+// A learn-mode connection, by the {daemon_name} macro the MTA sends at connect (its configuration, never
+// the client's). Read from the session once there is one, so that no later macro can change it.
+bool learning(SMFICTX* ctx) {
+  if (!ctx) return false;
+  if (Session* s = session(ctx)) return s->learn;
+  const auto& names = g->settings.learn_daemons;
+  return !names.empty() && std::find(names.begin(), names.end(), macro(ctx, "{daemon_name}")) != names.end();
+}
+
+Session* new_session(SMFICTX* ctx) {
+  bool learn = learning(ctx);
+  auto* s = new Session;
+  s->learn = learn;
+  smfi_setpriv(ctx, s);
+  return s;
+}
 
 // libmilter treats a single '%' as a format character; CR/LF would make the reply invalid.
 std::string reply_text(std::string_view text) {
@@ -54,6 +72,10 @@ sfsistat tempfail(SMFICTX* ctx) {
 // Before a verdict: milter.on_error decides (tempfail, or accept: the mail passes unchecked).
 sfsistat error_status(SMFICTX* ctx, const std::string& why) {
   std::string qid = queue_id(ctx);
+  if (learning(ctx)) {  // mail that came in is never stopped by preflight
+    spdlog::warn("qid={} mode=learn error=\"{}\" answer=accept (not learned)", qid, util::printable(why));
+    return SMFIS_ACCEPT;
+  }
   if (g->settings.accept_on_error) {
     spdlog::warn("qid={} error=\"{}\" answer=accept (on_error: accept)", qid, util::printable(why));
     return SMFIS_ACCEPT;
@@ -108,9 +130,8 @@ void append(Transaction& t, std::string_view bytes) {
 
 sfsistat on_connect(SMFICTX* ctx, char*, _SOCK_ADDR* addr) {
   return guarded(ctx, [&] {
-    auto* s = new Session;
+    Session* s = session(ctx) ? session(ctx) : new_session(ctx);
     s->client_addr = client_address(addr);
-    smfi_setpriv(ctx, s);
     return SMFIS_CONTINUE;
   });
 }
@@ -118,7 +139,7 @@ sfsistat on_connect(SMFICTX* ctx, char*, _SOCK_ADDR* addr) {
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
   return guarded(ctx, [&] {
     Session* s = session(ctx);
-    if (!s) smfi_setpriv(ctx, s = new Session);
+    if (!s) s = new_session(ctx);
     s->tx.emplace(g->settings.memory_limit, g->settings.spill_dir);
     s->tx->policy = g->policy();
     s->tx->envelope.sender = mail::parse_addr_spec(argv && argv[0] ? argv[0] : "");
@@ -154,7 +175,9 @@ sfsistat on_eoh(SMFICTX* ctx) {
 
 sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
   return guarded(ctx, [&] {
-    append(tx(ctx), std::string_view(reinterpret_cast<const char*>(chunk), len));
+    Transaction& t = tx(ctx);
+    if (session(ctx)->learn) return SMFIS_CONTINUE;  // learning reads the headers only
+    append(t, std::string_view(reinterpret_cast<const char*>(chunk), len));
     return SMFIS_CONTINUE;
   });
 }
@@ -165,7 +188,7 @@ sfsistat on_eom(SMFICTX* ctx) {
     Session* s = session(ctx);
     // libmilter only sends end of message inside a transaction; never pass a mail nobody checked.
     if (!s || !s->tx) return error_status(ctx, "end of message without a transaction");
-    sfsistat rc = finish_message(ctx, *s->tx);
+    sfsistat rc = s->learn ? learn_message(ctx, *s->tx) : finish_message(ctx, *s->tx);
     s->tx.reset();
     return rc;
   });
@@ -187,6 +210,11 @@ sfsistat on_close(SMFICTX* ctx) {
 }
 
 }  // namespace
+
+std::string macro(SMFICTX* ctx, const char* name) {
+  const char* v = smfi_getsymval(ctx, const_cast<char*>(name));
+  return v ? v : "";
+}
 
 sfsistat answer_error(SMFICTX* ctx, const std::string& why) { return error_status(ctx, why); }
 sfsistat answer_verdict_error(SMFICTX* ctx, const std::string& why, std::string_view action) {
@@ -221,6 +249,9 @@ int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   if (smfi_opensocket(1) == MI_FAILURE)
     throw std::runtime_error("cannot listen on '" + settings.socket + "' (in use, or no permission?)");
   spdlog::info("milter listening on {}", settings.socket);
+  if (!settings.learn_daemons.empty())
+    spdlog::info("milter: connections with {{daemon_name}} {} are learned from, never checked",
+                 util::join(settings.learn_daemons, ","));
   return smfi_main() == MI_SUCCESS ? 0 : 1;
 }
 

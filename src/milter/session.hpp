@@ -20,6 +20,7 @@ struct Transaction {
 
 struct Session {
   std::string client_addr;
+  bool learn = false;  // {daemon_name} is one of Settings::learn_daemons: learn, never check
   std::optional<Transaction> tx;
 };
 

@@ -8,15 +8,14 @@
 
 namespace preflight::store {
 
-namespace {
 std::string domain_of(const std::string& address) {
   auto at = address.rfind('@');
   return at == std::string::npos ? std::string() : util::to_lower(address.substr(at + 1));
 }
 
-// Display names are compared NFKC-normalised and case-folded (全角 and half-width spellings are one name).
 std::string name_key(const std::string& name) { return util::to_lower(util::nfkc(std::string(util::trim(name)))); }
 
+namespace {
 Notice read_notice(const Stmt& s) {
   Notice n;
   n.id = s.integer(0);

@@ -129,6 +129,7 @@ SqliteStore::SqliteStore(const std::string& path) : db_(path) {
   create_rule_schema();
   create_web_schema();
   create_session_schema();
+  create_received_schema();
 }
 
 // held_rules, and once, when the table is new, its rows for the messages already held (a database from

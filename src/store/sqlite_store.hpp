@@ -10,6 +10,10 @@ namespace preflight::store {
 // Shared by the store's source files: the held table's column list and one row of it as read by Stmt.
 const char* held_columns();
 HeldMessage read_held_row(const Stmt& s);
+// The lower-case domain part of an address; "" without '@'.
+std::string domain_of(const std::string& address);
+// Display names are compared NFKC-normalised and case-folded (全角 and half-width spellings are one name).
+std::string name_key(const std::string& name);
 
 class SqliteStore final : public Store {
  public:
@@ -54,6 +58,10 @@ class SqliteStore final : public Store {
   util::Result<std::vector<ThreadRow>> threads(const std::vector<std::string>& message_ids) override;
   util::Result<bool> record_exposure(const std::string& sender, std::int64_t count, std::int64_t at) override;
   util::Result<std::int64_t> exposed_since(const std::string& sender, std::int64_t since) override;
+  util::Result<bool> record_received(const std::vector<std::string>& recipients,
+                                     const std::vector<DeliveredTo>& correspondents, std::int64_t at) override;
+  util::Result<std::int64_t> received_from(const std::string& recipient, const std::string& address) override;
+  util::Result<std::int64_t> received_from_domain(const std::string& org_domain) override;
 
   util::Result<bool> enqueue_notice(const Notice& n) override;
   util::Result<std::vector<Notice>> pending_notices(int limit, std::int64_t created_after) override;
@@ -67,6 +75,7 @@ class SqliteStore final : public Store {
   void create_rule_schema();
   void create_web_schema();  // sqlite_users.cpp
   void create_session_schema();  // sqlite_sessions.cpp
+  void create_received_schema();  // sqlite_received.cpp
   std::vector<HeldMessage> select_held(const std::string& where_sql, const std::vector<std::string>& texts,
                                        const std::vector<std::int64_t>& numbers);
 

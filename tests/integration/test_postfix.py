@@ -284,12 +284,16 @@ POLICY_HOLD = POLICY + """\
 """
 
 
-class PostfixOnErrorAccept(unittest.TestCase):
+class LabCase(unittest.TestCase):
+    """One lab per class, made from the class's CONFIG and POLICY (and an inbound listener if INBOUND)."""
     lab = None
+    CONFIG = POLICY = None
+    INBOUND = False
 
     @classmethod
     def setUpClass(cls):
-        cls.lab = MailLab(os.path.join(BUILD, "src/bin/preflightd"), CONFIG_ACCEPT, POLICY_HOLD).start()
+        cls.lab = MailLab(os.path.join(BUILD, "src/bin/preflightd"), cls.CONFIG, cls.POLICY,
+                          inbound=cls.INBOUND).start()
 
     @classmethod
     def tearDownClass(cls):
@@ -300,6 +304,10 @@ class PostfixOnErrorAccept(unittest.TestCase):
 
     def log(self):
         return self.lab.read(self.lab.log_file)
+
+
+class PostfixOnErrorAccept(LabCase):
+    CONFIG, POLICY = CONFIG_ACCEPT, POLICY_HOLD
 
     def held(self):
         r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl"), "queue", "list", "--config",
@@ -358,6 +366,124 @@ class PostfixOnErrorAccept(unittest.TestCase):
         mails = self.lab.wait_for_sink(1)
         self.assertEqual(len(mails), 1)
         self.assertIsNone(mails[0].message["X-Preflight-Verdict"], "passed unchecked, as configured")
+
+
+# One preflightd for both directions: a second smtpd marked "inbound" (milter_macro_daemon_name) is
+# learned from and never checked, with a policy that would reject every mail from the customer and hold
+# every reply-all that adds an outsider or a first-time recipient.
+CONFIG_LEARN = CONFIG.replace("  on_error: tempfail\n", "  on_error: tempfail\n  learn_daemons: [inbound]\n")
+assert CONFIG_LEARN != CONFIG
+
+POLICY_LEARN = """\
+organisation:
+  internal_domains: [example.co.jp]
+rules:
+  - id: reject-outsiders
+    senders: ["*@client.co.jp", "*@outside.example"]
+    when: "recipients.total >= 1"
+    action: {type: reject, message: "checked as outgoing mail"}
+  - id: hold-new-outsider
+    when: "thread.new_external_count >= 1"
+    action: {type: hold, delay: 1h}
+  - id: hold-first-time-reply
+    when: ["message.reply", "recipients.first_time_count >= 1"]
+    action: {type: hold, delay: 1h}
+"""
+
+
+def headers_added(sent, got):
+    """Header lines of `got` that `sent` does not have, Postfix's Received (and its continuations) aside."""
+    sent_head = sent.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].split(b"\n")
+    got_head = got.replace(b"\r\n", b"\n").split(b"\n\n", 1)[0].split(b"\n")
+    added = [line for line in got_head if line not in sent_head]
+    return [a for a in added if not a.startswith(b"Received:") and not a.startswith((b"\t", b" "))]
+
+
+class PostfixLearnInbound(LabCase):
+    CONFIG, POLICY, INBOUND = CONFIG_LEARN, POLICY_LEARN, True
+
+    def check(self, rcpts, raw):
+        """The verdict preflightctl check gives with the daemon's store, as the milter would."""
+        path = os.path.join(self.lab.root, "check.eml")
+        with open(path, "wb") as f:
+            f.write(raw)
+        args = [os.path.join(BUILD, "src/bin/preflightctl"), "check", path, "--config", self.lab.config_file,
+                "--from", SENDER, "--json"]
+        for r in rcpts:
+            args += ["--rcpt", r]
+        r = subprocess.run(args, capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def inbound(self, sender, rcpts, raw):
+        code, text = self.lab.send(sender, rcpts, raw, port=self.lab.inbound_port)
+        self.assertEqual(code, 250, text)
+        self.lab.flush()
+        mails = self.lab.wait_for_sink(1)
+        self.assertEqual(len(mails), 1)
+        body_sent = raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[1]
+        body_got = mails[0].raw.replace(b"\r\n", b"\n").split(b"\n\n", 1)[1]
+        self.assertEqual(body_got.rstrip(b"\n"), body_sent.rstrip(b"\n"))
+        self.assertEqual(headers_added(raw, mails[0].raw), [], "nothing added or changed but Received")
+        self.assertEqual(sorted(mails[0].recipients), sorted(rcpts))
+        return mails[0]
+
+    def test_a_customer_reply_comes_in_unchanged_and_the_reply_all_to_the_added_colleague_is_not_held(self):
+        original = message(["customer@client.co.jp"], subject="見積")
+        out = self.lab.send(SENDER, ["customer@client.co.jp"], original)
+        self.assertEqual(out[0], 250, out[1])
+        self.lab.wait_queue_empty()
+        self.lab.clear_sink()
+        original_id = re.search(rb"Message-ID: (<[^>]+>)", original).group(1).decode()
+        reply_all = message(["customer@client.co.jp"], cc=["colleague@client.co.jp"], subject="Re: 見積",
+                            extra_headers="In-Reply-To: <in1@client.co.jp>\r\nReferences: %s <in1@client.co.jp>"
+                            % original_id)
+        rcpts = ["customer@client.co.jp", "colleague@client.co.jp"]
+        before = self.check(rcpts, reply_all)  # what an outgoing-only gateway decides
+        self.assertEqual(before["action"], "hold")
+        self.assertEqual(before["facts"]["thread.new_external"], ["colleague@client.co.jp"])
+
+        customer_reply = (
+            "From: =?UTF-8?B?6aGn5a6i?= <customer@client.co.jp>\r\nTo: Taro <%s>\r\n"
+            "Cc: =?UTF-8?B?5ZCM5YOa?= <colleague@client.co.jp>\r\nSubject: Re: =?UTF-8?B?6KaL56mN?=\r\n"
+            "Date: Mon, 23 Nov 2026 11:00:00 +0900\r\nMessage-ID: <in1@client.co.jp>\r\nIn-Reply-To: %s\r\n"
+            "X-Preflight-Verdict: hold; forged\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n"
+            "\r\nPlease include my colleague.\r\n" % (SENDER, original_id)).encode()
+        got = self.inbound("customer@client.co.jp", [SENDER], customer_reply)
+        self.assertEqual(got.message.get_all("X-Preflight-Verdict"), ["hold; forged"], "not even our own header")
+        self.assertRegex(self.log(), r"mode=learn from=<customer@client.co.jp> rcpts=1 learned=2 to=1 thread=yes "
+                                     r"answer=accept")
+        self.assertNotIn("reject-outsiders", self.log(), "inbound mail is never evaluated")
+
+        after = self.check(rcpts, reply_all)
+        self.assertEqual(after["facts"]["thread.new_external_count"], 0)
+        self.assertEqual(after["facts"]["recipients.first_time"], [])
+        self.assertEqual(after["action"], "accept")
+        self.lab.clear_sink()
+        code, text = self.lab.send(SENDER, rcpts, reply_all)
+        self.assertEqual(code, 250, text)
+        self.lab.flush()
+        mails = self.lab.wait_for_sink(1)
+        self.assertEqual([sorted(m.recipients) for m in mails], [sorted(rcpts)], "delivered, not held")
+        self.assertEqual(mails[0].message["X-Preflight-Verdict"], "accept")
+
+    def test_a_relayed_external_mail_passes_unchanged_teaches_nothing_and_is_a_warning(self):
+        raw = ("From: a@outside.example\r\nTo: b@elsewhere.example\r\nCc: c@third.example\r\nSubject: relay\r\n"
+               "Date: Mon, 23 Nov 2026 12:00:00 +0900\r\nMessage-ID: <relay1@outside.example>\r\n\r\nhello\r\n").encode()
+        self.inbound("a@outside.example", ["b@elsewhere.example"], raw)
+        self.assertRegex(self.log(), r"mode=learn relayed=1: a learn-mode listener carried mail to external")
+        self.assertRegex(self.log(), r"mode=learn from=<a@outside.example> rcpts=1 learned=0 "
+                                     r"skipped=no-internal-recipient answer=accept")
+
+    def test_zz_with_preflightd_stopped_inbound_mail_is_accepted_and_outgoing_mail_waits(self):
+        self.lab.stop_preflightd()
+        raw = ("From: customer@client.co.jp\r\nTo: %s\r\nSubject: while it is down\r\n"
+               "Date: Mon, 23 Nov 2026 12:00:00 +0900\r\nMessage-ID: <down1@client.co.jp>\r\n\r\nhello\r\n"
+               % SENDER).encode()
+        self.inbound("customer@client.co.jp", [SENDER], raw)
+        code, text = self.lab.send(SENDER, ["x@partner.example.com"], message(["x@partner.example.com"]))
+        self.assertGreaterEqual(code, 400)
+        self.assertLess(code, 500, text)
 
 
 if __name__ == "__main__":

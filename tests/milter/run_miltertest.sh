@@ -21,7 +21,7 @@ rules:
 YAML
 cat > "$work/preflight.yaml" <<YAML
 roles: [milter]
-milter: {socket: "inet:$port@127.0.0.1"}
+milter: {socket: "inet:$port@127.0.0.1", learn_daemons: [inbound]}
 state_dir: $work/state
 policies: [$work/policy.yaml]
 log: {level: info, file: $work/preflightd.log}

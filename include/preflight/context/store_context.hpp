@@ -1,6 +1,8 @@
 // The store-backed detector context, and the recording of mail that left (history with display names,
-// thread records, To/Cc exposure). A store failure never stops mail here: queries answer "nothing known"
-// and log one warning. Thread-safe.
+// thread records, To/Cc exposure). sent_to and sent_to_domain count both directions: history and the
+// correspondents learned from mail that came in (received.hpp); known domains and addresses are history
+// only. A store failure never stops mail here: queries answer "nothing known" and log one warning.
+// Thread-safe.
 #pragma once
 #include <cstdint>
 #include <memory>

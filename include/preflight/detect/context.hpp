@@ -26,9 +26,11 @@ struct ThreadRecord {
 class Context {
  public:
   virtual ~Context() = default;
-  // Times `sender` sent mail that left to `address` (0: never).
+  // Times `sender` sent mail that left to `address`, plus (learn mode) mail that came in to `sender`
+  // showing `address` in From/To/Cc (0: never corresponded).
   virtual std::int64_t sent_to(const std::string& sender, const std::string& address) const = 0;
-  // Times anyone in the organisation sent to this domain (organisational domain, lower-case).
+  // Times anyone in the organisation sent to this domain, or received mail showing it (organisational
+  // domain, lower-case).
   virtual std::int64_t sent_to_domain(const std::string& domain) const = 0;
   // Organisational domains known from history and the partner list.
   virtual std::vector<std::string> known_domains() const = 0;

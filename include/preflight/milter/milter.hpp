@@ -6,6 +6,12 @@
 // default): the MTA keeps the mail and retries; nothing is lost. A failure to carry out a verdict that
 // holds, approves or rewrites to Bcc always tempfails, whatever the configuration: that mail must not leave
 // unchanged.
+//
+// Learn mode: a connection whose `{daemon_name}` macro (set by the MTA's configuration, e.g. Postfix's
+// `-o milter_macro_daemon_name=inbound` on the inbound smtpd; no SMTP client can choose it) is one of
+// Settings::learn_daemons carries mail that came in. Such mail is never evaluated, held, rejected,
+// tempfailed or edited: its headers are handed to Hooks::received and the answer is always accept; any
+// error is one warning line and accept.
 #pragma once
 #include <cstddef>
 #include <functional>
@@ -32,6 +38,7 @@ struct Settings {
   std::size_t memory_limit = 1024 * 1024;      // message bytes kept in memory before spilling
   std::string spill_dir = "/tmp";              // where spill files are created (and unlinked)
   mail::ParseLimits parse_limits;
+  std::vector<std::string> learn_daemons;      // {daemon_name} values whose mail is learned, never checked
 };
 
 // Returns the policy snapshot a new transaction should use (hot-swapped on reload).
@@ -47,6 +54,9 @@ struct Hooks {
   std::function<void(const mail::Envelope&, const mail::Message&, const std::vector<mail::Address>& shown,
                      const policy::Policy&)>
       delivered;
+  // Mail that came in through a learn-mode connection, headers only: learn from it (threads,
+  // correspondents, names). Returns `key=value` words for the log line. Empty: nothing is learned.
+  std::function<std::string(const mail::Envelope&, const mail::Message&, const policy::Policy&)> received;
   // The detectors' read-only context for one message (history, partners, threads); NoContext if empty.
   std::function<std::unique_ptr<detect::Context>(const policy::Policy&)> context;
 };

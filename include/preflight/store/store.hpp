@@ -200,6 +200,19 @@ class Store {
   virtual util::Result<bool> record_exposure(const std::string& sender, std::int64_t count, std::int64_t at) = 0;
   virtual util::Result<std::int64_t> exposed_since(const std::string& sender, std::int64_t since) = 0;
 
+  // --- mail that came in (milter.learn_daemons: learned, never checked) ---
+  // The internal `recipients` received mail showing these external addresses: each becomes a
+  // correspondent of each recipient (count, first and last seen), in one transaction. A display name is
+  // written only for an address that has none yet, so inbound mail never replaces a name the
+  // organisation's own mail wrote. Kept apart from `history`: known domains, look-alike and typo
+  // candidates stay what the organisation itself wrote to.
+  virtual util::Result<bool> record_received(const std::vector<std::string>& recipients,
+                                             const std::vector<DeliveredTo>& correspondents, std::int64_t at) = 0;
+  // Times `recipient` received mail showing `address` (0: never).
+  virtual util::Result<std::int64_t> received_from(const std::string& recipient, const std::string& address) = 0;
+  // Received mail showing addresses of this organisational domain, to anyone (a sum of counts).
+  virtual util::Result<std::int64_t> received_from_domain(const std::string& org_domain) = 0;
+
   // --- notice outbox ---
   virtual util::Result<bool> enqueue_notice(const Notice& n) = 0;
   // Unsent notices made at or after `created_after` (older ones are given up, kept for the record).
