@@ -79,7 +79,7 @@ std::string registrable_label(const std::string& domain) {
 std::string confusable_skeleton(std::string_view text) {
   static const std::pair<std::u32string, std::u32string> folds[] = {
       {U"rn", U"m"}, {U"vv", U"w"}, {U"cl", U"d"}, {U"1", U"l"}, {U"i", U"l"}, {U"0", U"o"},
-      {U"а", U"a"},  {U"е", U"e"},  {U"о", U"o"},  {U"р", U"p"}, {U"с", U"c"}, {U"х", U"x"},
+      {U"а", U"a"},  {U"е", U"e"},  {U"є", U"e"},  {U"о", U"o"},  {U"р", U"p"}, {U"с", U"c"}, {U"х", U"x"},
       {U"у", U"y"},  {U"і", U"l"},  {U"ј", U"j"},  {U"ѕ", U"s"}, {U"ο", U"o"}, {U"α", U"a"},
       {U"ε", U"e"},  {U"ι", U"l"},  {U"κ", U"k"},  {U"ν", U"v"}, {U"τ", U"t"}, {U"ρ", U"p"}};
   std::u32string s = lookalike_text::code_points(util::to_lower(text));
