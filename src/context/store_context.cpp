@@ -30,13 +30,37 @@ std::string lower(const mail::Address& a) { return util::to_lower(a.local) + "@"
 
 }  // namespace
 
-std::vector<std::string> DomainCache::get(store::Store& st, std::int64_t now) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (loaded_at_ < 0 || now - loaded_at_ >= 60) {
-    domains_ = value_or_warn(st.known_org_domains(20000), domains_, "known domains");
-    loaded_at_ = now;
-  }
-  return domains_;
+namespace {
+
+// The index of the known domains in the store, or `previous` (or an empty one) when the store fails.
+std::shared_ptr<const detect::DomainIndex> load_index(store::Store& st,
+                                                      std::shared_ptr<const detect::DomainIndex> previous) {
+  auto failed = [&](const std::string& error) {
+    spdlog::warn("context: known domains: {}", error);
+    return previous ? previous : std::make_shared<const detect::DomainIndex>();
+  };
+  auto orgs = st.known_org_domains(20000);
+  if (!orgs) return failed(orgs.error());
+  auto hosts = st.known_subdomains(20000);
+  if (!hosts) return failed(hosts.error());
+  orgs->insert(orgs->end(), hosts->begin(), hosts->end());
+  return std::make_shared<const detect::DomainIndex>(*orgs);
+}
+
+}  // namespace
+
+std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, std::int64_t now) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (index_ && (refreshing_ || now - loaded_at_ < 60)) return index_;
+  refreshing_ = true;
+  auto previous = index_;
+  if (previous) lock.unlock();  // the first load is waited for; later ones are not
+  auto fresh = load_index(st, previous);
+  if (!lock.owns_lock()) lock.lock();
+  index_ = std::move(fresh);
+  loaded_at_ = now;
+  refreshing_ = false;
+  return index_;
 }
 
 StoreContext::StoreContext(std::shared_ptr<store::Store> st, std::shared_ptr<DomainCache> cache,
@@ -56,7 +80,7 @@ std::int64_t StoreContext::sent_to_domain(const std::string& domain) const {
          value_or_warn(store_->received_from_domain(domain), std::int64_t{0}, "received from domain");
 }
 
-std::vector<std::string> StoreContext::known_domains() const { return cache_->get(*store_, now_); }
+std::shared_ptr<const detect::DomainIndex> StoreContext::known_domains() const { return cache_->get(*store_, now_); }
 
 std::vector<detect::KnownAddress> StoreContext::known_addresses_at(const std::string& domain) const {
   return known(store_->addresses_at(domain, 500), "addresses at domain");

@@ -30,8 +30,12 @@ const std::vector<FactInfo>& fact_catalogue() {
        "external organisations nobody in the organisation has sent mail to nor received mail from (history, learn mode)"},
       {"recipients.first_time_domains_count", T::Number, "how many recipients.first_time_domains there are"},
       {"recipients.lookalike", T::List,
-       "external domains resembling a known one: typo, swapped suffix, confusable characters, mixed scripts"},
+       "external domains resembling a known one: typo, swapped suffix, confusable characters, dots for hyphens, "
+       "mixed scripts"},
       {"recipients.lookalike_count", T::Number, "how many recipients.lookalike there are"},
+      {"recipients.lookalike_internal", T::List,
+       "the recipients.lookalike entries that resemble one of the organisation's own (internal) domains"},
+      {"recipients.lookalike_internal_count", T::Number, "how many recipients.lookalike_internal there are"},
       {"recipients.address_typo", T::List, "unknown addresses one or two edits from a known address at that domain"},
       {"recipients.same_name_elsewhere", T::List, "display names known at another company (same-name people)"},
       {"recipients.mailing_list", T::List, "recipients matching organisation.mailing_lists"},

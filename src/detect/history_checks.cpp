@@ -24,9 +24,13 @@ std::vector<mail::Address> external_recipients(const mail::Envelope& env, const 
 std::string lower_addr(const mail::Address& a) { return util::to_lower(a.local) + "@" + normalise_domain(a.domain); }
 
 // An unknown address one or two edits from an address the organisation has written to at that domain.
+// An address someone in the organisation has written to is known: never a typo of another.
 std::string address_typo(const mail::Address& a, const Context& ctx) {
   std::string local = util::to_lower(a.local);
-  for (const auto& k : ctx.known_addresses_at(normalise_domain(a.domain))) {
+  auto known = ctx.known_addresses_at(normalise_domain(a.domain));
+  std::string addr = lower_addr(a);
+  if (std::any_of(known.begin(), known.end(), [&](const KnownAddress& k) { return k.address == addr; })) return {};
+  for (const auto& k : known) {
     std::string klocal = k.address.substr(0, k.address.rfind('@'));
     int d = edit_distance(local, klocal);
     if (d >= 1 && d <= (std::min(local.size(), klocal.size()) >= 6 ? 2 : 1)) return lower_addr(a) + " ~ " + k.address;
@@ -61,27 +65,44 @@ void first_time(const std::vector<mail::Address>& ext, const std::string& sender
   out.set("recipients.first_time_domains", std::move(domains));
 }
 
+// Look-alikes of the organisation's own and partner domains and of the domains in history, for each
+// external host once; a domain that is itself known (history, partners, internal) resembles nothing.
+void lookalike_facts(const std::vector<mail::Address>& ext, const Organisation& org, const Context& ctx, Facts& out) {
+  auto own = org.domain_index ? org.domain_index : std::make_shared<const DomainIndex>(org.own_domains());
+  auto seen = ctx.known_domains();
+  std::set<std::string> internal, checked;
+  for (const auto& d : org.internal_domains) internal.insert(organisational_domain(d));
+  StringList all, of_internal;
+  auto add = [](StringList& list, const std::string& e) {
+    if (std::find(list.begin(), list.end(), e) == list.end()) list.push_back(e);
+  };
+  for (const auto& r : ext) {
+    std::string host = normalise_domain(r.domain), d = organisational_domain(host);
+    if (!checked.insert(host).second || own->knows(d) || seen->knows(d) || ctx.sent_to_domain(d) > 0) continue;
+    auto found = own->find(host);
+    for (auto& l : seen->find(host)) found.push_back(std::move(l));
+    for (const auto& l : found) {
+      std::string e = l.domain + (l.known.empty() ? "" : " ~ " + l.known) + " (" + l.how + ")";
+      add(all, e);
+      if (!l.known.empty() && internal.count(organisational_domain(l.known))) add(of_internal, e);
+    }
+  }
+  out.set("recipients.lookalike_count", count(all.size()));
+  out.set("recipients.lookalike", std::move(all));
+  out.set("recipients.lookalike_internal_count", count(of_internal.size()));
+  out.set("recipients.lookalike_internal", std::move(of_internal));
+}
+
 }  // namespace
 
 void history_facts(const mail::Envelope& env, const mail::Message& msg, const Organisation& org, const Context& ctx,
                    Facts& out) {
   auto ext = external_recipients(env, org);
   first_time(ext, util::to_lower(env.sender.addr()), ctx, out);
-  std::vector<std::string> known = ctx.known_domains();
-  for (const auto& p : org.partners)
-    for (const auto& d : p.domains) known.push_back(organisational_domain(d));
-  // A colleague's address with the organisation's own domain mistyped is the classic case.
-  for (const auto& d : org.internal_domains) known.push_back(organisational_domain(d));
-  // History also holds partner and internal domains: each known domain once, or a look-alike is listed twice.
-  std::sort(known.begin(), known.end());
-  known.erase(std::unique(known.begin(), known.end()), known.end());
-  StringList lookalikes, typos, names;
-  std::set<std::string> checked;
+  lookalike_facts(ext, org, ctx, out);
+  StringList typos, names;
   for (const auto& r : ext) {
     std::string d = organisational_domain(r.domain);
-    if (checked.insert(d).second)
-      for (const auto& l : find_lookalikes(d, known))
-        lookalikes.push_back(l.domain + (l.known.empty() ? "" : " ~ " + l.known) + " (" + l.how + ")");
     if (ctx.sent_to_domain(d) > 0 && ctx.sent_to(util::to_lower(env.sender.addr()), lower_addr(r)) == 0)
       if (std::string t = address_typo(r, ctx); !t.empty()) typos.push_back(t);
   }
@@ -89,8 +110,6 @@ void history_facts(const mail::Envelope& env, const mail::Message& msg, const Or
     for (const auto& a : msg.addresses(h))
       if (!a.domain.empty() && !org.is_internal(a.domain))
         if (std::string n = same_name_elsewhere(a, ctx); !n.empty()) names.push_back(n);
-  out.set("recipients.lookalike_count", count(lookalikes.size()));
-  out.set("recipients.lookalike", std::move(lookalikes));
   out.set("recipients.address_typo", std::move(typos));
   out.set("recipients.same_name_elsewhere", std::move(names));
 }

@@ -49,6 +49,12 @@ bool is_public_suffix(const std::string& domain) {
   return ctx && psl_is_public_suffix(ctx, d.c_str());
 }
 
+std::vector<std::string> Organisation::own_domains() const {
+  std::vector<std::string> out = internal_domains;
+  for (const auto& p : partners) out.insert(out.end(), p.domains.begin(), p.domains.end());
+  return out;
+}
+
 bool Organisation::is_internal(const std::string& domain) const {
   std::string d = normalise_domain(domain);
   for (const auto& internal : internal_domains) {

@@ -11,6 +11,7 @@
 
 #include "condition_text.hpp"
 #include "preflight/detect/content.hpp"
+#include "preflight/detect/lookalike.hpp"
 #include "directory.hpp"
 #include "preflight/util/strings.hpp"
 
@@ -471,11 +472,13 @@ void compile_one(std::string_view yaml, const std::string& name, Policy& p, std:
   }
 }
 
-// The content scanner is compiled once here, with the keyword sets, and shared by every message.
+// The content scanner and the index of the organisation's own domains are built once here, and shared by
+// every message.
 CompileResult finish(std::shared_ptr<Policy> p, std::vector<PolicyError> errors,
                      std::vector<detect::KeywordSet> keywords) {
   if (!errors.empty()) return {nullptr, std::move(errors)};
   p->organisation.scanner = std::make_shared<detect::ContentScanner>(std::move(keywords));
+  p->organisation.domain_index = std::make_shared<detect::DomainIndex>(p->organisation.own_domains());
   return {std::move(p), {}};
 }
 

@@ -82,6 +82,17 @@ util::Result<std::vector<std::string>> SqliteStore::known_org_domains(int limit)
   });
 }
 
+util::Result<std::vector<std::string>> SqliteStore::known_subdomains(int limit) {
+  return guarded<std::vector<std::string>>([&] {
+    Stmt s(db_, "SELECT domain FROM history WHERE org_domain != '' AND domain != org_domain GROUP BY domain "
+                "ORDER BY sum(count) DESC LIMIT ?");
+    s.bind(1, std::int64_t{limit});
+    std::vector<std::string> out;
+    while (s.step()) out.push_back(s.text(0));
+    return out;
+  });
+}
+
 util::Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::addresses_at(const std::string& domain,
                                                                                         int limit) {
   return guarded<std::vector<std::pair<std::string, std::string>>>([&] {

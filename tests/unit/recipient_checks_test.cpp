@@ -16,7 +16,8 @@ namespace {
 class MemoryContext final : public detect::Context {
  public:
   std::map<std::pair<std::string, std::string>, std::int64_t> sent;
-  std::map<std::string, std::int64_t> domains;
+  std::map<std::string, std::int64_t> domains;  // organisational domain -> deliveries
+  std::vector<std::string> hosts;                // hosts below them that history knows
   std::vector<detect::KnownAddress> addresses;
   std::vector<detect::ThreadRecord> records;
   std::int64_t exposed = 0;
@@ -29,10 +30,11 @@ class MemoryContext final : public detect::Context {
     auto it = domains.find(d);
     return it == domains.end() ? 0 : it->second;
   }
-  std::vector<std::string> known_domains() const override {
+  std::shared_ptr<const detect::DomainIndex> known_domains() const override {
     std::vector<std::string> out;
     for (const auto& [d, _] : domains) out.push_back(d);
-    return out;
+    out.insert(out.end(), hosts.begin(), hosts.end());
+    return std::make_shared<const detect::DomainIndex>(out);
   }
   std::vector<detect::KnownAddress> known_addresses_at(const std::string& d) const override {
     std::vector<detect::KnownAddress> out;

@@ -131,6 +131,7 @@ TEST_CASE("store: history counts deliveries per sender and address, with names a
   CHECK(*s->domain_count("other.jp") == 1);
   CHECK(*s->domain_count("nowhere.jp") == 0);
   CHECK(*s->known_org_domains(10) == std::vector<std::string>{"partner.com", "other.jp"});
+  CHECK(*s->known_subdomains(10) == std::vector<std::string>{"mail.other.jp"});  // hosts below an org domain
   auto at = *s->addresses_at("partner.com", 10);
   REQUIRE(at.size() == 1);
   CHECK(at[0] == std::pair<std::string, std::string>{"a@partner.com", "山田 太郎"});

@@ -17,15 +17,18 @@
 
 namespace preflight::context {
 
-// Known organisational domains, read from the store at most once a minute.
+// Known domains (up to 20,000 organisational domains and 20,000 hosts below them), read from the store and
+// indexed at most once a minute. While one caller rebuilds the index the others keep the previous one; a
+// store error keeps it too.
 class DomainCache {
  public:
-  std::vector<std::string> get(store::Store& st, std::int64_t now);
+  std::shared_ptr<const detect::DomainIndex> get(store::Store& st, std::int64_t now);
 
  private:
   std::mutex mu_;
-  std::vector<std::string> domains_;
+  std::shared_ptr<const detect::DomainIndex> index_;
   std::int64_t loaded_at_ = -1;
+  bool refreshing_ = false;
 };
 
 class StoreContext final : public detect::Context {
@@ -36,7 +39,7 @@ class StoreContext final : public detect::Context {
 
   std::int64_t sent_to(const std::string& sender, const std::string& address) const override;
   std::int64_t sent_to_domain(const std::string& domain) const override;
-  std::vector<std::string> known_domains() const override;
+  std::shared_ptr<const detect::DomainIndex> known_domains() const override;
   std::vector<detect::KnownAddress> known_addresses_at(const std::string& domain) const override;
   std::vector<detect::KnownAddress> known_by_name(const std::string& display_name) const override;
   std::vector<detect::ThreadRecord> threads(const std::vector<std::string>& message_ids) const override;

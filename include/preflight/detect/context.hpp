@@ -4,9 +4,12 @@
 // NoContext stands in where there is no store (a dry run without history).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "preflight/detect/lookalike.hpp"
 
 namespace preflight::detect {
 
@@ -32,8 +35,9 @@ class Context {
   // Times anyone in the organisation sent to this domain, or received mail showing it (organisational
   // domain, lower-case).
   virtual std::int64_t sent_to_domain(const std::string& domain) const = 0;
-  // Organisational domains known from history and the partner list.
-  virtual std::vector<std::string> known_domains() const = 0;
+  // Domains known from history (organisational domains and the hosts under them), indexed for look-alike
+  // checks; never null. The index may lag history by a while: sent_to_domain() is the fresh answer.
+  virtual std::shared_ptr<const DomainIndex> known_domains() const = 0;
   // Addresses the organisation has sent to at this exact domain.
   virtual std::vector<KnownAddress> known_addresses_at(const std::string& domain) const = 0;
   // Addresses seen with this display name (NFKC, case-insensitive), any domain.
@@ -49,7 +53,10 @@ class NoContext final : public Context {
  public:
   std::int64_t sent_to(const std::string&, const std::string&) const override { return 0; }
   std::int64_t sent_to_domain(const std::string&) const override { return 0; }
-  std::vector<std::string> known_domains() const override { return {}; }
+  std::shared_ptr<const DomainIndex> known_domains() const override {
+    static const auto none = std::make_shared<const DomainIndex>();
+    return none;
+  }
   std::vector<KnownAddress> known_addresses_at(const std::string&) const override { return {}; }
   std::vector<KnownAddress> known_by_name(const std::string&) const override { return {}; }
   std::vector<ThreadRecord> threads(const std::vector<std::string>&) const override { return {}; }

@@ -32,6 +32,7 @@ struct Partner {
 };
 
 class ContentScanner;
+class DomainIndex;
 struct KeywordSet;
 
 struct Organisation {
@@ -45,10 +46,13 @@ struct Organisation {
   std::vector<Partner> partners;           // known companies: look-alike and company-name checks
   std::int64_t split_window_seconds = 3600;  // split mass mailing: exposure counted over this window
   std::shared_ptr<const ContentScanner> scanner;  // keyword sets + PII patterns, compiled with the policy
+  std::shared_ptr<const DomainIndex> domain_index;  // own_domains() for look-alike checks, built with the policy
   std::string notice_language = "ja+en";  // ja+en, ja, en
   std::string notice_charset = "utf-8";   // utf-8, iso-2022-jp
 
   bool is_internal(const std::string& domain) const;
+  // The internal and partner domains: known whatever the history says.
+  std::vector<std::string> own_domains() const;
 };
 
 // Lower-case, trailing dot removed, IDN converted to its ASCII (punycode) form; unchanged if invalid.

@@ -187,6 +187,8 @@ class Store {
   // Deliveries to an organisational domain, by anyone.
   virtual util::Result<std::int64_t> domain_count(const std::string& org_domain) = 0;
   virtual util::Result<std::vector<std::string>> known_org_domains(int limit) = 0;
+  // Hosts below an organisational domain written to (client.example.com), most used first.
+  virtual util::Result<std::vector<std::string>> known_subdomains(int limit) = 0;
   // Addresses (with their last display name) written to at this exact domain.
   virtual util::Result<std::vector<std::pair<std::string, std::string>>> addresses_at(const std::string& domain,
                                                                                      int limit) = 0;
