@@ -72,7 +72,7 @@ void content(const mail::Message& msg, const Organisation& org, const std::strin
 // "パスワード: s3cret", "PW=abc", "パスワードは s3cret です"; not "パスワードは別途お送りします":
 // the word, a separator (':' '=' or は), then a token that starts with a printable ASCII character.
 bool has_password_line(const std::string& text) {
-  std::string t = util::to_lower(util::nfkc(text));
+  std::string t = util::to_lower(normalise_text(text));
   for (std::string_view word : {"パスワード", "password", "passwd", "pw", "pass", "暗証番号", "解凍キー"}) {
     for (std::size_t pos = t.find(word); pos != std::string::npos; pos = t.find(word, pos + 1)) {
       bool word_start = pos == 0 || !std::isalnum(static_cast<unsigned char>(t[pos - 1]));
