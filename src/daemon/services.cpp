@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <cstring>
 #include <fstream>
 
 #include "preflight/context/received.hpp"
@@ -67,35 +66,13 @@ store::HeldQuery store_query(const web::QueueQuery& q, std::int64_t now) {
   return s;
 }
 
-bool looks_like_html(std::string_view text) {
-  std::string head = util::to_lower(util::trim(text.substr(0, 512)));
-  return head.rfind("<", 0) == 0 && (head.find("<html") != std::string::npos || head.find("<body") != std::string::npos ||
-                                     head.find("<!doctype") != std::string::npos || head.find("</") != std::string::npos);
-}
-
-// HTML reduced to its text: tags dropped, script and style contents dropped. The page escapes the
-// result again; this only makes an HTML-only mail readable.
-std::string html_to_text(std::string_view html) {
-  std::string out, lower = util::to_lower(html);
-  for (std::size_t i = 0; i < html.size();) {
-    if (html[i] != '<') { out += html[i++]; continue; }
-    for (const char* block : {"<script", "<style"})
-      if (lower.compare(i, std::strlen(block), block) == 0) {
-        std::size_t end = lower.find(std::string("</") + (block + 1), i);
-        i = end == std::string::npos ? html.size() : end;
-      }
-    std::size_t close = html.find('>', i);
-    i = close == std::string::npos ? html.size() : close + 1;
-  }
-  return out;
-}
-
-// The plain text parts; an HTML-only mail's text with its markup removed.
+// The plain text parts; an HTML-only mail's text with its markup removed (mail::html_to_text). The page
+// escapes the result again.
 std::string body_preview(const mail::Message& msg) {
   std::string out, fallback;
-  for (const auto& t : msg.texts) {
-    if (looks_like_html(t)) fallback += html_to_text(t) + "\n";
-    else out += t + "\n";
+  for (std::size_t i = 0; i < msg.texts.size(); ++i) {
+    if (msg.text_is_html(i)) fallback += msg.plain_text(i) + "\n";
+    else out += msg.texts[i] + "\n";
   }
   if (out.empty()) out = fallback;
   if (out.size() > kMaxPreview) out.resize(kMaxPreview);

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "preflight/detect/content.hpp"
+#include "preflight/detect/recipient_checks.hpp"
 #include "preflight/inspect/inspect.hpp"
 #include "preflight/util/charset.hpp"
 #include "preflight/util/strings.hpp"
@@ -38,25 +39,32 @@ void tally(const inspect::FileReport& r, bool top, Tally& t) {
   for (const auto& c : r.children) tally(c, false, t);
 }
 
-void content(const mail::Message& msg, const Organisation& org, const std::string& attachment_text, Facts& out) {
-  ContentCounts c;
-  if (org.scanner) {
-    c += org.scanner->scan(msg.subject);
-    for (const auto& t : msg.texts) c += org.scanner->scan(t);
-    c += org.scanner->scan(attachment_text);
-  }
+void set_counts(const std::string& prefix, const ContentCounts& c, Facts& out) {
   StringList sets;
   std::int64_t hits = 0;
   for (const auto& [name, n] : c.keywords) sets.push_back(name), hits += n;
-  out.set("content.my_number", c.my_number);
-  out.set("content.my_number_candidates", c.my_number_candidates);
-  out.set("content.corporate_number", c.corporate_number);
-  out.set("content.card_number", c.card_number);
-  out.set("content.phone", c.phone);
-  out.set("content.postal_code", c.postal_code);
-  out.set("content.email_address", c.email_address);
-  out.set("content.keywords", std::move(sets));
-  out.set("content.keyword_hits", hits);
+  out.set(prefix + "my_number", c.my_number);
+  out.set(prefix + "my_number_candidates", c.my_number_candidates);
+  out.set(prefix + "corporate_number", c.corporate_number);
+  out.set(prefix + "card_number", c.card_number);
+  out.set(prefix + "phone", c.phone);
+  out.set(prefix + "postal_code", c.postal_code);
+  out.set(prefix + "email_address", c.email_address);
+  out.set(prefix + "keywords", std::move(sets));
+  out.set(prefix + "keyword_hits", hits);
+}
+
+// content.* count the sender's own words (subject, body, attachment names and texts); content.quoted.*
+// the quoted text, signatures and disclaimers of the body (see scan_body).
+void content(const mail::Message& msg, const Organisation& org, const std::string& attachment_text, Facts& out) {
+  BodyCounts c;
+  if (org.scanner) {
+    c = scan_body(*org.scanner, msg, is_forward_subject(msg.subject));
+    c.own += org.scanner->scan(msg.subject);
+    c.own += org.scanner->scan(attachment_text);
+  }
+  set_counts("content.", c.own, out);
+  set_counts("content.quoted.", c.quoted, out);
 }
 
 }  // namespace
@@ -64,7 +72,7 @@ void content(const mail::Message& msg, const Organisation& org, const std::strin
 // "パスワード: s3cret", "PW=abc", "パスワードは s3cret です"; not "パスワードは別途お送りします":
 // the word, a separator (':' '=' or は), then a token that starts with a printable ASCII character.
 bool has_password_line(const std::string& text) {
-  std::string t = util::to_lower(util::nfkc(text));
+  std::string t = util::to_lower(normalise_text(text));
   for (std::string_view word : {"パスワード", "password", "passwd", "pw", "pass", "暗証番号", "解凍キー"}) {
     for (std::size_t pos = t.find(word); pos != std::string::npos; pos = t.find(word, pos + 1)) {
       bool word_start = pos == 0 || !std::isalnum(static_cast<unsigned char>(t[pos - 1]));

@@ -87,6 +87,18 @@ ContentCounts& ContentCounts::operator+=(const ContentCounts& o) {
   return *this;
 }
 
+ContentCounts& ContentCounts::take_max(const ContentCounts& o) {
+  my_number = std::max(my_number, o.my_number);
+  my_number_candidates = std::max(my_number_candidates, o.my_number_candidates);
+  corporate_number = std::max(corporate_number, o.corporate_number);
+  card_number = std::max(card_number, o.card_number);
+  phone = std::max(phone, o.phone);
+  postal_code = std::max(postal_code, o.postal_code);
+  email_address = std::max(email_address, o.email_address);
+  for (const auto& [name, n] : o.keywords) keywords[name] = std::max(keywords[name], n);
+  return *this;
+}
+
 struct ContentScanner::Impl {
   std::vector<std::string> set_names;
   std::vector<int> set_of;               // per pattern id

@@ -1,6 +1,7 @@
 // Message model helpers; see message.hpp.
 #include "preflight/mail/message.hpp"
 
+#include "preflight/mail/html_text.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::mail {
@@ -11,6 +12,15 @@ std::vector<Address> Message::addresses(std::string_view header_name) const {
     if (util::iequals(h.name, header_name))
       out.insert(out.end(), h.addresses.begin(), h.addresses.end());
   return out;
+}
+
+bool Message::text_is_html(std::size_t i) const {
+  return i < text_info.size() && text_info[i].content_type == "text/html";
+}
+
+std::string Message::plain_text(std::size_t i) const {
+  if (i >= texts.size()) return {};
+  return text_is_html(i) ? html_to_text(texts[i]) : texts[i];
 }
 
 }  // namespace preflight::mail

@@ -157,13 +157,18 @@ struct WalkState {
   Message* message;
   const ParseLimits* limits;
   std::size_t parts = 0;
+  int alternatives = 0;  // multipart/alternative containers seen so far
 };
 
-void visit_part(GMimeObject* /*parent*/, GMimeObject* obj, gpointer data) {
-  auto* st = static_cast<WalkState*>(data);
-  if (++st->parts > st->limits->max_parts) return;
+// Where a part sits: the outermost multipart/alternative above it and which of its children leads to it.
+struct Placement {
+  int alternative = -1;
+  int branch = 0;
+};
+
+void visit_leaf(GMimeObject* obj, Placement at, WalkState& st) {
   if (GMIME_IS_MESSAGE_PART(obj)) {
-    st->message->attachments.push_back({part_filename(obj), "message/rfc822", 0, {}});
+    st.message->attachments.push_back({part_filename(obj), "message/rfc822", 0, {}});
     return;
   }
   if (!GMIME_IS_PART(obj)) return;
@@ -173,12 +178,26 @@ void visit_part(GMimeObject* /*parent*/, GMimeObject* obj, gpointer data) {
   bool is_text = util::istarts_with(type, "text/") && filename.empty() &&
                  !g_mime_part_is_attachment(part);
   if (is_text) {
-    st->message->texts.push_back(decoded_text(part, st->limits->max_text_bytes));
+    st.message->texts.push_back(decoded_text(part, st.limits->max_text_bytes));
+    st.message->text_info.push_back({std::move(type), at.alternative, at.branch});
   } else {
     std::size_t size = decoded_size(part);
-    std::string data = size <= st->limits->max_attachment_bytes ? decoded_bytes(part, size) : std::string();
-    st->message->attachments.push_back({filename, type, size, std::move(data)});
+    std::string data = size <= st.limits->max_attachment_bytes ? decoded_bytes(part, size) : std::string();
+    st.message->attachments.push_back({filename, type, size, std::move(data)});
   }
+}
+
+// Depth-first in document order, as g_mime_message_foreach would, but knowing each part's alternative
+// group: the text/plain and text/html renderings of one text must be counted once, not twice.
+void visit(GMimeObject* obj, Placement at, WalkState& st) {
+  if (++st.parts > st.limits->max_parts) return;
+  if (!GMIME_IS_MULTIPART(obj)) return visit_leaf(obj, at, st);
+  GMimeMultipart* mp = GMIME_MULTIPART(obj);
+  const bool alternative = at.alternative < 0 && mime_type(obj) == "multipart/alternative";
+  const int group = alternative ? st.alternatives++ : at.alternative;
+  const int n = g_mime_multipart_get_count(mp);
+  for (int i = 0; i < n; ++i)
+    visit(g_mime_multipart_get_part(mp, i), alternative ? Placement{group, i} : at, st);
 }
 
 util::Result<Message> parse_stream(GMimeStream* stream, std::size_t size, const ParseLimits& limits) {
@@ -191,7 +210,7 @@ util::Result<Message> parse_stream(GMimeStream* stream, std::size_t size, const 
   m.size = size;
   read_headers(GMIME_OBJECT(msg.get()), m);
   WalkState st{&m, &limits};
-  g_mime_message_foreach(msg.get(), visit_part, &st);
+  if (GMimeObject* body = g_mime_message_get_mime_part(msg.get())) visit(body, {}, st);
   if (st.parts > limits.max_parts)
     m.problems.push_back("more than " + std::to_string(limits.max_parts) + " MIME parts; rest skipped");
   return m;

@@ -23,8 +23,9 @@ def address_list(addrs):
 
 
 def mail(name, kind, item, rcpt, subject, body, to=None, cc=None, expect=None, sender=ME, attachments=(),
-         headers=None, charset="utf-8", note=""):
-    """Builds one message; `to`/`cc` default to the envelope recipients in To."""
+         headers=None, charset="utf-8", note="", html=None, facts=None):
+    """Builds one message; `to`/`cc` default to the envelope recipients in To. `html` adds a text/html
+    alternative (with body None: an HTML-only mail). `facts`: fact values the corpus test checks too."""
     msg = EmailMessage(policy=SMTP)
     msg["From"] = sender
     msg["To"] = address_list(to if to is not None else rcpt)
@@ -35,7 +36,12 @@ def mail(name, kind, item, rcpt, subject, body, to=None, cc=None, expect=None, s
     msg["Message-ID"] = "<%s@example.co.jp>" % name.replace("/", "-")
     for k, v in (headers or {}).items():
         msg[k] = v
-    msg.set_content(body, charset=charset)
+    if body is None:
+        msg.set_content(html, subtype="html", charset=charset)
+    else:
+        msg.set_content(body, charset=charset)
+        if html is not None:
+            msg.add_alternative(html, subtype="html", charset=charset)
     for filename, data, mime in attachments:
         maintype, subtype = mime.split("/")
         msg.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
@@ -44,7 +50,7 @@ def mail(name, kind, item, rcpt, subject, body, to=None, cc=None, expect=None, s
     with open(path, "wb") as f:
         f.write(msg.as_bytes())
     ENTRIES.append({"file": kind + "/" + name + ".eml", "kind": kind, "item": item, "from": sender,
-                    "rcpt": list(rcpt), "expect": expect, "note": note})
+                    "rcpt": list(rcpt), "expect": expect, "note": note, "facts": facts or {}})
 
 
 def iso2022jp_mail(name, kind, item, rcpt, subject, body, expect=None, note=""):
@@ -270,6 +276,77 @@ def benign():
          "健康診断の日程です。")
 
 
+# --- whose words: quoted threads, signatures, alternatives ------------------------------------------------
+def my_number(eleven):
+    """A 12-digit 個人番号: the eleven digits and their check digit."""
+    r = sum(int(eleven[11 - n]) * (n + 1 if n <= 6 else n - 5) for n in range(1, 12)) % 11
+    return eleven + str(0 if r <= 1 else 11 - r)
+
+
+def signature(company, person, n):
+    """A partner's signature with six phone numbers (TEL, FAX, mobile, direct, centre, free dial)."""
+    return ("--\n%s\n%s\nTEL 03-%04d-1001 / FAX 03-%04d-1002\n携帯 090-%04d-1003 / 直通 06-%04d-1004\n"
+            "サポート 045-%03d-1005 / フリーダイヤル 0120-%03d-106\n" % (company, person, n, n, n, n, n % 1000, n % 1000))
+
+
+def quote(text, depth):
+    prefix = ">" * depth + " " if depth else ""
+    return "".join(prefix + line + "\n" for line in text.rstrip("\n").split("\n"))
+
+
+def four_deep_thread():
+    """A reply under four quoted messages, each signed with six phone numbers."""
+    people = [("サンプル商事株式会社 営業部", "田中 一郎", 1201), ("株式会社エグザンプル 営業部", "山田 太郎", 1202),
+              ("サンプル商事株式会社 購買部", "鈴木 花子", 1203), ("株式会社エグザンプル 技術部", "佐藤 三郎", 1204)]
+    body = "田中様\n\n承知しました。来週お伺いします。\n\n-- \n山田 太郎\n株式会社エグザンプル\nTEL 03-1234-5678\n\n"
+    for depth, (company, person, n) in enumerate(people, 1):
+        body += quote("On Mon, 2%d Nov 2026 at 10:00, %s <p%d@example.jp> wrote:" % (depth, person, depth), depth - 1)
+        body += quote("ご確認をお願いします。(%d)\n\n%s" % (depth, signature(company, person, n)), depth)
+    return body
+
+
+FOOTER = ("CONFIDENTIALITY NOTICE: This e-mail and any attachments are confidential and intended solely for the\n"
+          "addressee. If you have received this e-mail in error, please notify the sender and delete it.\n")
+
+
+def contact_rows(n):
+    return ["担当%s様 TEL 03-5555-%04d" % (chr(ord("A") + i % 26), 2000 + i) for i in range(n)]
+
+
+def whose_words():
+    mail("26-reply-quoting-confidentiality-footer", "benign", 12, ["tanaka@sample.co.jp"], "Re: 見積の件",
+         "田中様\n\n承知しました。\n\n-- \n山田 太郎 / 株式会社エグザンプル\n\n"
+         "On Mon, 23 Nov 2026 at 10:00, Tanaka Ichiro <tanaka@sample.co.jp> wrote:\n"
+         + quote("お見積書をお送りします。\n\n--\nIchiro Tanaka, Sample Trading\n\n" + FOOTER, 1),
+         headers={"In-Reply-To": "<thread-quote@example.co.jp>"},
+         facts={"content.keywords": "[]", "content.quoted.keywords": "[confidential]"},
+         note="a partner's confidentiality footer quoted in the reply is not the sender's marking")
+    mail("27-four-deep-quoted-signatures", "benign", 12, ["tanaka@sample.co.jp"], "Re: Re: Re: Re: 打合せ",
+         four_deep_thread(), headers={"In-Reply-To": "<thread-quote@example.co.jp>"},
+         facts={"content.phone": "0", "content.quoted.phone": "25"},
+         note="four quoted signatures with six phone numbers each")
+    rows = contact_rows(12)
+    mail("28-text-and-html-alternatives", "benign", 12, ["tanaka@sample.co.jp"], "担当者の連絡先",
+         "田中様\n\n弊社の担当者です。\n" + "\n".join(rows) + "\n",
+         html="<html><body><p>田中様</p><p>弊社の担当者です。</p><table>%s</table></body></html>\n"
+              % "".join("<tr><td>%s</td></tr>" % r for r in rows),
+         facts={"content.phone": "12"}, note="twelve phone numbers in text/plain and again in text/html")
+    mail("26-own-text-25-phones", "incidents", 12, ["sales@contractor.example.com"], "顧客連絡先",
+         "お疲れ様です。顧客の連絡先です。\n" + "\n".join(contact_rows(25)) + "\n", expect="personal-data-list",
+         facts={"content.phone": "25"}, note="the sender's own text lists 25 phone numbers")
+    numbers = [my_number("%011d" % (12345678901 + 7 * i)) for i in range(3)]
+    split = ["%s<span></span>%s<b></b>%s" % (n[:4], n[4:8], n[8:]) for n in numbers]
+    mail("27-html-my-numbers-split-by-tags", "incidents", 12, ["hr@payroll.example.com"], "手続き書類", None,
+         html="<html><body><p>従業員の番号です。</p>%s</body></html>\n" % "".join("<p>%s</p>" % x for x in split),
+         expect="my-number", facts={"content.my_number": "3"},
+         note="HTML only: three 個人番号 split by empty tags")
+    mail("28-reply-quoting-my-number", "incidents", 12, ["hr@payroll.example.com"], "Re: 手続き書類",
+         "受領しました。\n\nOn Mon, 23 Nov 2026 at 10:00, HR <hr@payroll.example.com> wrote:\n"
+         + quote("山田太郎 マイナンバー: %s %s %s" % (numbers[0][:4], numbers[0][4:8], numbers[0][8:]), 1),
+         expect="my-number", facts={"content.my_number": "1", "content.quoted.my_number": "1"},
+         note="a reply quoting a 個人番号 still sends it")
+
+
 CONTEXT = """\
 # What the corpus assumes the organisation has sent before (history), the threads it has seen, and how
 # many external addresses a sender exposed in the split-mailing window.
@@ -299,6 +376,7 @@ exposure:
 def main():
     incidents()
     benign()
+    whose_words()
     with open(os.path.join(HERE, "manifest.yaml"), "w") as f:
         f.write("# Generated by make_corpus.py. kind: incident (must be caught by `expect`) or benign (must pass).\n")
         f.write(CONTEXT)
@@ -311,6 +389,8 @@ def main():
                 f.write("    expect: %s\n" % e["expect"])
             if e["note"]:
                 f.write("    note: \"%s\"\n" % e["note"])
+            if e.get("facts"):
+                f.write("    facts: {%s}\n" % ", ".join('%s: "%s"' % kv for kv in e["facts"].items()))
     print(len(ENTRIES), "messages written")
 
 

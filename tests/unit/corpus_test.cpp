@@ -1,7 +1,8 @@
 // The incident corpus (tests/corpus): every re-enacted incident must be caught by the shipped checklist
 // policy through the rule the manifest names, with an action that stops or rewrites the mail; every
 // ordinary business mail must pass (accept, or at most a tag). History, threads and exposure come from a
-// real SQLite store seeded from the manifest.
+// real SQLite store seeded from the manifest. Where an entry lists `facts`, those facts must have exactly
+// those values too (e.g. a number counted once across text/plain and text/html).
 #include <doctest/doctest.h>
 #include <unistd.h>
 #include <yaml-cpp/yaml.h>
@@ -55,6 +56,18 @@ mail::Envelope envelope(const YAML::Node& e) {
 
 bool stops(policy::Action a) { return a >= policy::Action::Bcc; }
 
+// The manifest's `facts` of an entry (fact name -> value as `check` prints it); returns the mismatches.
+std::string fact_mismatches(const YAML::Node& entry, const detect::Facts& facts) {
+  std::string out;
+  for (const auto& f : entry["facts"]) {
+    const std::string name = f.first.as<std::string>(), want = f.second.as<std::string>();
+    const detect::FactValue* v = facts.get(name);
+    const std::string got = v ? detect::describe(*v) : "(unset)";
+    if (got != want) out += " " + name + " = " + got + ", expected " + want + ";";
+  }
+  return out;
+}
+
 }  // namespace
 
 TEST_CASE("the shipped checklist policy catches every incident of the corpus and passes ordinary mail") {
@@ -69,7 +82,7 @@ TEST_CASE("the shipped checklist policy catches every incident of the corpus and
   std::int64_t now = std::time(nullptr);
   seed(**st, manifest, now);
   auto domains = std::make_shared<context::DomainCache>();
-  int incidents = 0, caught = 0, benign = 0, passed = 0;
+  int incidents = 0, caught = 0, benign = 0, passed = 0, facts_ok = 0;
   std::string report;
   for (const auto& entry : manifest["messages"]) {
     std::string file = entry["file"].as<std::string>();
@@ -79,6 +92,9 @@ TEST_CASE("the shipped checklist policy catches every incident of the corpus and
     auto ev = engine::evaluate(pol, envelope(entry), *msg, ctx);
     auto ids = ev.verdict.rule_ids(policy::Mode::Enforce);
     std::string outcome = std::string(policy::action_name(ev.verdict.action)) + " [" + util::join(ids, ",") + "]";
+    const std::string wrong_facts = fact_mismatches(entry, ev.facts);
+    facts_ok += wrong_facts.empty();
+    if (!wrong_facts.empty()) report += "FACTS " + file + ":" + wrong_facts + "\n";
     if (entry["kind"].as<std::string>() == "incident") {
       ++incidents;
       std::string expect = entry["expect"].as<std::string>();
@@ -98,5 +114,6 @@ TEST_CASE("the shipped checklist policy catches every incident of the corpus and
   CHECK(benign >= incidents);
   CHECK(caught == incidents);
   CHECK(passed == benign);
+  CHECK(facts_ok == incidents + benign);
   for (const char* s : {"", "-wal", "-shm"}) unlink((db + s).c_str());
 }

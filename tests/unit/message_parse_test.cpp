@@ -143,3 +143,45 @@ TEST_CASE("thousands of address headers get their 1-based per-name index, case-i
   CHECK(from[0]->index == 1);
   CHECK(reply[0]->index == 1);
 }
+
+TEST_CASE("text parts record their type and which multipart/alternative they render") {
+  auto m = parse(
+      "To: b@x.jp\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"M\"\r\n\r\n"
+      "--M\r\nContent-Type: multipart/alternative; boundary=\"A\"\r\n\r\n"
+      "--A\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nplain one\r\n"
+      "--A\r\nContent-Type: multipart/related; boundary=\"R\"\r\n\r\n"
+      "--R\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>html one</p>\r\n"
+      "--R\r\nContent-Type: image/png\r\nContent-Disposition: inline; filename=\"logo.png\"\r\n\r\nPNG\r\n--R--\r\n"
+      "--A--\r\n"
+      "--M\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nfooter\r\n"
+      "--M\r\nContent-Type: multipart/alternative; boundary=\"B\"\r\n\r\n"
+      "--B\r\nContent-Type: text/plain\r\n\r\nplain two\r\n"
+      "--B\r\nContent-Type: text/html\r\n\r\n<b>html two</b>\r\n--B--\r\n--M--\r\n");
+  REQUIRE(m.texts.size() == 5);
+  REQUIRE(m.text_info.size() == 5);
+  struct Want {
+    const char* type;
+    int alternative, branch;
+  };
+  const Want want[] = {{"text/plain", 0, 0}, {"text/html", 0, 1}, {"text/plain", -1, 0}, {"text/plain", 1, 0},
+                       {"text/html", 1, 1}};
+  for (std::size_t i = 0; i < 5; ++i) {
+    CAPTURE(i);
+    CHECK(m.text_info[i].content_type == want[i].type);
+    CHECK(m.text_info[i].alternative == want[i].alternative);
+    CHECK(m.text_info[i].branch == want[i].branch);
+  }
+  CHECK(m.text_is_html(1));
+  CHECK_FALSE(m.text_is_html(0));
+  CHECK(m.plain_text(1).find("html one") != std::string::npos);
+  CHECK(m.plain_text(1).find("<p>") == std::string::npos);
+  CHECK(m.attachments.size() == 1);  // the inline logo
+}
+
+TEST_CASE("a single-part mail's text belongs to no alternative group") {
+  auto m = parse("To: b@x.jp\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>only html</p>\r\n");
+  REQUIRE(m.text_info.size() == 1);
+  CHECK(m.text_info[0].alternative == -1);
+  CHECK(m.text_is_html(0));
+  CHECK(m.plain_text(0) == "only html\n");
+}

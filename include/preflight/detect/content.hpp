@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "preflight/mail/message.hpp"
+
 namespace preflight::detect {
 
 struct KeywordSet {
@@ -30,6 +32,7 @@ struct ContentCounts {
   std::map<std::string, std::int64_t> keywords;  // keyword set name -> hits (only sets with hits)
 
   ContentCounts& operator+=(const ContentCounts& o);
+  ContentCounts& take_max(const ContentCounts& o);  // each count (and keyword set) the larger of the two
 };
 
 // NFKC plus digit-separator folding, as the scanner sees text (exposed for tests).
@@ -49,6 +52,20 @@ class ContentScanner {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// A message's body texts counted by whose words they are (mail/layers.hpp). Each text part is split into
+// the sender's own words (forwarded text included), quoted text, and signature/disclaimer blocks; HTML is
+// reduced to text first. The renderings of one multipart/alternative (text/plain and text/html) are one
+// text: each count is taken once, the larger of the alternatives, so words hidden only in the HTML are
+// still seen. `own.my_number` and `own.card_number` count the whole text, quoted part included: a reply
+// that quotes a 個人番号 or a card number still sends it.
+struct BodyCounts {
+  ContentCounts own;
+  ContentCounts quoted;  // quoted text, signatures and disclaimers
+};
+
+// `forward`: the mail is a forward (its first quoted-looking header block is the forwarded message).
+BodyCounts scan_body(const ContentScanner& scanner, const mail::Message& msg, bool forward);
 
 // Check digits (exposed for tests).
 bool valid_my_number(std::string_view twelve_digits);
