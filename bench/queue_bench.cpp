@@ -159,6 +159,16 @@ json rules_json(std::mt19937& rng, const std::vector<std::string>& rcpts) {
   return rules;
 }
 
+// What the queue stores for approval fatigue: the external domains (the generated ones are organisational).
+std::vector<std::string> external_domains(const std::vector<std::string>& rcpts) {
+  std::vector<std::string> out;
+  for (const auto& r : rcpts) {
+    std::string domain = r.substr(r.find('@') + 1);
+    if (domain != "example.co.jp" && std::find(out.begin(), out.end(), domain) == out.end()) out.push_back(domain);
+  }
+  return out;
+}
+
 std::string details_json(std::mt19937& rng, std::size_t sender, const std::vector<std::string>& rcpts,
                          const std::vector<std::string>& approvers) {
   json marks = json::array(), headers = json::array(), attachments = json::array();
@@ -174,7 +184,7 @@ std::string details_json(std::mt19937& rng, std::size_t sender, const std::vecto
               {"attachments", attachments}, {"language", "ja"}, {"charset", "ISO-2022-JP"},
               {"deputies", approvers.size() > 1 ? deputies : json::array()},
               {"client", "10.1.2." + std::to_string(rng() % 250)}, {"department", department_of(sender).name},
-              {"from_name", kSenders[sender].kanji}}
+              {"from_name", kSenders[sender].kanji}, {"external_domains", external_domains(rcpts)}}
       .dump();
 }
 
@@ -348,6 +358,33 @@ void print_other_row(const std::string& name, const Timing& t, int decimals) {
   std::printf("| %s | – | – | – | %.*f | %.*f |\n", name.c_str(), decimals, t.median, decimals, t.max);
 }
 
+// Approval fatigue and approver load: a decision held -> approved records its approvals in the same
+// transaction (held -> rejected records none: the difference is the recording), the engine's count of past
+// approvals for one sender, domain and rule, and the load table of the dashboard.
+void run_approvals(store::Store& st, int runs, int decisions) {
+  auto held = must(st.list({store::State::Held, "", 2 * decisions, 0}), "list");
+  if (held.size() < static_cast<std::size_t>(2 * decisions)) return;
+  auto decide = [&](std::size_t i, store::State to) {
+    must(st.transition(held[i].id, store::State::Held, to, {"", kNow, "bench@example.co.jp", "", "decide", "", "", ""}),
+         "transition");
+  };
+  auto n = static_cast<std::size_t>(decisions);
+  print_other_row("decide: held -> rejected, " + std::to_string(n) + " messages",
+                  time_calls(decisions, [&](int i) { decide(n + i, store::State::Rejected); }), 3);
+  print_other_row("decide: held -> approved (records approvals), " + std::to_string(n) + " messages",
+                  time_calls(decisions, [&](int i) { decide(i, store::State::Approved); }), 3);
+  std::mt19937 rng(5);
+  print_other_row("approvals_since(sender, domain, rule), " + std::to_string(decisions) + " random",
+                  time_calls(decisions, [&](int) {
+                    must(st.approvals_since(sender_address(rng() % kSenders.size()),
+                                            kExternalDomains[rng() % kExternalDomains.size()],
+                                            kRules[rng() % kRules.size()].id, kNow - 30 * kDay),
+                         "approvals_since");
+                  }), 3);
+  print_other_row("approver_load, 30 days",
+                  time_calls(runs, [&](int) { must(st.approver_load(kNow - 30 * kDay), "approver_load"); }), 1);
+}
+
 void run_queries(store::Store& st, const Filled& f, int n, int runs) {
   std::printf("\n| query (%d runs each) | matches | search ms | count ms | page ms (median) | page ms (max) |\n", runs);
   std::printf("|---|---:|---:|---:|---:|---:|\n");
@@ -363,6 +400,7 @@ void run_queries(store::Store& st, const Filled& f, int n, int runs) {
   print_other_row("get(id), " + std::to_string(gets) + " random ids", time_calls(gets, [&](int) {
                     must(st.get(f.ids[rng() % f.ids.size()]), "get");
                   }), 3);
+  run_approvals(st, runs, gets);
 }
 
 std::uintmax_t size_of(const fs::path& p) {

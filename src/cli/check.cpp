@@ -76,6 +76,7 @@ const char* edit_kind(action::HeaderEdit::Kind k) {
 nlohmann::json to_json(const engine::Evaluation& ev, const action::Plan& plan) {
   nlohmann::json j;
   j["action"] = policy::action_name(ev.verdict.action);
+  if (!ev.verdict.waiver.empty()) j["waiver"] = ev.verdict.waiver;
   j["reasons"] = nlohmann::json::array();
   for (const auto& r : ev.verdict.reasons) {
     nlohmann::json facts = nlohmann::json::object();
@@ -95,6 +96,7 @@ nlohmann::json to_json(const engine::Evaluation& ev, const action::Plan& plan) {
 
 void print_text(const engine::Evaluation& ev, const action::Plan& plan, std::ostream& out) {
   out << "action: " << policy::action_name(ev.verdict.action) << "\n";
+  if (!ev.verdict.waiver.empty()) out << "waiver: " << ev.verdict.waiver << "\n";
   if (plan.disposition == action::Disposition::Reject) out << "reply: 550 5.7.1 " << plan.reply_text << "\n";
   out << "reasons:" << (ev.verdict.reasons.empty() ? " none\n" : "\n");
   for (const auto& r : ev.verdict.reasons) {

@@ -2,12 +2,13 @@
 // while it runs: SQLite serialises writers, and every decision is a conditional state change).
 //   list [--state S] [--approver ADDR]   show ID   approve|reject|cancel ID [--comment T]   release ID
 //   approve ID --bcc (deliver with To/Cc moved to Bcc, when the policy offered that choice)
-//   purge [--older-than DAYS]            approvers (pending approvals per approver)
+//   purge [--older-than DAYS]            approvers [--approver ADDR] (pending now, decisions in 30 days)
 // Options everywhere: --config FILE, --json. Exit 0 on success, 1 on failure, 64 on usage errors.
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <ctime>
+#include <iomanip>
 #include <ostream>
 
 #include "preflight/cli/cli.hpp"
@@ -152,13 +153,18 @@ int purge(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& 
   return 0;
 }
 
+// Pending requests per approver now, and their decisions of the last 30 days with the median wait.
 int approvers(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& err) {
-  auto counts = q.store().pending_per_approver();
-  if (!counts) return err << counts.error() << "\n", 1;
-  json j = json::object();
-  for (const auto& [who, n] : *counts) j[who] = n;
-  if (a.json) return out << j.dump(2) << "\n", 0;
-  for (const auto& [who, n] : *counts) out << n << "  " << who << "\n";
+  auto load = queue::approver_load_json(q.store(), now(), 30, a.approver);
+  if (!load) return err << load.error() << "\n", 1;
+  if (a.json) return out << load->dump(2) << "\n", 0;
+  out << "pending  decided  median  approver   (decisions of the last " << (*load)["days"] << " days)\n";
+  for (const auto& r : (*load)["approvers"]) {
+    std::int64_t median = r["median_decision_seconds"];
+    std::string m = median < 0 ? "-" : std::to_string((median + 59) / 60) + "m";
+    out << std::setw(7) << r["pending"].get<std::int64_t>() << "  " << std::setw(7) << r["decided"].get<std::int64_t>()
+        << "  " << std::setw(6) << m << "  " << r["approver"].get<std::string>() << "\n";
+  }
   return 0;
 }
 

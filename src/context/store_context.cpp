@@ -101,6 +101,12 @@ std::int64_t StoreContext::recently_exposed(const std::string& sender) const {
   return value_or_warn(store_->exposed_since(sender, now_ - window_), std::int64_t{0}, "exposure");
 }
 
+std::int64_t StoreContext::approvals(const std::string& sender, const std::string& org_domain,
+                                     const std::string& rule_id, std::int64_t window_seconds) const {
+  return value_or_warn(store_->approvals_since(sender, org_domain, rule_id, now_ - window_seconds), std::int64_t{0},
+                       "approvals");
+}
+
 void record_sent(store::Store& st, const mail::Envelope& env, const mail::Message& msg,
                  const std::vector<mail::Address>& shown, const detect::Organisation& org, std::int64_t now) {
   std::map<std::string, std::string> names;  // display names as the sender wrote them

@@ -165,6 +165,9 @@ web::AppHandlers Services::app_handlers() {
                 {"per_department", pairs_json(st->per_department)}, {"pending", st->pending},
                 {"decided", st->decided}, {"median_decision_seconds", st->median_decision_seconds}};
   };
+  h.approvers = [this](const std::string& scope) {
+    return queue::approver_load_json(*store_, now_seconds(), 30, scope);
+  };
   return h;
 }
 

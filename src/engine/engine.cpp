@@ -4,6 +4,7 @@
 #include "preflight/detect/attachments.hpp"
 #include "preflight/detect/recipient_checks.hpp"
 #include "preflight/detect/recipients.hpp"
+#include "preflight/policy/fatigue.hpp"
 
 namespace preflight::engine {
 
@@ -19,6 +20,7 @@ Evaluation evaluate(const policy::Policy& policy, const mail::Envelope& envelope
   detect::list_facts(envelope, message, org, context, e.facts);
   detect::attachment_facts(envelope, message, org, e.facts);
   e.verdict = policy::evaluate(policy, e.facts);
+  policy::waive_approval(policy, e.facts, context, e.verdict);  // reads past approvals only for an approve
   return e;
 }
 

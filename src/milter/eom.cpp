@@ -43,11 +43,12 @@ void log_line(const Transaction& t, const engine::Evaluation& ev, const char* an
     if (r.mode == policy::Mode::Monitor)
       monitor += (monitor.empty() ? "" : ",") + r.rule_id + "(" + policy::action_name(r.action) + ")";
   spdlog::info("qid={} from=<{}> rcpts={} internal={} external={} visible_external={} action={} rules={} "
-               "monitor={} answer={} size={} ms={:.2f}",
+               "monitor={} waived={} answer={} size={} ms={:.2f}",
                t.envelope.queue_id, util::printable(t.envelope.sender.addr()), number("recipients.total"),
                number("recipients.internal"), number("recipients.external"),
                number("recipients.visible_external"), policy::action_name(v.action),
-               util::join(v.rule_ids(policy::Mode::Enforce), ","), monitor.empty() ? "-" : monitor, answer,
+               util::join(v.rule_ids(policy::Mode::Enforce), ","), monitor.empty() ? "-" : monitor,
+               v.waiver.empty() ? "-" : "\"" + util::printable(v.waiver) + "\"", answer,
                t.raw.size(), ms);
 }
 

@@ -52,6 +52,7 @@ class Compiler {
   void hold_spec(const YAML::Node& n, ActionSpec& a);
   void approvers(const YAML::Node& n, std::vector<std::string>& out);
   void organisation(const YAML::Node& n);
+  void approval_fatigue(const YAML::Node& n);
   void rule(const YAML::Node& n);
   std::optional<Condition> condition(const YAML::Node& n);
   SenderScope scope(const YAML::Node& map);
@@ -194,8 +195,9 @@ void Compiler::notices(const YAML::Node& n) {
 void Compiler::organisation(const YAML::Node& n) {
   if (!expect(n, YAML::NodeType::Map, "a map with internal_domains, groups, minority_external")) return;
   keys(n, {"internal_domains", "groups", "roles", "directory", "notices", "minority_external", "mailing_lists",
-           "important", "partners", "split_window", "keywords"},
+           "important", "partners", "split_window", "keywords", "approval_fatigue"},
        "organisation");
+  if (n["approval_fatigue"]) approval_fatigue(n["approval_fatigue"]);
   if (const auto& k = n["keywords"]; k && expect(k, YAML::NodeType::Map, "a map of keyword set name -> words"))
     for (const auto& kv : k) keyword_sets_.push_back({kv.first.Scalar(), strings(kv.second, "keywords")});
   if (n["mailing_lists"]) org_patterns(n["mailing_lists"], policy_.organisation.mailing_lists);
@@ -241,6 +243,19 @@ void Compiler::organisation(const YAML::Node& n) {
     if (m["max_external"]) org.minority.max_external = number(m["max_external"], "max_external");
     if (m["min_internal"]) org.minority.min_internal = number(m["min_internal"], "min_internal");
   }
+}
+
+void Compiler::approval_fatigue(const YAML::Node& n) {
+  if (!expect(n, YAML::NodeType::Map, "a map with after, window and delay")) return;
+  keys(n, {"after", "window", "delay"}, "approval_fatigue");
+  ApprovalFatigue& f = policy_.approval_fatigue;
+  if (n["after"]) f.after = number(n["after"], "after (approvals; 0 turns approval fatigue off)");
+  std::size_t before = errors_.size();
+  if (n["window"]) f.window_seconds = duration(n["window"]);
+  if (n["delay"]) f.delay_seconds = duration(n["delay"]);
+  if (errors_.size() != before || f.after == 0) return;
+  if (f.window_seconds == 0) error(n["window"], "window must be longer than 0 (after: 0 turns approval fatigue off)");
+  if (f.delay_seconds == 0) error(n["delay"], "delay must be longer than 0: the sender needs time to cancel");
 }
 
 std::optional<Condition> Compiler::condition(const YAML::Node& n) {
@@ -314,7 +329,7 @@ ActionSpec Compiler::action(const YAML::Node& n) {
   YAML::Node type_node = n.IsMap() ? n["type"] : n;
   if (n.IsMap())
     keys(n, {"type", "scope", "tag", "subject_prefix", "message", "delay", "approvers", "expire", "on_expiry",
-             "escalate", "bcc", "allow_bcc"}, "action");
+             "escalate", "bcc", "allow_bcc", "waivable"}, "action");
   if (!type_node) {
     error(n, "action needs a type: accept, tag, bcc, hold, approve or reject");
     return a;
@@ -367,7 +382,7 @@ void Compiler::hold_spec(const YAML::Node& n, ActionSpec& a) {
   if (!approve) {
     if (!n["delay"]) error(n, "hold needs a delay, e.g. delay: 10m");
     else h.delay_seconds = duration(n["delay"]);
-    for (const char* k : {"approvers", "expire", "on_expiry", "escalate", "allow_bcc"})
+    for (const char* k : {"approvers", "expire", "on_expiry", "escalate", "allow_bcc", "waivable"})
       if (n[k]) error(n[k], std::string("'") + k + "' belongs to approve, not hold");
   } else {
     if (!n["approvers"]) error(n, "approve needs approvers: addresses, role:NAME, supervisor or self");
@@ -395,6 +410,11 @@ void Compiler::hold_spec(const YAML::Node& n, ActionSpec& a) {
       if (v != "external" && v != "all") error(b, "allow_bcc is 'external' or 'all'");
       h.allow_bcc = true;
       if (v == "all") h.allow_bcc_scope = BccScope::All;
+    }
+    if (const auto& w = n["waivable"]) {
+      std::string v = scalar(w, "true or false");
+      if (v != "true" && v != "false") error(w, "waivable is true (approval fatigue may waive it) or false");
+      h.waivable = v != "false";
     }
   }
   if (const auto& b = n["bcc"]) {

@@ -1,4 +1,4 @@
-// Who approves a held message; see queue.hpp.
+// Who approves a held message, and how loaded each approver is; see queue.hpp.
 #include <algorithm>
 
 #include "preflight/queue/queue.hpp"
@@ -46,6 +46,18 @@ std::vector<std::string> deputies_of(const std::vector<std::string>& approvers, 
     if (const auto* e = entry(org, a))
       if (std::find(approvers.begin(), approvers.end(), e->deputy) == approvers.end()) add(out, e->deputy);
   return out;
+}
+
+util::Result<nlohmann::json> approver_load_json(store::Store& st, std::int64_t now, int days,
+                                                const std::string& scope) {
+  auto load = st.approver_load(now - std::int64_t{days} * 86400);
+  if (!load) return util::Error{load.error()};
+  nlohmann::json rows = nlohmann::json::array();
+  for (const auto& a : *load)
+    if (scope.empty() || util::iequals(scope, a.approver))
+      rows.push_back({{"approver", a.approver}, {"pending", a.pending}, {"decided", a.decided},
+                      {"median_decision_seconds", a.median_decision_seconds}});
+  return nlohmann::json{{"days", days}, {"approvers", rows}};
 }
 
 }  // namespace preflight::queue

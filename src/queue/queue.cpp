@@ -90,7 +90,11 @@ std::string details_json(const action::HoldRequest& in, const std::vector<std::s
       rules.push_back({{"id", r.rule_id}, {"description", r.description.empty() ? r.rule_id : r.description},
                        {"action", policy::action_name(r.action)}, {"facts", facts_of(r)}});
   nlohmann::json rcpts = nlohmann::json::array();
-  for (const auto& r : in.envelope.recipients) rcpts.push_back(recipient_marks(in, r));
+  std::set<std::string> external_domains;  // what an approval of this message is counted against (fatigue)
+  for (const auto& r : in.envelope.recipients) {
+    rcpts.push_back(recipient_marks(in, r));
+    if (!org.is_internal(r.domain)) external_domains.insert(detect::organisational_domain(util::to_lower(r.domain)));
+  }
   nlohmann::json headers = nlohmann::json::array();  // To and Cc as the recipients see them
   for (const auto& h : in.message.address_headers)
     if (h.name == "To" || h.name == "Cc")
@@ -108,7 +112,8 @@ std::string details_json(const action::HoldRequest& in, const std::vector<std::s
   return nlohmann::json{{"rules", rules}, {"recipients", rcpts}, {"header_recipients", headers},
                         {"attachments", attachments}, {"language", org.notice_language},
                         {"charset", org.notice_charset}, {"deputies", deputies}, {"client", in.envelope.client_addr},
-                        {"department", department}, {"from_name", from_name}, {"bcc_option", bcc_option(in)}}
+                        {"department", department}, {"from_name", from_name}, {"bcc_option", bcc_option(in)},
+                        {"external_domains", external_domains}, {"waiver", in.verdict.waiver}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // mail text may be broken UTF-8
 }
 
@@ -193,7 +198,8 @@ util::Result<std::string> Queue::hold(const action::HoldRequest& in) {
   m.edits_json = action::edits_to_json(in.plan.edits);
   if (auto ok = spool_.store(m.id, in.raw); !ok) return util::Error{ok.error()};
   std::string rules = util::join(in.verdict.rule_ids(policy::Mode::Enforce), ",");
-  auto ok = store_->insert_held(m, {m.id, now, "milter", in.envelope.client_addr, "hold", "", "held", "rules=" + rules});
+  std::string comment = "rules=" + rules + (in.verdict.waiver.empty() ? "" : "; " + in.verdict.waiver);
+  auto ok = store_->insert_held(m, {m.id, now, "milter", in.envelope.client_addr, "hold", "", "held", comment});
   if (!ok) {
     spool_.remove(m.id);  // nothing half-stored
     return util::Error{ok.error()};

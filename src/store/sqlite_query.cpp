@@ -130,10 +130,7 @@ util::Result<HeldStats> SqliteStore::stats(const HeldQuery& q, std::int64_t sinc
     w.bind(d);
     std::vector<std::int64_t> waits;
     while (d.step()) waits.push_back(d.integer(0));
-    if (!waits.empty()) {
-      std::size_t mid = waits.size() / 2;
-      st.median_decision_seconds = waits.size() % 2 ? waits[mid] : (waits[mid - 1] + waits[mid]) / 2;
-    }
+    st.median_decision_seconds = median_of(waits);
     return st;
   });
 }

@@ -130,6 +130,7 @@ SqliteStore::SqliteStore(const std::string& path) : db_(path) {
   create_web_schema();
   create_session_schema();
   create_received_schema();
+  create_approval_schema();
 }
 
 // held_rules, and once, when the table is new, its rows for the messages already held (a database from
@@ -232,6 +233,7 @@ bool SqliteStore::move_state(const std::string& id, State from, State to, const 
   a.from_state = state_name(from);
   a.to_state = t;
   write_audit(a);
+  if (from == State::Held && to == State::Approved) record_approval(id, audit.at);
   return true;
 }
 

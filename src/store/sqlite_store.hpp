@@ -14,6 +14,8 @@ HeldMessage read_held_row(const Stmt& s);
 std::string domain_of(const std::string& address);
 // Display names are compared NFKC-normalised and case-folded (全角 and half-width spellings are one name).
 std::string name_key(const std::string& name);
+// The median of sorted seconds (the mean of the middle two for an even count); -1 when there are none.
+std::int64_t median_of(const std::vector<std::int64_t>& sorted);
 
 class SqliteStore final : public Store {
  public:
@@ -32,6 +34,9 @@ class SqliteStore final : public Store {
                                       std::int64_t escalate_at, const AuditEntry& audit) override;
   util::Result<std::vector<AuditEntry>> audit_trail(const std::string& id) override;
   util::Result<std::vector<std::pair<std::string, std::int64_t>>> pending_per_approver() override;
+  util::Result<std::vector<ApproverLoad>> approver_load(std::int64_t since) override;
+  util::Result<std::int64_t> approvals_since(const std::string& sender, const std::string& org_domain,
+                                             const std::string& rule_id, std::int64_t since) override;
   util::Result<std::vector<std::string>> purge(std::int64_t before) override;
 
   util::Result<std::vector<HeldMessage>> search(const HeldQuery& q) override;
@@ -77,6 +82,8 @@ class SqliteStore final : public Store {
   void create_web_schema();  // sqlite_users.cpp
   void create_session_schema();  // sqlite_sessions.cpp
   void create_received_schema();  // sqlite_received.cpp
+  void create_approval_schema();  // sqlite_approvals.cpp
+  void record_approval(const std::string& id, std::int64_t at);  // sqlite_approvals.cpp, inside a transaction
   std::vector<HeldMessage> select_held(const std::string& where_sql, const std::vector<std::string>& texts,
                                        const std::vector<std::int64_t>& numbers);
 

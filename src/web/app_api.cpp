@@ -146,4 +146,14 @@ void AppRoutes::api_stats(const httplib::Request& req, httplib::Response& res) {
   reply_json(res, 200, *st);
 }
 
+// An approver sees only their own load; administrators and auditors everyone's.
+void AppRoutes::api_approvers(const httplib::Request& req, httplib::Response& res) {
+  auto ctx = signed_in(req, res);
+  if (!ctx) return reply_json(res, 401, {{"error", "not signed in"}});
+  if (!handlers_.approvers) return reply_json(res, 404, {{"error", "not available"}});
+  auto load = handlers_.approvers(ctx->account.role == Role::Approver ? ctx->account.email : "");
+  if (!load) return reply_json(res, 500, {{"error", load.error()}});
+  reply_json(res, 200, *load);
+}
+
 }  // namespace preflight::web

@@ -136,14 +136,36 @@ std::string bar_chart(const json& given, std::string_view title) {
   return out + "</svg>";
 }
 
-std::string dashboard(const Viewer& v, const json& st) {
+namespace {
+
+std::string minutes(Lang l, std::int64_t seconds) {
+  return seconds < 0 ? std::string("-") : std::to_string((seconds + 59) / 60) + " " + tr(l, "minutes");
+}
+
+// Pending requests and decisions per approver (the API's approver load object).
+std::string approver_table(Lang l, const json& load) {
+  std::string out = "<h2>" + T(l, "approver_load") + "</h2><table class=\"approvers\" id=\"approvers\"><tr><th>" +
+                    T(l, "approver_heading") + "</th><th>" + T(l, "pending") + "</th><th>" + T(l, "decided_count") +
+                    "</th><th>" + T(l, "median_decision") + "</th></tr>";
+  const json& rows = load.value("approvers", json::array());
+  for (const auto& r : rows)
+    out += "<tr><td>" + E(str(r, "approver")) + "</td><td>" + std::to_string(num(r, "pending")) + "</td><td>" +
+           std::to_string(num(r, "decided")) + "</td><td>" + E(minutes(l, num(r, "median_decision_seconds"))) +
+           "</td></tr>";
+  if (rows.empty()) out += "<tr><td colspan=\"4\">" + T(l, "no_approvers") + "</td></tr>";
+  return out + "</table>";
+}
+
+}  // namespace
+
+std::string dashboard(const Viewer& v, const json& st, const json& approvers) {
   Lang l = v.lang;
   std::int64_t median = num(st, "median_decision_seconds");
   std::string body = "<h1>" + T(l, "dashboard") + " <small>" + T(l, "last_30_days") + "</small></h1>";
   body += "<ul class=\"figures\"><li>" + T(l, "pending") + ": <strong>" + std::to_string(num(st, "pending")) +
           "</strong></li><li>" + T(l, "decided_count") + ": <strong>" + std::to_string(num(st, "decided")) +
           "</strong></li><li>" + T(l, "median_decision") + ": <strong id=\"median\">" +
-          (median < 0 ? std::string("-") : std::to_string((median + 59) / 60) + " " + tr(l, "minutes")) +
+          E(minutes(l, median)) +
           "</strong></li></ul>";
   json unknown_fixed = json::array();
   for (const auto& p : st.value("per_department", json::array())) {
@@ -154,6 +176,7 @@ std::string dashboard(const Viewer& v, const json& st) {
   body += "<h2>" + T(l, "held_per_reason") + "</h2>" +
           bar_chart(st.value("per_reason", json::array()), tr(l, "held_per_reason"));
   body += "<h2>" + T(l, "held_per_department") + "</h2>" + bar_chart(unknown_fixed, tr(l, "held_per_department"));
+  if (approvers.is_object()) body += approver_table(l, approvers);
   return layout(l, tr(l, "dashboard"), nav(v), body);
 }
 

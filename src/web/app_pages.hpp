@@ -25,7 +25,8 @@ std::string sign_in(Lang lang, std::string_view csrf, std::string_view error_key
 // `list` is the API's list object; `q` the query it answers.
 std::string queue(const Viewer& v, const nlohmann::json& list, const QueueQuery& q);
 std::string message(const Viewer& v, const nlohmann::json& m, std::string_view notice_key);
-std::string dashboard(const Viewer& v, const nlohmann::json& stats);
+// `approvers` is the API's approver load object, or null for none.
+std::string dashboard(const Viewer& v, const nlohmann::json& stats, const nlohmann::json& approvers);
 // A short page with one message from the catalogue (errors: not found, forbidden, ...).
 std::string notice(const Viewer& v, std::string_view key);
 

@@ -206,9 +206,16 @@ void AppRoutes::dashboard_page(const httplib::Request& req, httplib::Response& r
   auto ctx = signed_in(req, res);
   if (!ctx) return redirect(res, "/login");
   auto v = viewer(req, *ctx);
-  auto st = handlers_.stats(ctx->account.role == Role::Approver ? ctx->account.email : "");
+  std::string scope = ctx->account.role == Role::Approver ? ctx->account.email : "";
+  auto st = handlers_.stats(scope);
   if (!st) return html(res, 500, app_pages::notice(v, "error"));
-  html(res, 200, app_pages::dashboard(v, *st));
+  nlohmann::json load = nullptr;  // no table without the handler
+  if (handlers_.approvers) {
+    auto l = handlers_.approvers(scope);
+    if (!l) return html(res, 500, app_pages::notice(v, "error"));
+    load = *l;
+  }
+  html(res, 200, app_pages::dashboard(v, *st, load));
 }
 
 std::optional<nlohmann::json> AppRoutes::visible_message(const Ctx& ctx, const std::string& id, std::string& error) {
@@ -264,6 +271,7 @@ void AppRoutes::install(httplib::Server& svr) {
   svr.Get("/api/me", [this](Req req, Res res) { api_me(req, res); });
   svr.Get("/api/held", [this](Req req, Res res) { api_list(req, res); });
   svr.Get("/api/stats", [this](Req req, Res res) { api_stats(req, res); });
+  svr.Get("/api/approvers", [this](Req req, Res res) { api_approvers(req, res); });
   svr.Post("/api/held/bulk", [this](Req req, Res res) { api_bulk(req, res); });
   svr.Get(R"(/api/held/([A-Za-z0-9_.-]+))", [this](Req req, Res res) { api_message(req, res); });
   svr.Post(R"(/api/held/([A-Za-z0-9_.-]+)/(approve|approve-bcc|reject))", [this](Req req, Res res) { api_decide(req, res); });

@@ -57,6 +57,7 @@ class AppRoutes {
   void api_decide(const httplib::Request& req, httplib::Response& res);
   void api_bulk(const httplib::Request& req, httplib::Response& res);
   void api_stats(const httplib::Request& req, httplib::Response& res);
+  void api_approvers(const httplib::Request& req, httplib::Response& res);
 
   // The message when it exists and `ctx` may see it; nullopt otherwise (or a store error, in `error`).
   std::optional<nlohmann::json> visible_message(const Ctx& ctx, const std::string& id, std::string& error);

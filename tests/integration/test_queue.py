@@ -41,6 +41,7 @@ organisation:
   internal_domains: [example.co.jp]
   roles: {security: [sec@example.co.jp]}
   directory: directory.csv
+  approval_fatigue: {after: 0}   # these tests approve the same sender and domain many times
 rules:
   - id: delay-short
     description: "Delay-send for checking (short)"
@@ -351,8 +352,8 @@ class QueueIntegration(unittest.TestCase):
 
     def test_pending_counts_per_approver_are_visible(self):
         self.send_held(["buyer@vip.example.com"], message(["buyer@vip.example.com"], "Quote COUNT"))
-        counts = self.ctl("approvers")
-        self.assertGreaterEqual(counts.get(BOSS, 0), 1)
+        load = {a["approver"]: a for a in self.ctl("approvers")["approvers"]}
+        self.assertGreaterEqual(load[BOSS]["pending"], 1)
         self.ctl("cancel", self.held("Quote COUNT")["id"])
 
     def web_get(self, path, session):

@@ -20,6 +20,7 @@ struct FakeApp {
   std::mutex mu;
   std::vector<AppDecision> decisions;
   std::vector<QueueQuery> queries;
+  std::vector<std::string> load_scopes;  // scopes the approver load was asked for
   json mail = {{"id", "m1"}, {"state", "held"}, {"sender", "taro@example.co.jp"},
                {"subject", "<script>window.x=1</script>見積"}, {"approvers", {"boss@example.co.jp"}},
                {"details", {{"rules", {{{"id", "r1"}, {"description", "External <b>"}, {"facts", {{"f", "<i>"}}}}}}}},
@@ -55,6 +56,18 @@ struct FakeApp {
       auto one = [](const char* k, int n) { return json::array({json::array({k, n})}); };
       return json{{"per_day", one("2026-11-23", 3)}, {"per_reason", one("<r>", 2)}, {"per_department", one("", 1)},
                   {"pending", 3}, {"decided", 0}, {"median_decision_seconds", -1}};
+    };
+    h.approvers = [this](const std::string& scope) -> Result<json> {
+      std::lock_guard lock(mu);
+      load_scopes.push_back(scope);
+      json rows = json::array();
+      if (scope.empty() || scope == "boss@example.co.jp")
+        rows.push_back({{"approver", "boss@example.co.jp"}, {"pending", 4}, {"decided", 7},
+                        {"median_decision_seconds", 1500}});
+      if (scope.empty())
+        rows.push_back({{"approver", "<b>x@example.co.jp"}, {"pending", 1}, {"decided", 0},
+                        {"median_decision_seconds", -1}});
+      return json{{"days", 30}, {"approvers", rows}};
     };
     return h;
   }
@@ -286,4 +299,43 @@ TEST_CASE("web app: bulk decisions approve or reject only; broken JSON bodies ar
   CHECK(app.fake.decisions[0].action == "approve-bcc");
   CHECK(bulk(R"({"ids": ["m1"], "action": "reject"})") == 200);
   CHECK(app.fake.calls() == 2);
+}
+
+TEST_CASE("web app: the approver load is everyone's for administrators and auditors, one's own for an approver") {
+  App app;
+  auto c = app.client();
+  CHECK(c.Get("/api/approvers")->status == 401);
+  Signed admin = session_of(c, "admin");
+  auto all = c.Get("/api/approvers", admin.cookie);
+  REQUIRE(all->status == 200);
+  json j = json::parse(all->body);
+  CHECK(j["days"] == 30);
+  CHECK(j["approvers"].size() == 2);
+  CHECK(j["approvers"][0]["median_decision_seconds"] == 1500);
+  Signed boss = session_of(c, "boss");
+  auto mine = json::parse(c.Get("/api/approvers", boss.cookie)->body);
+  REQUIRE(mine["approvers"].size() == 1);
+  CHECK(mine["approvers"][0]["approver"] == "boss@example.co.jp");
+  Signed audit = session_of(c, "audit");
+  CHECK(json::parse(c.Get("/api/approvers", audit.cookie)->body)["approvers"].size() == 2);
+  std::lock_guard lock(app.fake.mu);
+  CHECK(app.fake.load_scopes == std::vector<std::string>{"", "boss@example.co.jp", ""});
+}
+
+TEST_CASE("web app: the dashboard shows the approver load table in Japanese and English, names escaped") {
+  App app;
+  auto c = app.client();
+  Signed admin = session_of(c, "admin");
+  auto ja = c.Get("/dashboard", admin.cookie);
+  REQUIRE(ja->status == 200);
+  CHECK(ja->body.find("<table class=\"approvers\" id=\"approvers\">") != std::string::npos);
+  CHECK(ja->body.find("承認者ごとの負荷") != std::string::npos);
+  CHECK(ja->body.find("<tr><td>boss@example.co.jp</td><td>4</td><td>7</td><td>25 分</td></tr>") != std::string::npos);
+  CHECK(ja->body.find("<td>&lt;b&gt;x@example.co.jp</td><td>1</td><td>0</td><td>-</td>") != std::string::npos);
+  httplib::Headers en = admin.cookie;
+  en.begin()->second += "; pf_lang=en";
+  auto page = c.Get("/dashboard", en);
+  REQUIRE(page->status == 200);
+  CHECK(page->body.find("Load per approver") != std::string::npos);
+  CHECK(page->body.find("<td>25 min</td>") != std::string::npos);
 }

@@ -33,7 +33,7 @@ class DomainCache {
 
 class StoreContext final : public detect::Context {
  public:
-  // `split_window` and `now` bound recently_exposed(); make one per message (it is a few pointers).
+  // `split_window` and `now` bound recently_exposed(), `now` approvals(); make one per message (a few pointers).
   StoreContext(std::shared_ptr<store::Store> st, std::shared_ptr<DomainCache> cache, std::int64_t split_window,
                std::int64_t now);
 
@@ -44,6 +44,8 @@ class StoreContext final : public detect::Context {
   std::vector<detect::KnownAddress> known_by_name(const std::string& display_name) const override;
   std::vector<detect::ThreadRecord> threads(const std::vector<std::string>& message_ids) const override;
   std::int64_t recently_exposed(const std::string& sender) const override;
+  std::int64_t approvals(const std::string& sender, const std::string& org_domain, const std::string& rule_id,
+                         std::int64_t window_seconds) const override;
 
  private:
   std::shared_ptr<store::Store> store_;

@@ -1,5 +1,6 @@
 // Read-only context for detectors: what the organisation has sent before (history), who it knows
-// (partners), the threads it has seen, and recent exposure per sender. Detectors stay pure functions of
+// (partners), the threads it has seen, recent exposure per sender, and past approvals (read after the
+// policy, for approval fatigue). Detectors stay pure functions of
 // (message, context); the store-backed implementation lives outside detect/ (context module), and
 // NoContext stands in where there is no store (a dry run without history).
 #pragma once
@@ -46,6 +47,13 @@ class Context {
   virtual std::vector<ThreadRecord> threads(const std::vector<std::string>& message_ids) const = 0;
   // External addresses this sender exposed to each other in To/Cc during the split-mailing window.
   virtual std::int64_t recently_exposed(const std::string& sender) const = 0;
+  // Times approvers approved mail from `sender` to this organisational domain that `rule_id` held for
+  // approval, within the last `window_seconds` (approval fatigue). Not pure: a context without a store of
+  // approvals (a test double) knows none.
+  virtual std::int64_t approvals(const std::string& /*sender*/, const std::string& /*org_domain*/,
+                                 const std::string& /*rule_id*/, std::int64_t /*window_seconds*/) const {
+    return 0;
+  }
 };
 
 // No history, no partners, no threads: everything is first-time and nothing is a look-alike of anything.
@@ -61,6 +69,9 @@ class NoContext final : public Context {
   std::vector<KnownAddress> known_by_name(const std::string&) const override { return {}; }
   std::vector<ThreadRecord> threads(const std::vector<std::string>&) const override { return {}; }
   std::int64_t recently_exposed(const std::string&) const override { return 0; }
+  std::int64_t approvals(const std::string&, const std::string&, const std::string&, std::int64_t) const override {
+    return 0;
+  }
 };
 
 }  // namespace preflight::detect

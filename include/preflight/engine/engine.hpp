@@ -1,4 +1,5 @@
-// The pipeline shared by the milter and `preflightctl check`: detectors -> facts -> policy -> verdict.
+// The pipeline shared by the milter and `preflightctl check`: detectors -> facts -> policy -> verdict, and
+// approval fatigue (policy/fatigue.hpp) on that verdict.
 // Pure: no I/O, no MTA, no clock; safe to call from any thread with a pinned policy snapshot.
 #pragma once
 #include "preflight/detect/context.hpp"

@@ -27,6 +27,7 @@ struct Verdict {
   std::vector<std::string> tags;           // values of enforced tag rules
   std::string subject_prefix;              // first enforced tag rule's prefix
   std::string reject_text;                 // first enforced reject rule's text
+  std::string waiver;                      // why an approval became a hold (approval fatigue); empty: none
 
   std::vector<std::string> rule_ids(Mode mode) const;
 };

@@ -55,6 +55,7 @@ struct HoldSpec {
   bool bcc = false;                     // deliver as Bcc once released
   bool allow_bcc = false;               // approve: an approver may choose to deliver it as Bcc instead
   BccScope allow_bcc_scope = BccScope::External;  // which addresses that choice takes out of To/Cc
+  bool waivable = true;                 // approve: approval fatigue may turn a repeat into a short hold
 };
 
 struct ActionSpec {
@@ -78,8 +79,18 @@ struct Rule {
   Location where;
 };
 
+// organisation.approval_fatigue: when approvers have approved the same sender, recipient domain and rule
+// `after` times within `window_seconds`, the next approval that rule asks is waived: the mail is held for
+// `delay_seconds` instead (the sender can still cancel it). after = 0 turns it off.
+struct ApprovalFatigue {
+  std::int64_t after = 3;
+  std::int64_t window_seconds = 30 * 86400;
+  std::int64_t delay_seconds = 300;
+};
+
 struct Policy {
   detect::Organisation organisation;
+  ApprovalFatigue approval_fatigue;
   std::vector<Rule> rules;
   std::vector<std::string> files;
 };

@@ -111,6 +111,11 @@ nlohmann::json details_of(const store::HeldMessage& m);
 // added. Empty when nobody could be found.
 std::vector<std::string> resolve_approvers(const policy::HoldSpec& spec, const std::string& sender,
                                            const detect::Organisation& org);
+// Each approver's load (store.hpp, ApproverLoad) over the last `days` days before `now`, as the object the
+// CLI and the web API show: {"days": N, "approvers": [{"approver", "pending", "decided",
+// "median_decision_seconds"}, ...]}; with a `scope` address, only that approver's entry (if any).
+util::Result<nlohmann::json> approver_load_json(store::Store& st, std::int64_t now, int days,
+                                                const std::string& scope);
 // The deputies of these approvers (directory), for escalation.
 std::vector<std::string> deputies_of(const std::vector<std::string>& approvers, const detect::Organisation& org);
 

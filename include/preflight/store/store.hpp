@@ -86,6 +86,14 @@ struct HeldStats {
   std::int64_t median_decision_seconds = -1;  // -1: nothing decided yet
 };
 
+// One approver's load: what waits for them now and how fast they decided lately.
+struct ApproverLoad {
+  std::string approver;                       // lower-case address
+  std::int64_t pending = 0;                   // approval requests waiting for them now
+  std::int64_t decided = 0;                   // requests they decided (approve, reject, cancel) in the period
+  std::int64_t median_decision_seconds = -1;  // from hold to their decision; -1: none in the period
+};
+
 // A local account of the web role. `role` is "admin", "approver" or "auditor".
 struct User {
   std::string name, email, role, password_hash;
@@ -158,6 +166,13 @@ class Store {
   virtual util::Result<std::vector<AuditEntry>> audit_trail(const std::string& id) = 0;
   // Pending (held) approval count per approver.
   virtual util::Result<std::vector<std::pair<std::string, std::int64_t>>> pending_per_approver() = 0;
+  // Every approver with pending requests or decisions made at or after `since`, most pending first.
+  virtual util::Result<std::vector<ApproverLoad>> approver_load(std::int64_t since) = 0;
+  // Approvals (held -> approved of an approval request, by anyone) at or after `since` of mail from `sender`
+  // to `org_domain` that `rule_id` held. Recorded with the decision, for each approve rule of the message
+  // and each external organisational domain of its details ("external_domains"); never purged with it.
+  virtual util::Result<std::int64_t> approvals_since(const std::string& sender, const std::string& org_domain,
+                                                     const std::string& rule_id, std::int64_t since) = 0;
   // Deletes finished messages (rejected, cancelled, released, returned) decided before `before`;
   // returns their ids so the caller can delete the spool files.
   virtual util::Result<std::vector<std::string>> purge(std::int64_t before) = 0;

@@ -68,6 +68,10 @@ struct AppHandlers {
   // {"per_day": [[day, n]...], "per_reason": ..., "per_department": ..., "pending", "decided",
   //  "median_decision_seconds"} over the last 30 days, within `scope` (as in QueueQuery).
   std::function<util::Result<nlohmann::json>(const std::string& scope)> stats;
+  // {"days": 30, "approvers": [{"approver", "pending", "decided", "median_decision_seconds"}, ...]}: pending
+  // requests now and decisions of the last 30 days per approver; only `scope`'s entry when it is not empty.
+  // Optional: without it the dashboard leaves the table out and /api/approvers answers 404.
+  std::function<util::Result<nlohmann::json>(const std::string& scope)> approvers;
 };
 
 }  // namespace preflight::web
