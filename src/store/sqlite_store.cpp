@@ -125,6 +125,16 @@ SqliteStore::SqliteStore(const std::string& path) : db_(path) {
   // NORMAL in WAL mode: always consistent, and history/notice writes cost no fsync. A new held message is
   // committed with FULL (insert_held): it must survive a power cut before the MTA discards its copy.
   db_.exec("PRAGMA synchronous=NORMAL");
+  create_schema();
+}
+
+SqliteStore::SqliteStore(const Scratch& scratch) : db_(":memory:") {
+  if (!scratch.seed.empty()) db_.copy_from(scratch.seed);
+  db_.exec("PRAGMA synchronous=OFF");
+  create_schema();  // brings a seed from an older version up to date
+}
+
+void SqliteStore::create_schema() {
   db_.exec(kSchema);
   create_rule_schema();
   create_web_schema();
@@ -150,6 +160,14 @@ void SqliteStore::create_rule_schema() {
 util::Result<std::shared_ptr<Store>> open_sqlite(const std::string& path) {
   try {
     return std::shared_ptr<Store>(std::make_shared<SqliteStore>(path));
+  } catch (const DbError& e) {
+    return util::Error{"store: " + e.message};
+  }
+}
+
+util::Result<std::shared_ptr<Store>> open_scratch_sqlite(const std::string& seed) {
+  try {
+    return std::shared_ptr<Store>(std::make_shared<SqliteStore>(SqliteStore::Scratch{seed}));
   } catch (const DbError& e) {
     return util::Error{"store: " + e.message};
   }
