@@ -11,6 +11,7 @@
 #include "preflight/daemon/config.hpp"
 #include "preflight/detect/organisation.hpp"
 #include "preflight/store/store.hpp"
+#include "history_import.hpp"
 
 namespace preflight::cli {
 
@@ -35,20 +36,9 @@ bool for_each_line(const std::string& path, const std::function<void(std::string
 }
 
 int import(store::Store& st, const std::vector<std::string>& files, std::ostream& out, std::ostream& err) {
-  std::time_t now = std::time(nullptr);
-  context::PostfixLogReader reader(std::gmtime(&now)->tm_year + 1900);
-  std::size_t deliveries = 0;
-  for (const auto& f : files) {
-    bool ok = for_each_line(f, [&](std::string_view line) {
-      auto d = reader.feed(line);
-      if (!d) return;
-      std::string domain = d->to.substr(d->to.rfind('@') + 1);
-      if (auto r = st.record_delivery(d->from, {{d->to, detect::organisational_domain(domain), ""}}, d->at); r)
-        ++deliveries;
-    });
-    if (!ok) return err << "preflightctl history import: cannot read " << f << "\n", 1;
-  }
-  out << deliveries << " deliveries imported from " << reader.lines() << " lines in " << files.size() << " file(s)\n";
+  auto r = import_postfix_logs(st, files);
+  if (!r.error.empty()) return err << "preflightctl history import: " << r.error << "\n", 1;
+  out << r.deliveries << " deliveries imported from " << r.lines << " lines in " << files.size() << " file(s)\n";
   return 0;
 }
 
@@ -62,6 +52,27 @@ int show(store::Store& st, const std::vector<std::string>& args, std::ostream& o
 }
 
 }  // namespace
+
+LogImport import_postfix_logs(store::Store& st, const std::vector<std::string>& files) {
+  std::time_t now = std::time(nullptr);
+  context::PostfixLogReader reader(std::gmtime(&now)->tm_year + 1900);
+  LogImport result;
+  for (const auto& f : files) {
+    bool ok = for_each_line(f, [&](std::string_view line) {
+      auto d = reader.feed(line);
+      if (!d) return;
+      std::string domain = d->to.substr(d->to.rfind('@') + 1);
+      if (auto r = st.record_delivery(d->from, {{d->to, detect::organisational_domain(domain), ""}}, d->at); r)
+        ++result.deliveries;
+    });
+    if (!ok) {
+      result.error = "cannot read " + f;
+      break;
+    }
+  }
+  result.lines = reader.lines();
+  return result;
+}
 
 int history_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   std::string config = "/etc/preflight/preflight.yaml";

@@ -16,7 +16,11 @@ void usage(std::ostream& o) {
        "               [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT] [--bcc]\n"
        "               [--older-than DAYS]\n"
        "  preflightctl user add NAME --email ADDR --role admin|approver|auditor  (password on stdin)\n"
-       "  preflightctl user list [--json]  [--config FILE]\n";
+       "  preflightctl user list [--json]  [--config FILE]\n"
+       "  preflightctl replay SOURCE... [--config FILE] [--policy FILE[,FILE...]]... [--envelopes FILE]\n"
+       "               [--history-log FILE ...] [--seed-store] [--from-date D] [--to-date D] [--json]\n"
+       "               [--examples N]   (current policy: the config's, else the first --policy;\n"
+       "               a further --policy is the candidate; see docs/replay.md)\n";
 }
 }  // namespace
 
@@ -30,6 +34,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (args[0] == "queue") return queue_command(rest, out, err);
   if (args[0] == "user") return user_command(rest, out, err);
   if (args[0] == "history") return history_command(rest, out, err);
+  if (args[0] == "replay") return replay_command(rest, out, err);
   if (args[0] == "policy" && !rest.empty() && rest[0] == "lint")
     return policy_lint({rest.begin() + 1, rest.end()}, out, err);
   err << "preflightctl: unknown command '" << args[0] << "'\n";

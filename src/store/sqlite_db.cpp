@@ -27,6 +27,22 @@ void Db::exec(const char* sql) {
   }
 }
 
+void Db::copy_from(const std::string& path) {
+  sqlite3* src = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &src, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+    std::string msg = src ? sqlite3_errmsg(src) : "out of memory";
+    sqlite3_close(src);
+    throw DbError{"cannot open " + path + " read-only: " + msg};
+  }
+  sqlite3_busy_timeout(src, 10000);
+  sqlite3_backup* copy = sqlite3_backup_init(db_, "main", src, "main");
+  int rc = copy ? sqlite3_backup_step(copy, -1) : SQLITE_ERROR;  // one step: one read transaction, a snapshot
+  std::string msg = copy ? sqlite3_errstr(rc) : sqlite3_errmsg(db_);
+  sqlite3_backup_finish(copy);
+  sqlite3_close(src);
+  if (rc != SQLITE_DONE) throw DbError{"cannot copy " + path + ": " + msg};
+}
+
 Stmt::Stmt(Db& db, std::string_view sql) : db_(db) {
   if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
     db.fail("prepare failed");

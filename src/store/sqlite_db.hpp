@@ -50,6 +50,8 @@ class Db {
   Db& operator=(const Db&) = delete;
 
   void exec(const char* sql);  // throws DbError
+  // Replaces this database's content with a consistent copy of the database file at `path`, opened read-only.
+  void copy_from(const std::string& path);  // throws DbError
   sqlite3* handle() { return db_; }
   std::int64_t changes() { return sqlite3_changes64(db_); }
   std::int64_t last_id() { return sqlite3_last_insert_rowid(db_); }

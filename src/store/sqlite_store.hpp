@@ -20,6 +20,11 @@ std::int64_t median_of(const std::vector<std::int64_t>& sorted);
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path);  // throws DbError
+  // A private in-memory store (no file, no fsync), a copy of the store file `seed` when it is not empty.
+  struct Scratch {
+    std::string seed;
+  };
+  explicit SqliteStore(const Scratch& scratch);  // throws DbError
 
   util::Result<bool> insert_held(const HeldMessage& m, const AuditEntry& audit) override;
   util::Result<std::optional<HeldMessage>> get(const std::string& id) override;
@@ -78,6 +83,7 @@ class SqliteStore final : public Store {
  private:
   void write_audit(const AuditEntry& a);
   bool move_state(const std::string& id, State from, State to, const AuditEntry& audit);
+  void create_schema();
   void create_rule_schema();
   void create_web_schema();  // sqlite_users.cpp
   void create_session_schema();  // sqlite_sessions.cpp

@@ -4,6 +4,7 @@
 //   history import FILE... | show SENDER ADDRESS                  delivery history from Postfix logs
 //   queue list|show|approve|reject|cancel|release|purge|approvers   the held-mail queue
 //   user add NAME --email ADDR --role R | user list                 web accounts (password on stdin)
+//   replay SOURCE... [--policy FILE]...                             past mail through the pipeline, in simulated time
 #pragma once
 #include <string>
 #include <vector>
@@ -17,6 +18,7 @@ int check(const std::vector<std::string>& args, std::ostream& out, std::ostream&
 int history_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int queue_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int user_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int replay_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int policy_lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace preflight::cli

@@ -241,5 +241,9 @@ class Store {
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode; ":memory:" for a private one.
 util::Result<std::shared_ptr<Store>> open_sqlite(const std::string& path);
+// A private in-memory store for simulations (`preflightctl replay`): nothing reaches a disk, and it is gone
+// when the last reference goes. With `seed`, it starts as a consistent copy of the store file at that path,
+// which is opened read-only and never written.
+util::Result<std::shared_ptr<Store>> open_scratch_sqlite(const std::string& seed = "");
 
 }  // namespace preflight::store
