@@ -55,6 +55,7 @@ mail::Envelope envelope_from_headers(const mail::Message& msg);
 struct Outcome {
   policy::Action action = policy::Action::Accept;
   std::vector<std::pair<std::string, policy::Mode>> rules;  // every matching rule, in policy order
+  std::vector<std::string> why;  // per matching rule: the facts it saw, "name = value; ..."
 };
 
 // One policy replayed against its own scratch history, which learns from every mail that would have left.

@@ -106,9 +106,17 @@ nlohmann::json ids(const Outcome& o) {
   return a;
 }
 
+// Each matching rule with the facts it saw, so a surprising match can be understood without a rerun.
+nlohmann::json why(const Outcome& o) {
+  nlohmann::json j = nlohmann::json::object();
+  for (std::size_t i = 0; i < o.rules.size() && i < o.why.size(); ++i) j[o.rules[i].first] = o.why[i];
+  return j;
+}
+
 nlohmann::json mail_json(const Record& m) {
   nlohmann::json j = {{"file", m.name}, {"from", m.from}, {"subject", m.subject},
-                      {"action", policy::action_name(m.outcomes[0].action)}, {"rules", ids(m.outcomes[0])}};
+                      {"action", policy::action_name(m.outcomes[0].action)}, {"rules", ids(m.outcomes[0])},
+                      {"why", why(m.outcomes[0])}};
   j["time"] = m.time ? nlohmann::json(iso_time(m.time)) : nlohmann::json();
   if (m.outcomes.size() > 1) {
     j["candidate_action"] = policy::action_name(m.outcomes[1].action);

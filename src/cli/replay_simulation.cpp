@@ -42,7 +42,12 @@ Outcome Simulation::replay(const mail::Envelope& env, const mail::Message& msg, 
   learn_as_left(*store_, *policy_, env, msg, plan, now);
   Outcome out;
   out.action = ev.verdict.action;
-  for (const auto& r : ev.verdict.reasons) out.rules.emplace_back(r.rule_id, r.mode);
+  for (const auto& r : ev.verdict.reasons) {
+    out.rules.emplace_back(r.rule_id, r.mode);
+    std::string why;
+    for (const auto& [name, value] : r.facts) why += (why.empty() ? "" : "; ") + name + " = " + value;
+    out.why.push_back(std::move(why));
+  }
   return out;
 }
 

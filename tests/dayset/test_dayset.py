@@ -4,7 +4,7 @@
 usage: test_dayset.py BUILD_DIR [--markdown FILE] [--keep DIR] [--seed N] [--via-check N]
 
 Generates the day (generate.py) into a temporary directory, replays it with
-`preflightctl replay OUT/mail --config C --envelopes OUT/envelopes.jsonl --history-log OUT/mail.log --json`,
+`preflightctl replay --config C --envelopes OUT/envelopes.jsonl --history-log OUT/mail.log --json`,
 prints per rule: mails matched, of which ordinary (false positives, by kind) and incidents; and the share of
 ordinary mail that was held, sent for approval, rejected or rewritten to Bcc. Fails when that share exceeds
 1 % or when an incident's action is weaker than its `expect`.
@@ -41,7 +41,7 @@ def rule_ids(mail):
 
 
 def replay(ctl, out, config):
-    cmd = [ctl, "replay", os.path.join(out, "mail"), "--config", config, "--envelopes",
+    cmd = [ctl, "replay", "--config", config, "--envelopes",
            os.path.join(out, "envelopes.jsonl"), "--history-log", os.path.join(out, "mail.log"), "--json"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=840)
     if p.returncode != 0:

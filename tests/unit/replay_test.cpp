@@ -262,6 +262,7 @@ TEST_CASE("replay: --json has the documented keys and per-rule tables with examp
   CHECK(inv["examples"].size() == 2);
   CHECK(r.json["rules"]["refuse"]["matched"] == 0);
   CHECK(r.json["totals"]["tag"] == 5);
+  CHECK(r.json["mails"][0]["why"]["invoice"] == "message.subject = \"invoice 0\"");
 }
 
 TEST_CASE("replay: usage errors exit 64, unreadable policies 1") {
