@@ -24,24 +24,32 @@ std::vector<mail::Address> external_recipients(const mail::Envelope& env, const 
 std::string lower_addr(const mail::Address& a) { return util::to_lower(a.local) + "@" + normalise_domain(a.domain); }
 
 // An unknown address one or two edits from an address the organisation has written to at that domain.
-// An address someone in the organisation has written to is known: never a typo of another.
-std::string address_typo(const mail::Address& a, const Context& ctx) {
+// An address someone in the organisation has written to is known: never a typo of another. At a free-mail
+// provider the addresses belong to strangers (sakamoto1998 and okamoto1998 at nifty.com are two
+// customers), so there only an address this sender has written to is one they could have mistyped.
+std::string address_typo(const mail::Address& a, const std::string& sender, const Context& ctx) {
   std::string local = util::to_lower(a.local);
   auto known = ctx.known_addresses_at(normalise_domain(a.domain));
   std::string addr = lower_addr(a);
   if (std::any_of(known.begin(), known.end(), [&](const KnownAddress& k) { return k.address == addr; })) return {};
+  bool free_mail = is_free_mail(organisational_domain(a.domain));
   for (const auto& k : known) {
     std::string klocal = k.address.substr(0, k.address.rfind('@'));
     int d = edit_distance(local, klocal);
-    if (d >= 1 && d <= (std::min(local.size(), klocal.size()) >= 6 ? 2 : 1)) return lower_addr(a) + " ~ " + k.address;
+    if (d < 1 || d > (std::min(local.size(), klocal.size()) >= 6 ? 2 : 1)) continue;
+    if (free_mail && ctx.sent_to(sender, k.address) == 0) continue;
+    return lower_addr(a) + " ~ " + k.address;
   }
   return {};
 }
 
 // The display name is known, but at another company: 同姓同名 or the wrong 佐藤さん picked by autocomplete.
-std::string same_name_elsewhere(const mail::Address& a, const Context& ctx) {
+// Only for an address this sender has never written to (nor heard from): a correspondent of theirs is who
+// they meant, whoever else shares the name.
+std::string same_name_elsewhere(const mail::Address& a, const std::string& sender, const Context& ctx) {
   std::string name = util::nfkc(std::string(util::trim(a.display_name)));
   if (name.size() < 2) return {};
+  if (ctx.sent_to(sender, lower_addr(a)) > 0) return {};
   std::string own = organisational_domain(a.domain);
   for (const auto& k : ctx.known_by_name(name)) {
     std::string kdomain = k.address.substr(k.address.rfind('@') + 1);
@@ -50,16 +58,29 @@ std::string same_name_elsewhere(const mail::Address& a, const Context& ctx) {
   return {};
 }
 
+// Nobody in the organisation has written to this address (nor heard from it, in learn mode): the known
+// addresses at its domain, a bounded list, do not have it.
+bool unknown_to_organisation(const mail::Address& r, const Context& ctx) {
+  std::string addr = lower_addr(r);
+  auto known = ctx.known_addresses_at(normalise_domain(r.domain));
+  return std::none_of(known.begin(), known.end(), [&](const KnownAddress& k) { return k.address == addr; });
+}
+
 void first_time(const std::vector<mail::Address>& ext, const std::string& sender, const Context& ctx, Facts& out) {
-  StringList addresses, domains;
+  StringList addresses, org_wide, domains;
   std::set<std::string> seen_domains;
   for (const auto& r : ext) {
     std::string addr = lower_addr(r);
-    if (ctx.sent_to(sender, addr) == 0) addresses.push_back(addr);
+    if (ctx.sent_to(sender, addr) == 0) {
+      addresses.push_back(addr);
+      if (unknown_to_organisation(r, ctx)) org_wide.push_back(addr);
+    }
     std::string org_domain = organisational_domain(r.domain);
     if (seen_domains.insert(org_domain).second && ctx.sent_to_domain(org_domain) == 0) domains.push_back(org_domain);
   }
   out.set("recipients.first_time_count", count(addresses.size()));
+  out.set("recipients.first_time_org_count", count(org_wide.size()));
+  out.set("recipients.first_time_org", std::move(org_wide));
   out.set("recipients.first_time", std::move(addresses));
   out.set("recipients.first_time_domains_count", count(domains.size()));
   out.set("recipients.first_time_domains", std::move(domains));
@@ -101,15 +122,16 @@ void history_facts(const mail::Envelope& env, const mail::Message& msg, const Or
   first_time(ext, util::to_lower(env.sender.addr()), ctx, out);
   lookalike_facts(ext, org, ctx, out);
   StringList typos, names;
+  std::string sender = util::to_lower(env.sender.addr());
   for (const auto& r : ext) {
     std::string d = organisational_domain(r.domain);
-    if (ctx.sent_to_domain(d) > 0 && ctx.sent_to(util::to_lower(env.sender.addr()), lower_addr(r)) == 0)
-      if (std::string t = address_typo(r, ctx); !t.empty()) typos.push_back(t);
+    if (ctx.sent_to_domain(d) > 0 && ctx.sent_to(sender, lower_addr(r)) == 0)
+      if (std::string t = address_typo(r, sender, ctx); !t.empty()) typos.push_back(t);
   }
   for (const char* h : {"To", "Cc"})
     for (const auto& a : msg.addresses(h))
       if (!a.domain.empty() && !org.is_internal(a.domain))
-        if (std::string n = same_name_elsewhere(a, ctx); !n.empty()) names.push_back(n);
+        if (std::string n = same_name_elsewhere(a, sender, ctx); !n.empty()) names.push_back(n);
   out.set("recipients.address_typo", std::move(typos));
   out.set("recipients.same_name_elsewhere", std::move(names));
 }

@@ -58,11 +58,14 @@ std::string dots_to_hyphens(std::string s) {
   return s;
 }
 
+// One edit (insertion, deletion, substitution or swap of neighbours) in the label under the same public
+// suffix. Two edits, or an edit plus another suffix, is how two real companies differ (seiwa-kagaku.com and
+// heiwa-kagaku.co.jp, tosa-seiyaku and toyo-seiyaku): replayed days of mail showed that such pairs are
+// ordinary new contacts, while a forged domain changes one letter or swaps look-alike letters (confusable).
 std::string typo_or_nothing(const DomainName& q, const DomainName& k) {
   std::size_t a = q.label_points.size(), b = k.label_points.size();
-  int limit = std::min(a, b) >= 6 ? 2 : 1;
-  if (std::max(a, b) < 4 || (a > b ? a - b : b - a) > static_cast<std::size_t>(limit)) return {};
-  return lookalike_text::osa_distance(q.label_points, k.label_points) <= limit ? "typo" : "";
+  if (q.suffix != k.suffix || std::max(a, b) < 4 || (a > b ? a - b : b - a) > 1) return {};
+  return lookalike_text::osa_distance(q.label_points, k.label_points) <= 1 ? "typo" : "";
 }
 
 }  // namespace

@@ -143,6 +143,41 @@ TEST_CASE("a typo of a known address and a same-name person at another company")
         StringList{"鈴木 一郎 <suzuki@wrong.co.jp> known as suzuki@other.co.jp"});
 }
 
+TEST_CASE("a correspondent of the sender is who they meant, whoever else shares the name") {
+  MemoryContext ctx;
+  ctx.domains["other.co.jp"] = 1;
+  ctx.domains["wrong.co.jp"] = 3;
+  ctx.addresses = {{"suzuki@other.co.jp", "鈴木 一郎"}, {"suzuki@wrong.co.jp", "鈴木 一郎"}};
+  const std::string raw = "To: =?UTF-8?B?6Yi05pyoIOS4gOmDjg==?= <suzuki@wrong.co.jp>\r\n\r\nb\r\n";
+  CHECK(list(run({"suzuki@wrong.co.jp"}, raw, ctx), "recipients.same_name_elsewhere").size() == 1);
+  ctx.sent[{"taro@example.co.jp", "suzuki@wrong.co.jp"}] = 2;
+  CHECK(list(run({"suzuki@wrong.co.jp"}, raw, ctx), "recipients.same_name_elsewhere").empty());
+}
+
+TEST_CASE("a guest whom colleagues write to is first-time for the sender but not for the organisation") {
+  MemoryContext ctx;
+  ctx.domains["client.co.jp"] = 9;
+  ctx.addresses = {{"guest@client.co.jp", "Guest"}};
+  auto c = run({"guest@client.co.jp", "stranger@client.co.jp"},
+               "To: guest@client.co.jp, stranger@client.co.jp\r\n\r\nb\r\n", ctx);
+  CHECK(num(c, "recipients.first_time_count") == 2);
+  CHECK(list(c, "recipients.first_time_org") == StringList{"stranger@client.co.jp"});
+  CHECK(num(c, "recipients.first_time_org_count") == 1);
+}
+
+TEST_CASE("at a free-mail provider only the sender's own correspondents can be mistyped") {
+  MemoryContext ctx;
+  ctx.domains["nifty.com"] = 40;
+  ctx.domains["partner.com"] = 5;
+  ctx.addresses = {{"okamoto1998@nifty.com", ""}, {"yamada.taro@partner.com", ""}};
+  auto c = run({"sakamoto1998@nifty.com", "yamada.tar@partner.com"},
+               "To: sakamoto1998@nifty.com, yamada.tar@partner.com\r\n\r\nb\r\n", ctx);
+  CHECK(list(c, "recipients.address_typo") == StringList{"yamada.tar@partner.com ~ yamada.taro@partner.com"});
+  ctx.sent[{"taro@example.co.jp", "okamoto1998@nifty.com"}] = 1;
+  c = run({"sakamoto1998@nifty.com"}, "To: sakamoto1998@nifty.com\r\n\r\nb\r\n", ctx);
+  CHECK(list(c, "recipients.address_typo") == StringList{"sakamoto1998@nifty.com ~ okamoto1998@nifty.com"});
+}
+
 TEST_CASE("reply and forward subjects as Japanese and other mailers write them") {
   CHECK(detect::is_reply_subject("Re: 見積"));
   CHECK(detect::is_reply_subject("ＲＥ： 見積"));
