@@ -2,6 +2,7 @@
 // past mail, in the order it was sent, each mail judged at its own time against a scratch history that
 // learns as if the mail had left. Exit 0 when the replay ran (unreadable mails are reported and skipped),
 // 1 when a configuration, policy, envelope file or seed could not be read, 64 on usage errors.
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -22,15 +23,17 @@ namespace {
 
 const char* kUsage =
     "usage: preflightctl replay SOURCE... [--config FILE] [--policy FILE[,FILE...]] [--policy FILE[,FILE...]]\n"
-    "           [--envelopes FILE] [--history-log FILE ...] [--seed-store] [--from-date D] [--to-date D]\n"
+    "           [--envelopes FILE ...] [--history-log FILE ...] [--seed-store] [--from-date D] [--to-date D]\n"
     "           [--json] [--examples N]\n"
     "  SOURCE: mbox files, Maildir folders, directories of .eml (recursively), .eml files\n"
+    "  --envelopes: JSON Lines {file, from, rcpts, time, direction}; \"direction\": \"in\" is learned from, not judged\n"
     "  the current policy is the config's (--config, or the default config when no --policy is given),\n"
     "  else the first --policy; a further --policy is the candidate, replayed beside it\n";
 
 struct ReplayArgs {
   std::vector<std::string> sources, policies, history_logs;
-  std::string config = "/etc/preflight/preflight.yaml", envelopes, from_date, to_date;
+  std::string config = "/etc/preflight/preflight.yaml", from_date, to_date;
+  std::vector<std::string> envelopes;
   bool config_given = false, seed_store = false, json = false;
   std::size_t examples = 3;
 };
@@ -43,7 +46,7 @@ bool parse_args(const std::vector<std::string>& args, ReplayArgs& a, std::ostrea
     else if (s == "--seed-store") a.seed_store = true;
     else if (s == "--config" && v) a.config = args[++i], a.config_given = true;
     else if (s == "--policy" && v) a.policies.push_back(args[++i]);
-    else if (s == "--envelopes" && v) a.envelopes = args[++i];
+    else if (s == "--envelopes" && v) a.envelopes.push_back(args[++i]);
     else if (s == "--history-log" && v) a.history_logs.push_back(args[++i]);
     else if (s == "--from-date" && v) a.from_date = args[++i];
     else if (s == "--to-date" && v) a.to_date = args[++i];
@@ -141,6 +144,10 @@ void replay_one(const replay::Item& it, std::int64_t now, std::vector<std::uniqu
   if (!msg) return run.problems.push_back({it.name, "unparseable: " + msg.error()});
   mail::Envelope env = it.envelope ? *it.envelope : replay::envelope_from_headers(*msg);
   if (env.recipients.empty()) return run.problems.push_back({it.name, "no recipients"});
+  if (it.inbound) {
+    for (auto& s : sims) s->learn_inbound(env, *msg, now);
+    return void(++run.inbound);
+  }
   replay::Record r{it.name, msg->subject, env.sender.addr(), it.time, {}};
   for (auto& s : sims) r.outcomes.push_back(s->replay(env, *msg, now));
   if (!it.time) ++run.undated;
@@ -168,9 +175,9 @@ int replay_command(const std::vector<std::string>& args, std::ostream& out, std:
     if (!sim) return err << "preflightctl replay: " << sim.error() << "\n", 1;
     sims.push_back(std::move(*sim));
   }
+  for (const auto& f : a.envelopes)
+    if (!std::ifstream(f)) return err << "preflightctl replay: cannot read " << f << "\n", 1;
   auto scan = a.envelopes.empty() ? replay::scan_sources(a.sources) : replay::scan_envelopes(a.envelopes);
-  if (!a.envelopes.empty() && scan.items.empty() && !scan.problems.empty() && scan.problems[0].file == a.envelopes)
-    return err << "preflightctl replay: cannot read " << a.envelopes << "\n", 1;
   run.problems = std::move(scan.problems);
   replay::order_by_time(scan.items);
   auto items = in_range(std::move(scan.items), from, to, run);

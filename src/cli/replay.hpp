@@ -33,6 +33,7 @@ struct Item {
   std::uint64_t offset = 0, length = 0;  // in_mbox: the message's bytes after its "From " line
   std::optional<mail::Envelope> envelope;
   std::optional<std::int64_t> time;  // unix seconds: the envelope's time, else the Date header's
+  bool inbound = false;  // "direction": "in" in the envelope file: learned from as learn mode would, not judged
 };
 
 struct Scan {
@@ -44,6 +45,8 @@ struct Scan {
 Scan scan_sources(const std::vector<std::string>& sources);
 // Exactly the mails an envelope file (JSON Lines) lists, with their envelopes.
 Scan scan_envelopes(const std::string& envelope_file);
+// Several envelope files as one (outgoing and inbound mail, say); ordered by time afterwards.
+Scan scan_envelopes(const std::vector<std::string>& envelope_files);
 // Stable sort by time; undated mails go last, in the order they were found.
 void order_by_time(std::vector<Item>& items);
 // The raw bytes of a mail (an mbox message with its ">From " quoting undone).
@@ -69,6 +72,8 @@ class Simulation {
                                                         const Seed& seed);
   // Evaluates the mail with "now" = `now`, then learns from it as the gateway would have.
   Outcome replay(const mail::Envelope& env, const mail::Message& msg, std::int64_t now);
+  // Learns from a mail that came in, as a learn-mode connection would (context::record_received).
+  void learn_inbound(const mail::Envelope& env, const mail::Message& msg, std::int64_t now);
   const policy::Policy& policy() const { return *policy_; }
 
  private:
@@ -93,6 +98,7 @@ struct Run {
   std::size_t undated = 0;        // replayed last, at the time of the last dated mail
   std::size_t undated_skipped = 0;  // left out because a date range was asked for
   std::size_t out_of_range = 0;   // outside --from-date/--to-date
+  std::size_t inbound = 0;        // inbound mails learned from (not judged)
 };
 
 void print_text(const Run& run, std::size_t examples, std::ostream& out);

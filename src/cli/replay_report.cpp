@@ -132,6 +132,7 @@ void print_text(const Run& run, std::size_t examples, std::ostream& out) {
   if (!run.mails.empty() && run.mails.front().time)
     out << " from " << iso_time(run.mails.front().time) << " to " << iso_time(run.mails.back().time);
   out << "; " << run.problems.size() << " skipped as unreadable\n";
+  if (run.inbound) out << "learned from " << run.inbound << " inbound mails (not judged)\n";
   if (run.undated) out << run.undated << " mails without a usable date were replayed last\n";
   if (run.undated_skipped) out << run.undated_skipped << " mails without a usable date were left out (date range)\n";
   if (run.out_of_range) out << run.out_of_range << " mails outside the date range were left out\n";
@@ -160,6 +161,7 @@ nlohmann::json to_json(const Run& run, std::size_t examples) {
   j["errors"] = nlohmann::json::array();
   for (const auto& p : run.problems) j["errors"].push_back({{"file", p.file}, {"error", p.error}});
   j["undated"] = run.undated;
+  j["inbound"] = run.inbound;
   j["undated_skipped"] = run.undated_skipped;
   j["out_of_range"] = run.out_of_range;
   if (run.policies.size() < 2) return j;

@@ -1,5 +1,6 @@
 // One policy over past mail in simulated time; see replay.hpp.
 #include "preflight/action/plan.hpp"
+#include "preflight/context/received.hpp"
 #include "preflight/engine/engine.hpp"
 #include "history_import.hpp"
 #include "replay.hpp"
@@ -49,6 +50,10 @@ Outcome Simulation::replay(const mail::Envelope& env, const mail::Message& msg, 
     out.why.push_back(std::move(why));
   }
   return out;
+}
+
+void Simulation::learn_inbound(const mail::Envelope& env, const mail::Message& msg, std::int64_t now) {
+  context::record_received(*store_, env, msg, policy_->organisation, now);
 }
 
 }  // namespace preflight::cli::replay

@@ -166,6 +166,10 @@ std::optional<Item> envelope_line(const nlohmann::json& j, const fs::path& base,
     env.recipients.push_back(mail::parse_addr_spec(r.get<std::string>()));
   }
   it->envelope = std::move(env);
+  std::string direction = j.contains("direction") && j["direction"].is_string() ? j["direction"].get<std::string>()
+                                                                               : j.contains("direction") ? "?" : "out";
+  if (direction != "in" && direction != "out") return error = "\"direction\" is \"in\" or \"out\"", std::nullopt;
+  it->inbound = direction == "in";
   if (j.contains("time")) {
     if (!(it->time = json_time(j["time"]))) return error = "unreadable \"time\"", std::nullopt;
   } else if (!it->in_mbox) {
@@ -204,6 +208,16 @@ Scan scan_envelopes(const std::string& envelope_file) {
     auto it = j.is_discarded() ? std::nullopt : envelope_line(j, base, mboxes, error);
     if (it) out.items.push_back(std::move(*it));
     else out.problems.push_back({envelope_file + ":" + std::to_string(n), error});
+  }
+  return out;
+}
+
+Scan scan_envelopes(const std::vector<std::string>& envelope_files) {
+  Scan out;
+  for (const auto& f : envelope_files) {
+    Scan one = scan_envelopes(f);
+    for (auto& it : one.items) out.items.push_back(std::move(it));
+    for (auto& p : one.problems) out.problems.push_back(std::move(p));
   }
   return out;
 }

@@ -301,3 +301,34 @@ TEST_CASE("mail dates: RFC 5322 Date values and ISO 8601 timestamps") {
   }
   CHECK(mail::civil_to_unix(2024, 2, 29, 0, 0, 0) == 1709164800);
 }
+
+TEST_CASE("replay: inbound mail in a second envelope file teaches, as learn mode would, and is not judged") {
+  TempDir t("inbound");
+  t.write("out/1.eml", eml("customer@client.co.jp", "first", "Mon, 30 Nov 2026 09:00:00 +0900"));
+  t.write("in/1.eml",
+          "From: customer@client.co.jp\nTo: taro@example.co.jp\nCc: colleague@client.co.jp\nSubject: Re: first\n"
+          "Date: Mon, 30 Nov 2026 10:00:00 +0900\nMessage-ID: <in1@client.co.jp>\n\nPlease also ask my colleague.\n");
+  t.write("out/2.eml",
+          "From: taro@example.co.jp\nTo: customer@client.co.jp\nCc: colleague@client.co.jp\nSubject: Re: first\n"
+          "Date: Mon, 30 Nov 2026 11:00:00 +0900\nMessage-ID: <out2@example.co.jp>\nIn-Reply-To: <in1@client.co.jp>\n\n"
+          "Sure.\n");
+  t.write("out.jsonl",
+          R"({"file": "out/1.eml", "from": "taro@example.co.jp", "rcpts": ["customer@client.co.jp"]})" "\n"
+          R"({"file": "out/2.eml", "from": "taro@example.co.jp", "rcpts": ["customer@client.co.jp", "colleague@client.co.jp"]})" "\n");
+  t.write("in.jsonl",
+          R"({"file": "in/1.eml", "from": "customer@client.co.jp", "rcpts": ["taro@example.co.jp"], "direction": "in"})" "\n");
+  auto rules_of_reply = [](const nlohmann::json& j) { return j["mails"][1]["rules"].get<std::vector<std::string>>(); };
+  auto without = replay({"--envelopes", t / "out.jsonl", "--config", t / "preflight.yaml"});
+  REQUIRE(without.rc == 0);
+  CHECK(rules_of_reply(without.json) == std::vector<std::string>{"first-time"});  // the colleague is new
+  auto with = replay({"--envelopes", t / "out.jsonl", "--envelopes", t / "in.jsonl", "--config", t / "preflight.yaml"});
+  INFO(with.err);
+  REQUIRE(with.rc == 0);
+  CHECK(with.json["inbound"] == 1);
+  REQUIRE(with.json["mails"].size() == 2);  // the inbound mail is learned from, not judged
+  CHECK(rules_of_reply(with.json).empty());
+  t.write("bad.jsonl", R"({"file": "in/1.eml", "rcpts": ["taro@example.co.jp"], "direction": "sideways"})" "\n");
+  auto bad = replay({"--envelopes", t / "bad.jsonl", "--config", t / "preflight.yaml"});
+  REQUIRE(bad.rc == 0);
+  CHECK(bad.json["errors"].size() == 1);
+}
