@@ -43,9 +43,10 @@ std::string address_typo(const mail::Address& a, const std::string& sender, cons
   return {};
 }
 
-// The display name is known, but at another company: 同姓同名 or the wrong 佐藤さん picked by autocomplete.
-// Only for an address this sender has never written to (nor heard from): a correspondent of theirs is who
-// they meant, whoever else shares the name.
+// The display name is one of this sender's correspondents, but at another company: 同姓同名 or the wrong
+// 佐藤さん picked by autocomplete, which offers what the sender wrote to before. Only for an address this
+// sender has never written to (nor heard from): a correspondent of theirs is who they meant. A namesake only
+// colleagues know is not in the sender's autocomplete (common names collide across thousands of contacts).
 std::string same_name_elsewhere(const mail::Address& a, const std::string& sender, const Context& ctx) {
   std::string name = util::nfkc(std::string(util::trim(a.display_name)));
   if (name.size() < 2) return {};
@@ -53,7 +54,8 @@ std::string same_name_elsewhere(const mail::Address& a, const std::string& sende
   std::string own = organisational_domain(a.domain);
   for (const auto& k : ctx.known_by_name(name)) {
     std::string kdomain = k.address.substr(k.address.rfind('@') + 1);
-    if (organisational_domain(kdomain) != own) return name + " <" + lower_addr(a) + "> known as " + k.address;
+    if (organisational_domain(kdomain) == own || ctx.sent_to(sender, k.address) == 0) continue;
+    return name + " <" + lower_addr(a) + "> known as " + k.address;
   }
   return {};
 }

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """CI check: a realistic day of outgoing mail through the shipped policy (policies/checklist.yaml).
 
-usage: test_dayset.py BUILD_DIR [--markdown FILE] [--keep DIR] [--seed N] [--via-check N]
+usage: test_dayset.py BUILD_DIR [--inbound] [--markdown FILE] [--keep DIR] [--seed N] [--via-check N]
 
 Generates the day (generate.py) into a temporary directory, replays it with
 `preflightctl replay --config C --envelopes OUT/envelopes.jsonl --history-log OUT/mail.log --json`,
 prints per rule: mails matched, of which ordinary (false positives, by kind) and incidents; and the share of
 ordinary mail that was held, sent for approval, rejected or rewritten to Bcc. Fails when that share exceeds
 1 % or when an incident's action is weaker than its `expect`.
+--inbound: the gateway also learns from mail coming in (learn mode): OUT/inbound.jsonl is replayed too.
 --via-check N: instead of replay, runs `preflightctl check` on up to N mails of each kind and each incident,
 after `history import` of the log (no learning during the day); for looking at the policy by hand.
 """
@@ -40,9 +41,11 @@ def rule_ids(mail):
     return [r if isinstance(r, str) else r.get("rule", r.get("id")) for r in mail.get("rules", [])]
 
 
-def replay(ctl, out, config):
+def replay(ctl, out, config, inbound):
     cmd = [ctl, "replay", "--config", config, "--envelopes",
            os.path.join(out, "envelopes.jsonl"), "--history-log", os.path.join(out, "mail.log"), "--json"]
+    if inbound:  # a gateway that also learns from mail coming in (milter.learn_daemons)
+        cmd += ["--envelopes", os.path.join(out, "inbound.jsonl")]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=840)
     if p.returncode != 0:
         sys.exit("FAIL: %s exited %d: %s" % (" ".join(cmd[:2]), p.returncode, p.stderr.strip()[:2000]))
@@ -118,6 +121,8 @@ def main():
     ap.add_argument("--keep")
     ap.add_argument("--seed", type=int, default=20261130)
     ap.add_argument("--via-check", type=int, default=0)
+    ap.add_argument("--inbound", action="store_true",
+                    help="replay the inbound mails too, as a gateway in learn mode for incoming mail sees them")
     args = ap.parse_args()
     import generate
     ctl = os.path.join(os.path.abspath(args.build_dir), "src", "bin", "preflightctl")
@@ -128,7 +133,7 @@ def main():
         with open(os.path.join(out, "envelopes.jsonl"), encoding="utf-8") as f:
             envelopes = [json.loads(l) for l in f]
         results = via_check(ctl, out, config, envelopes, args.via_check) if args.via_check else \
-            replay(ctl, out, config)
+            replay(ctl, out, config, args.inbound)
         lines, failures = tabulate(envelopes, results)
     print("\n".join(lines))
     if args.markdown:

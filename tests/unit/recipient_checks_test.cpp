@@ -136,6 +136,7 @@ TEST_CASE("a typo of a known address and a same-name person at another company")
   ctx.domains["partner.com"] = 5;
   ctx.domains["other.co.jp"] = 1;
   ctx.addresses = {{"yamada.taro@partner.com", "山田 太郎"}, {"suzuki@other.co.jp", "鈴木 一郎"}};
+  ctx.sent[{"taro@example.co.jp", "suzuki@other.co.jp"}] = 1;  // the 鈴木 taro's autocomplete offers
   auto c = run({"yamada.tar@partner.com", "suzuki@wrong.co.jp"},
                "To: yamada.tar@partner.com, =?UTF-8?B?6Yi05pyoIOS4gOmDjg==?= <suzuki@wrong.co.jp>\r\n\r\nb\r\n", ctx);
   CHECK(list(c, "recipients.address_typo") == StringList{"yamada.tar@partner.com ~ yamada.taro@partner.com"});
@@ -149,6 +150,9 @@ TEST_CASE("a correspondent of the sender is who they meant, whoever else shares 
   ctx.domains["wrong.co.jp"] = 3;
   ctx.addresses = {{"suzuki@other.co.jp", "鈴木 一郎"}, {"suzuki@wrong.co.jp", "鈴木 一郎"}};
   const std::string raw = "To: =?UTF-8?B?6Yi05pyoIOS4gOmDjg==?= <suzuki@wrong.co.jp>\r\n\r\nb\r\n";
+  // A namesake only colleagues wrote to is not in this sender's autocomplete.
+  CHECK(list(run({"suzuki@wrong.co.jp"}, raw, ctx), "recipients.same_name_elsewhere").empty());
+  ctx.sent[{"taro@example.co.jp", "suzuki@other.co.jp"}] = 1;
   CHECK(list(run({"suzuki@wrong.co.jp"}, raw, ctx), "recipients.same_name_elsewhere").size() == 1);
   ctx.sent[{"taro@example.co.jp", "suzuki@wrong.co.jp"}] = 2;
   CHECK(list(run({"suzuki@wrong.co.jp"}, raw, ctx), "recipients.same_name_elsewhere").empty());
