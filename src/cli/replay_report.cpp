@@ -18,6 +18,7 @@ constexpr policy::Action kActions[] = {policy::Action::Accept, policy::Action::T
 struct RuleTally {
   std::string id;
   policy::Mode mode = policy::Mode::Enforce;
+  policy::Action action = policy::Action::Accept;  // what the rule itself asks for
   std::size_t enforce = 0, monitor = 0;
   std::map<policy::Action, std::size_t> actions;  // final action of the mails it matched
   std::vector<const Record*> examples;
@@ -33,7 +34,7 @@ Tally tally(const Run& run, std::size_t p, std::size_t examples) {
   std::map<std::string, std::size_t> index;
   for (const auto& r : run.policies[p]->rules) {
     index[r.id] = t.rules.size();
-    t.rules.push_back({r.id, r.mode, 0, 0, {}, {}});
+    t.rules.push_back({r.id, r.mode, r.action.type, 0, 0, {}, {}});
   }
   for (const auto& m : run.mails) {
     const Outcome& o = m.outcomes[p];
@@ -94,7 +95,8 @@ nlohmann::json tally_json(const Tally& t, nlohmann::json& totals) {
     nlohmann::json actions = nlohmann::json::object(), examples = nlohmann::json::array();
     for (const auto& [a, n] : r.actions) actions[policy::action_name(a)] = n;
     for (const auto* m : r.examples) examples.push_back({{"file", m->name}, {"subject", m->subject}});
-    rules[r.id] = {{"mode", policy::mode_name(r.mode)}, {"matched", r.enforce + r.monitor}, {"enforce", r.enforce},
+    rules[r.id] = {{"mode", policy::mode_name(r.mode)}, {"action", policy::action_name(r.action)},
+                   {"matched", r.enforce + r.monitor}, {"enforce", r.enforce},
                    {"monitor", r.monitor}, {"actions", actions}, {"examples", examples}};
   }
   return rules;

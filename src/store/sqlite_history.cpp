@@ -82,6 +82,14 @@ util::Result<std::vector<std::string>> SqliteStore::known_org_domains(int limit)
   });
 }
 
+util::Result<std::int64_t> SqliteStore::history_mark() {
+  return guarded<std::int64_t>([&] {
+    Stmt s(db_, "SELECT coalesce(max(rowid), 0) FROM history");
+    s.step();
+    return s.integer(0);
+  });
+}
+
 util::Result<std::vector<std::string>> SqliteStore::known_subdomains(int limit) {
   return guarded<std::vector<std::string>>([&] {
     Stmt s(db_, "SELECT domain FROM history WHERE org_domain != '' AND domain != org_domain GROUP BY domain "

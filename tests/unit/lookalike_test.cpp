@@ -262,3 +262,21 @@ TEST_CASE("address typos are still found, but an address someone has written to 
     CHECK(list(facts_of(mail_to("taro@example.co.jp", row.recipient), ctx), "recipients.address_typo") == row.typos);
   }
 }
+
+TEST_CASE("the domain cache builds its index again only when history gained an address") {
+  TempStore t;
+  auto cache = std::make_shared<context::DomainCache>();
+  Sent first = mail_to("jiro@example.co.jp", "a@first-company.co.jp");
+  context::record_sent(*t.st, first.env, first.msg, {}, organisation(), 900);
+  auto i1 = cache->get(*t.st, 1000);
+  CHECK(i1->knows("first-company.co.jp"));
+  context::record_sent(*t.st, first.env, first.msg, {}, organisation(), 1050);  // the same address again
+  auto i2 = cache->get(*t.st, 1100);
+  CHECK(i2 == i1);
+  Sent second = mail_to("jiro@example.co.jp", "b@second-company.co.jp");
+  context::record_sent(*t.st, second.env, second.msg, {}, organisation(), 1150);
+  CHECK(cache->get(*t.st, 1159) == i1);  // within the minute the index is not read again
+  auto i3 = cache->get(*t.st, 1200);
+  CHECK(i3 != i1);
+  CHECK(i3->knows("second-company.co.jp"));
+}

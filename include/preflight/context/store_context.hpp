@@ -27,6 +27,8 @@ class DomainCache {
  private:
   std::mutex mu_;
   std::shared_ptr<const detect::DomainIndex> index_;
+  std::vector<std::string> domains_;  // what index_ was built from, sorted
+  std::int64_t mark_ = -1;            // Store::history_mark() when domains_ was read
   std::int64_t loaded_at_ = -1;
   bool refreshing_ = false;
 };

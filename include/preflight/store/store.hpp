@@ -202,6 +202,9 @@ class Store {
   // Deliveries to an organisational domain, by anyone.
   virtual util::Result<std::int64_t> domain_count(const std::string& org_domain) = 0;
   virtual util::Result<std::vector<std::string>> known_org_domains(int limit) = 0;
+  // Grows whenever history gains an address (a new sender/address pair): a cheap test of whether the
+  // known domains may have changed.
+  virtual util::Result<std::int64_t> history_mark() = 0;
   // Hosts below an organisational domain written to (client.example.com), most used first.
   virtual util::Result<std::vector<std::string>> known_subdomains(int limit) = 0;
   // Addresses (with their last display name) written to at this exact domain.
