@@ -47,11 +47,27 @@ std::optional<std::vector<std::string>> load_domains(store::Store& st) {
   return std::move(*orgs);
 }
 
+// `known` (sorted) with the domains of the addresses history gained after `mark`; nullopt when the store
+// fails. Exact while `known` is below the 20,000-domain limit of a full load: every domain is in it.
+std::optional<std::vector<std::string>> grown(store::Store& st, const std::vector<std::string>& known,
+                                              std::int64_t mark) {
+  auto added = st.domains_since(mark);
+  if (!added) {
+    spdlog::warn("context: known domains: {}", added.error());
+    return std::nullopt;
+  }
+  std::vector<std::string> out = known;
+  out.insert(out.end(), added->begin(), added->end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 }  // namespace
 
-// The list of known domains is read again only when history gained an address since (Store::history_mark),
-// and the index built again only when the list changed: building it for 20,000 domains takes most of a
-// second, reading the list tens of milliseconds, the mark a few microseconds.
+// Nothing is read while history gained no address (Store::history_mark, a few microseconds); then only the
+// domains of the new addresses are read, and the index is built again only when a domain is new to it:
+// building it for 20,000 domains takes most of a second, a full read of the lists tens of milliseconds.
 std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, std::int64_t now) {
   std::unique_lock<std::mutex> lock(mu_);
   if (index_ && (refreshing_ || now - loaded_at_ < 60)) return index_;
@@ -62,8 +78,9 @@ std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, st
   }
   refreshing_ = true;
   bool first = !index_;
-  if (!first) lock.unlock();  // the first load is waited for; later ones are not
-  auto domains = load_domains(st);
+  if (!first) lock.unlock();  // the first load is waited for; later ones are not; only one refresher writes
+  bool incremental = !first && mark && mark_ >= 0 && domains_.size() < 20000;
+  auto domains = incremental ? grown(st, domains_, mark_) : load_domains(st);
   std::shared_ptr<const detect::DomainIndex> fresh;
   if (domains && (first || *domains != domains_)) fresh = std::make_shared<const detect::DomainIndex>(*domains);
   if (!lock.owns_lock()) lock.lock();
@@ -73,6 +90,10 @@ std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, st
   loaded_at_ = now;
   refreshing_ = false;
   return index_;
+}
+
+bool StoreContext::written_to_by_anyone(const std::string& address) const {
+  return value_or_warn(store_->address_known(address), false, "address history");
 }
 
 StoreContext::StoreContext(std::shared_ptr<store::Store> st, std::shared_ptr<DomainCache> cache,

@@ -60,12 +60,8 @@ std::string same_name_elsewhere(const mail::Address& a, const std::string& sende
   return {};
 }
 
-// Nobody in the organisation has written to this address (nor heard from it, in learn mode): the known
-// addresses at its domain, a bounded list, do not have it.
 bool unknown_to_organisation(const mail::Address& r, const Context& ctx) {
-  std::string addr = lower_addr(r);
-  auto known = ctx.known_addresses_at(normalise_domain(r.domain));
-  return std::none_of(known.begin(), known.end(), [&](const KnownAddress& k) { return k.address == addr; });
+  return !ctx.written_to_by_anyone(lower_addr(r));
 }
 
 void first_time(const std::vector<mail::Address>& ext, const std::string& sender, const Context& ctx, Facts& out) {
@@ -117,6 +113,11 @@ void lookalike_facts(const std::vector<mail::Address>& ext, const Organisation& 
 }
 
 }  // namespace
+
+bool Context::written_to_by_anyone(const std::string& address) const {
+  auto known = known_addresses_at(address.substr(address.rfind('@') + 1));
+  return std::any_of(known.begin(), known.end(), [&](const KnownAddress& k) { return k.address == address; });
+}
 
 void history_facts(const mail::Envelope& env, const mail::Message& msg, const Organisation& org, const Context& ctx,
                    Facts& out) {

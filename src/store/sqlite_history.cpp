@@ -62,6 +62,14 @@ util::Result<std::optional<HistoryEntry>> SqliteStore::history(const std::string
   });
 }
 
+util::Result<bool> SqliteStore::address_known(const std::string& address) {
+  return guarded<bool>([&] {
+    Stmt s(db_, "SELECT 1 FROM history WHERE address = ? LIMIT 1");  // index history_address
+    s.bind(1, util::to_lower(address));
+    return s.step();
+  });
+}
+
 util::Result<std::int64_t> SqliteStore::domain_count(const std::string& org_domain) {
   return guarded<std::int64_t>([&] {
     Stmt s(db_, "SELECT coalesce(sum(count), 0) FROM history WHERE org_domain = ?");
@@ -87,6 +95,19 @@ util::Result<std::int64_t> SqliteStore::history_mark() {
     Stmt s(db_, "SELECT coalesce(max(rowid), 0) FROM history");
     s.step();
     return s.integer(0);
+  });
+}
+
+util::Result<std::vector<std::string>> SqliteStore::domains_since(std::int64_t mark) {
+  return guarded<std::vector<std::string>>([&] {
+    Stmt s(db_, "SELECT DISTINCT org_domain, domain FROM history WHERE rowid > ? AND org_domain != ''");
+    s.bind(1, mark);
+    std::vector<std::string> out;
+    while (s.step()) {
+      out.push_back(s.text(0));
+      if (s.text(1) != s.text(0)) out.push_back(s.text(1));
+    }
+    return out;
   });
 }
 

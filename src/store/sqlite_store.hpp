@@ -62,6 +62,8 @@ class SqliteStore final : public Store {
   util::Result<std::vector<std::string>> known_org_domains(int limit) override;
   util::Result<std::vector<std::string>> known_subdomains(int limit) override;
   util::Result<std::int64_t> history_mark() override;
+  util::Result<bool> address_known(const std::string& address) override;
+  util::Result<std::vector<std::string>> domains_since(std::int64_t mark) override;
   util::Result<std::vector<std::pair<std::string, std::string>>> addresses_at(const std::string& domain,
                                                                              int limit) override;
   util::Result<std::vector<std::pair<std::string, std::string>>> addresses_named(const std::string& name,

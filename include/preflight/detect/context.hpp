@@ -54,6 +54,9 @@ class Context {
                                  const std::string& /*rule_id*/, std::int64_t /*window_seconds*/) const {
     return 0;
   }
+  // Whether anyone in the organisation has written to this address (lower-case). The default looks through
+  // known_addresses_at (a bounded list); a store answers it exactly from an index.
+  virtual bool written_to_by_anyone(const std::string& address) const;
 };
 
 // No history, no partners, no threads: everything is first-time and nothing is a look-alike of anything.

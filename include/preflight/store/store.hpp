@@ -199,12 +199,16 @@ class Store {
   virtual util::Result<bool> record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
                                              std::int64_t at) = 0;
   virtual util::Result<std::optional<HistoryEntry>> history(const std::string& sender, const std::string& address) = 0;
+  // Whether anyone has written to this address (lower-case).
+  virtual util::Result<bool> address_known(const std::string& address) = 0;
   // Deliveries to an organisational domain, by anyone.
   virtual util::Result<std::int64_t> domain_count(const std::string& org_domain) = 0;
   virtual util::Result<std::vector<std::string>> known_org_domains(int limit) = 0;
-  // Grows whenever history gains an address (a new sender/address pair): a cheap test of whether the
-  // known domains may have changed.
+  // Grows whenever history gains an address (a new sender/address pair; rows are never removed): a cheap
+  // test of whether the known domains may have changed.
   virtual util::Result<std::int64_t> history_mark() = 0;
+  // The organisational domains and the hosts below them of the addresses history gained after `mark`.
+  virtual util::Result<std::vector<std::string>> domains_since(std::int64_t mark) = 0;
   // Hosts below an organisational domain written to (client.example.com), most used first.
   virtual util::Result<std::vector<std::string>> known_subdomains(int limit) = 0;
   // Addresses (with their last display name) written to at this exact domain.
