@@ -3,6 +3,7 @@
 
 #include <ctime>
 
+#include "preflight/mail/date.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::context {
@@ -34,10 +35,13 @@ std::optional<std::string> queue_id(std::string_view line) {
 
 }  // namespace
 
+// Traditional syslog stamps carry no year nor zone (read as UTC in `year_`); RFC 3339 stamps are read
+// with their offset (`2026-11-20T08:00:00.123+09:00` is 23:00 UTC the day before).
 std::int64_t PostfixLogReader::timestamp(std::string_view line) const {
   std::tm tm{};
   std::string head(line.substr(0, 32));
   if (head.size() > 19 && head[4] == '-' && head[10] == 'T') {
+    if (auto t = mail::parse_iso8601(line.substr(0, line.find(' ')))) return *t;
     strptime(head.c_str(), "%Y-%m-%dT%H:%M:%S", &tm);
   } else {
     strptime(head.c_str(), "%b %d %H:%M:%S", &tm);

@@ -38,6 +38,7 @@ TEST_CASE("history import: only delivered recipients of known senders are learne
   auto d = iso.feed("2026-11-20T08:00:01.456+09:00 gw postfix/smtp[2]: 5X: to=<t@p.jp>, status=sent (250)");
   REQUIRE(d);
   CHECK(d->to == "t@p.jp");
+  CHECK(d->at == 1795129201);  // 2026-11-19 23:00:01 UTC: the +09:00 offset is honoured
 }
 
 TEST_CASE("history import: preflightctl reads rotated gz logs into the store") {
