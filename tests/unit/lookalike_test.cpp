@@ -280,3 +280,15 @@ TEST_CASE("the domain cache builds its index again only when history gained an a
   CHECK(i3 != i1);
   CHECK(i3->knows("second-company.co.jp"));
 }
+
+TEST_CASE("an address a colleague wrote to is first-time for the sender, not for the organisation (store)") {
+  TempStore t;
+  Sent colleague = mail_to("jiro@example.co.jp", "guest@client-company.co.jp");
+  context::record_sent(*t.st, colleague.env, colleague.msg, {}, organisation(), 900);
+  context::StoreContext ctx(t.st, std::make_shared<context::DomainCache>(), 3600, 1000);
+  auto f = facts_of(mail_to("taro@example.co.jp", "guest@client-company.co.jp"), ctx);
+  CHECK(list(f, "recipients.first_time") == StringList{"guest@client-company.co.jp"});
+  CHECK(list(f, "recipients.first_time_org").empty());
+  auto g = facts_of(mail_to("taro@example.co.jp", "other@client-company.co.jp"), ctx);
+  CHECK(list(g, "recipients.first_time_org") == StringList{"other@client-company.co.jp"});
+}
