@@ -52,7 +52,7 @@ void rewrite_to_bcc(const policy::Verdict& v, const mail::Message& m, const dete
                     Plan& p, std::vector<HeaderEdit>& deletes) {
   bool to_left = false;
   for (const auto& h : m.address_headers) {
-    if (h.name != "To" && h.name != "Cc") continue;
+    if (!mail::shows_recipients(h.name)) continue;
     std::vector<mail::Address> kept;
     if (v.bcc_scope == policy::BccScope::External)
       for (const auto& a : h.addresses)

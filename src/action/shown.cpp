@@ -1,4 +1,4 @@
-// The To/Cc addresses a message shows after header edits; see plan.hpp.
+// The To/Cc (and Resent-To/Resent-Cc) addresses a message shows after header edits; see plan.hpp.
 #include <map>
 #include <utility>
 
@@ -10,10 +10,10 @@ namespace preflight::action {
 
 namespace {
 
-// "To" or "Cc" in the case the message model uses, empty for any other header.
+// "To", "Cc", "Resent-To" or "Resent-Cc" in the case the message model uses, empty for any other header.
 std::string to_or_cc(const std::string& name) {
-  if (util::iequals(name, "To")) return "To";
-  if (util::iequals(name, "Cc")) return "Cc";
+  for (const char* n : {"To", "Cc", "Resent-To", "Resent-Cc"})
+    if (util::iequals(name, n)) return n;
   return {};
 }
 
@@ -29,7 +29,7 @@ std::vector<mail::Address> shown_to_cc(const mail::Message& m, const std::vector
     if (e.kind != HeaderEdit::Kind::Add && !to_or_cc(e.name).empty()) replaced[{to_or_cc(e.name), e.index}] = &e;
   std::vector<mail::Address> out;
   for (const auto& h : m.address_headers) {
-    if (h.name != "To" && h.name != "Cc") continue;
+    if (!mail::shows_recipients(h.name)) continue;
     auto it = replaced.find({h.name, h.index});
     if (it == replaced.end())
       out.insert(out.end(), h.addresses.begin(), h.addresses.end());

@@ -27,13 +27,22 @@ BodyCounts scan_part(const ContentScanner& scanner, const std::string& text, boo
   return c;
 }
 
+// An attached message's shown headers are scanned whole as the sender's (they name who it was between and
+// what it was about); its texts are layered on their own: what it quotes or signs stays quoted, the rest
+// is the sender's, as with a forward inline (the sender sends it on). The mail's own texts follow `forward`.
+BodyCounts scan_text(const ContentScanner& scanner, const mail::Message& msg, std::size_t i, bool forward) {
+  const mail::TextInfo info = i < msg.text_info.size() ? msg.text_info[i] : mail::TextInfo{};
+  if (info.content_type == "text/rfc822-headers") return {scanner.scan(msg.texts[i]), {}};
+  return scan_part(scanner, msg.plain_text(i), forward && info.forwarded == 0);
+}
+
 }  // namespace
 
 BodyCounts scan_body(const ContentScanner& scanner, const mail::Message& msg, bool forward) {
   BodyCounts total;
   std::map<std::pair<int, int>, BodyCounts> branches;  // (alternative group, branch) -> its parts added up
   for (std::size_t i = 0; i < msg.texts.size(); ++i) {
-    const BodyCounts part = scan_part(scanner, msg.plain_text(i), forward);
+    const BodyCounts part = scan_text(scanner, msg, i, forward);
     const mail::TextInfo info = i < msg.text_info.size() ? msg.text_info[i] : mail::TextInfo{};
     if (info.alternative < 0) total += part;
     else branches[{info.alternative, info.branch}] += part;

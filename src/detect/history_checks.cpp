@@ -131,10 +131,9 @@ void history_facts(const mail::Envelope& env, const mail::Message& msg, const Or
     if (ctx.sent_to_domain(d) > 0 && ctx.sent_to(sender, lower_addr(r)) == 0)
       if (std::string t = address_typo(r, sender, ctx); !t.empty()) typos.push_back(t);
   }
-  for (const char* h : {"To", "Cc"})
-    for (const auto& a : msg.addresses(h))
-      if (!a.domain.empty() && !org.is_internal(a.domain))
-        if (std::string n = same_name_elsewhere(a, sender, ctx); !n.empty()) names.push_back(n);
+  for (const auto& a : msg.shown_addresses())
+    if (!a.domain.empty() && !org.is_internal(a.domain))
+      if (std::string n = same_name_elsewhere(a, sender, ctx); !n.empty()) names.push_back(n);
   out.set("recipients.address_typo", std::move(typos));
   out.set("recipients.same_name_elsewhere", std::move(names));
 }

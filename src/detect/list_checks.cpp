@@ -22,11 +22,17 @@ StringList matching(const mail::Envelope& env, const std::vector<std::string>& p
   return out;
 }
 
-// The text a sender addresses a company in: subject, the opening of the body, attachment names.
+// The text a sender addresses a company in: subject, the opening of the body, attachment names. What an
+// attached message says and holds is someone else's addressing, not the sender's.
 std::string greeting_text(const mail::Message& msg) {
   std::string text = msg.subject + "\n";
-  if (!msg.texts.empty()) text += msg.texts.front().substr(0, 4000) + "\n";
-  for (const auto& a : msg.attachments) text += a.filename + "\n";
+  for (std::size_t i = 0; i < msg.texts.size(); ++i)
+    if (i >= msg.text_info.size() || msg.text_info[i].forwarded == 0) {
+      text += msg.texts[i].substr(0, 4000) + "\n";
+      break;
+    }
+  for (const auto& a : msg.attachments)
+    if (a.forwarded == 0) text += a.filename + "\n";
   return util::to_lower(util::nfkc(text));
 }
 

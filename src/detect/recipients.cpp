@@ -29,9 +29,7 @@ std::int64_t exposed_external(const std::vector<mail::Address>& shown, const std
 }
 
 std::int64_t exposed_external(const mail::Envelope& env, const mail::Message& msg, const Organisation& org) {
-  std::vector<mail::Address> shown = msg.addresses("To"), cc = msg.addresses("Cc");
-  shown.insert(shown.end(), cc.begin(), cc.end());
-  return exposed_external(shown, env.recipients, org);
+  return exposed_external(msg.shown_addresses(), env.recipients, org);
 }
 
 void recipient_facts(const mail::Envelope& env, const mail::Message& msg, const Organisation& org,
@@ -48,20 +46,19 @@ void recipient_facts(const mail::Envelope& env, const mail::Message& msg, const 
     }
   }
   std::set<std::string> visible, visible_orgs;
-  for (const char* name : {"To", "Cc"})
-    for (const auto& a : msg.addresses(name))
-      if (!a.domain.empty() && !org.is_internal(a.domain)) {
-        visible.insert(a.local + "@" + normalise_domain(a.domain));
-        visible_orgs.insert(organisational_domain(a.domain));
-      }
+  for (const auto& a : msg.shown_addresses())
+    if (!a.domain.empty() && !org.is_internal(a.domain)) {
+      visible.insert(a.local + "@" + normalise_domain(a.domain));
+      visible_orgs.insert(organisational_domain(a.domain));
+    }
   auto ext = count(external.size());
   out.set("recipients.total", count(env.recipients.size()));
   out.set("recipients.internal", internal);
   out.set("recipients.external", ext);
   out.set("recipients.external_domains", count(external_orgs.size()));
   out.set("recipients.external_addresses", std::move(external));
-  out.set("recipients.to", count(msg.addresses("To").size()));
-  out.set("recipients.cc", count(msg.addresses("Cc").size()));
+  out.set("recipients.to", count(msg.addresses("To").size() + msg.addresses("Resent-To").size()));
+  out.set("recipients.cc", count(msg.addresses("Cc").size() + msg.addresses("Resent-Cc").size()));
   out.set("recipients.bcc", count(msg.addresses("Bcc").size()));
   out.set("recipients.visible_external", count(visible.size()));
   out.set("recipients.visible_external_domains", count(visible_orgs.size()));
@@ -92,6 +89,7 @@ void message_facts(const mail::Message& msg, Facts& out) {
   out.set("message.size", count(msg.size));
   out.set("message.subject", util::nfkc(msg.subject));
   out.set("message.attachments", count(msg.attachments.size()));
+  out.set("message.forwarded_messages", count(static_cast<std::size_t>(msg.forwarded_messages)));
   out.set("message.attachment_names", std::move(names));
   out.set("message.header_cut", msg.header_cut);
 }

@@ -85,7 +85,7 @@ void thread_facts(const mail::Envelope& env, const mail::Message& msg, const Org
   for (const auto& r : env.recipients)
     if (!r.domain.empty() && !org.is_internal(r.domain) && !participants.count(util::to_lower(r.addr())))
       added.push_back(util::to_lower(r.addr()));
-  std::size_t visible_now = msg.addresses("To").size() + msg.addresses("Cc").size();
+  std::size_t visible_now = msg.shown_addresses().size();
   out.set("thread.known", !records.empty());
   out.set("thread.new_external_count", count(records.empty() ? 0 : added.size()));
   out.set("thread.new_external", records.empty() ? StringList{} : added);

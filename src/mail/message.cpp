@@ -6,6 +6,19 @@
 
 namespace preflight::mail {
 
+bool shows_recipients(std::string_view header_name) {
+  for (std::string_view n : {"To", "Cc", "Resent-To", "Resent-Cc"})
+    if (util::iequals(header_name, n)) return true;
+  return false;
+}
+
+std::vector<Address> Message::shown_addresses() const {
+  std::vector<Address> out;
+  for (const auto& h : address_headers)
+    if (shows_recipients(h.name)) out.insert(out.end(), h.addresses.begin(), h.addresses.end());
+  return out;
+}
+
 std::vector<Address> Message::addresses(std::string_view header_name) const {
   std::vector<Address> out;
   for (const auto& h : address_headers)

@@ -1,9 +1,12 @@
 // GMime 3 parsing into the message model; see parse.hpp. The only GMime user besides mail/ helpers.
+// One depth-first walk over the MIME tree; an attached message is walked in the same walk (shared part
+// count and alternative numbering), one level deeper and with its name as the prefix of what it holds.
 #include "preflight/mail/parse.hpp"
 
 #include <gmime/gmime.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <mutex>
 #include <unordered_map>
 
@@ -45,7 +48,7 @@ std::string unfold(std::string_view raw) {
 }
 
 std::string canonical_address_header(std::string_view name) {
-  static const char* names[] = {"From", "To", "Cc", "Bcc", "Reply-To"};
+  static const char* names[] = {"From", "To", "Cc", "Bcc", "Reply-To", "Resent-To", "Resent-Cc"};
   for (const char* n : names)
     if (util::iequals(name, n)) return n;
   return {};
@@ -137,20 +140,67 @@ std::size_t decoded_size(GMimePart* part) {
   return GMIME_STREAM_NULL(null.get())->written;
 }
 
-// The decoded content of a part, at most `limit` bytes (a part over the limit is cut there).
-std::string decoded_bytes(GMimePart* part, std::size_t limit) {
+// The decoded content of a part, at most `limit` bytes (a part over the limit is cut there; `cut` says so).
+std::string decoded_bytes(GMimePart* part, std::size_t limit, bool* cut = nullptr) {
   GMimeDataWrapper* dw = g_mime_part_get_content(part);
   if (!dw) return {};
   GPtr<GMimeStream> mem(g_mime_stream_mem_new());
   g_mime_data_wrapper_write_to_stream(dw, mem.get());
   GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
   std::size_t n = bytes->len < limit ? bytes->len : limit;
+  if (cut) *cut = bytes->len > limit;
   return std::string(reinterpret_cast<const char*>(bytes->data), n);
 }
 
-std::string decoded_text(GMimePart* part, std::size_t limit) {
+std::string decoded_text(GMimePart* part, std::size_t limit, bool* cut) {
   const char* charset = g_mime_object_get_content_type_parameter(GMIME_OBJECT(part), "charset");
-  return util::to_utf8(decoded_bytes(part, limit), charset ? charset : "");
+  return util::to_utf8(decoded_bytes(part, limit, cut), charset ? charset : "");
+}
+
+// A message (or a bare header block) held in bytes, parsed on its own (the parser copies the bytes).
+GPtr<GMimeMessage> message_from_bytes(const std::string& bytes) {
+  GPtr<GMimeStream> stream(g_mime_stream_mem_new_with_buffer(bytes.data(), bytes.size()));
+  GPtr<GMimeParser> parser(g_mime_parser_new_with_stream(stream.get()));
+  return GPtr<GMimeMessage>(g_mime_parser_construct_message(parser.get(), options().opts));
+}
+
+bool shown_header(std::string_view name) {
+  static const char* names[] = {"From",        "Sender",      "Date",      "To",       "Cc",       "Reply-To",
+                                "Subject",     "Resent-From", "Resent-Date", "Resent-To", "Resent-Cc"};
+  for (const char* n : names)
+    if (util::iequals(name, n)) return true;
+  return false;
+}
+
+// The header lines a reader of a message is shown (From, Date, To, Cc, Subject, ...), decoded to UTF-8.
+std::string shown_header_text(GMimeObject* obj) {
+  GMimeHeaderList* hl = g_mime_object_get_header_list(obj);
+  std::string out;
+  const int n = g_mime_header_list_get_count(hl);
+  for (int i = 0; i < n; ++i) {
+    GMimeHeader* h = g_mime_header_list_get_header_at(hl, i);
+    const std::string name = g_mime_header_get_name(h);
+    if (!shown_header(name)) continue;
+    const char* raw = g_mime_header_get_raw_value(h);
+    const std::string value = unfold(raw ? raw : "");
+    out += name + ": " + (util::iequals(name, "Subject") ? decode_header_text(value) : decode_phrase_words(value));
+    out += '\n';
+  }
+  return out;
+}
+
+// An attached message's name: its file name, else its Subject + ".eml" ('/' would read as a folder).
+std::string message_name(GMimeObject* part, GMimeMessage* inner) {
+  if (std::string name = part_filename(part); !name.empty()) return name;
+  std::string subject = inner ? decode_header_text(unfold(raw_header(GMIME_OBJECT(inner), "Subject"))) : "";
+  std::replace(subject.begin(), subject.end(), '/', '_');
+  return (subject.empty() ? std::string("forwarded") : subject) + ".eml";
+}
+
+std::size_t message_size(GMimeMessage* inner) {
+  GPtr<GMimeStream> null(g_mime_stream_null_new());
+  g_mime_object_write_to_stream(GMIME_OBJECT(inner), nullptr, null.get());
+  return GMIME_STREAM_NULL(null.get())->written;
 }
 
 struct WalkState {
@@ -158,6 +208,15 @@ struct WalkState {
   const ParseLimits* limits;
   std::size_t parts = 0;
   int alternatives = 0;  // multipart/alternative containers seen so far
+  int depth = 0;         // attached messages above the part being visited
+  std::string prefix;    // their names, as the prefix of what they hold: "Fw.eml/"
+
+  // The attached message being visited ("Fw.eml"), empty in the mail's own parts.
+  std::string container() const { return prefix.empty() ? prefix : prefix.substr(0, prefix.size() - 1); }
+  void incomplete(std::string name, const char* reason, const std::string& problem) {
+    message->problems.push_back((name.empty() ? std::string() : name + ": ") + problem);
+    message->incomplete.push_back({std::move(name), reason});
+  }
 };
 
 // Where a part sits: the outermost multipart/alternative above it and which of its children leads to it.
@@ -166,25 +225,68 @@ struct Placement {
   int branch = 0;
 };
 
-void visit_leaf(GMimeObject* obj, Placement at, WalkState& st) {
-  if (GMIME_IS_MESSAGE_PART(obj)) {
-    st.message->attachments.push_back({part_filename(obj), "message/rfc822", 0, {}});
-    return;
+void visit(GMimeObject* obj, Placement at, WalkState& st);
+
+void add_text(std::string text, std::string type, Placement at, WalkState& st) {
+  st.message->texts.push_back(std::move(text));
+  st.message->text_info.push_back({std::move(type), at.alternative, at.branch, st.depth});
+}
+
+// An attached message: listed as an attachment, then its shown headers, its texts and its attachments as
+// the mail's, one level deeper. Its alternatives get their own group numbers (the walk's counter).
+void visit_message(GMimeObject* part, GMimeMessage* inner, WalkState& st) {
+  Message& m = *st.message;
+  const std::string name = st.prefix + message_name(part, inner);
+  m.attachments.push_back({name, "message/rfc822", inner ? message_size(inner) : 0, {}, st.depth});
+  ++m.forwarded_messages;
+  if (!inner) return;
+  if (st.depth >= st.limits->max_message_depth)
+    return st.incomplete(name, "depth", "attached message nested deeper than " +
+                                            std::to_string(st.limits->max_message_depth) + " levels; not read");
+  const std::string outer_prefix = st.prefix;
+  ++st.depth;
+  st.prefix = name + "/";
+  add_text(shown_header_text(GMIME_OBJECT(inner)), "text/rfc822-headers", {}, st);
+  if (GMimeObject* body = g_mime_message_get_mime_part(inner)) visit(body, {}, st);
+  --st.depth;
+  st.prefix = outer_prefix;
+}
+
+// A message/rfc822 part GMime kept as a leaf (transfer-encoded, e.g. base64): decoded and parsed on its own.
+void visit_encoded_message(GMimePart* part, WalkState& st) {
+  if (decoded_size(part) > st.limits->max_attachment_bytes) {
+    st.incomplete(st.prefix + message_name(GMIME_OBJECT(part), nullptr), "bytes", "attached message too large to read");
+    return visit_message(GMIME_OBJECT(part), nullptr, st);
   }
+  GPtr<GMimeMessage> inner = message_from_bytes(decoded_bytes(part, st.limits->max_attachment_bytes));
+  visit_message(GMIME_OBJECT(part), inner.get(), st);
+}
+
+void visit_text(GMimePart* part, std::string type, Placement at, WalkState& st) {
+  bool cut = false;
+  std::string text = decoded_text(part, st.limits->max_text_bytes, &cut);
+  if (cut) st.incomplete(st.container(), "text", "text part cut at " + std::to_string(st.limits->max_text_bytes) + " bytes");
+  if (type == "text/rfc822-headers")  // the header block of another message (a bounce, a report): decoded
+    if (GPtr<GMimeMessage> headers = message_from_bytes(text + "\r\n\r\n"))
+      if (std::string shown = shown_header_text(GMIME_OBJECT(headers.get())); !shown.empty()) text = std::move(shown);
+  add_text(std::move(text), std::move(type), at, st);
+}
+
+void visit_leaf(GMimeObject* obj, Placement at, WalkState& st) {
+  if (GMIME_IS_MESSAGE_PART(obj))
+    return visit_message(obj, g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj)), st);
   if (!GMIME_IS_PART(obj)) return;
   GMimePart* part = GMIME_PART(obj);
   std::string type = mime_type(obj);
+  if (type == "message/rfc822") return visit_encoded_message(part, st);
   std::string filename = part_filename(obj);
-  bool is_text = util::istarts_with(type, "text/") && filename.empty() &&
-                 !g_mime_part_is_attachment(part);
-  if (is_text) {
-    st.message->texts.push_back(decoded_text(part, st.limits->max_text_bytes));
-    st.message->text_info.push_back({std::move(type), at.alternative, at.branch});
-  } else {
-    std::size_t size = decoded_size(part);
-    std::string data = size <= st.limits->max_attachment_bytes ? decoded_bytes(part, size) : std::string();
-    st.message->attachments.push_back({filename, type, size, std::move(data)});
-  }
+  if (util::istarts_with(type, "text/") && filename.empty() && !g_mime_part_is_attachment(part))
+    return visit_text(part, std::move(type), at, st);
+  if (!filename.empty()) filename = st.prefix + filename;
+  std::size_t size = decoded_size(part);
+  const bool kept = size <= st.limits->max_attachment_bytes;
+  if (!kept) st.incomplete(filename, "bytes", "attachment of " + std::to_string(size) + " bytes measured, not inspected");
+  st.message->attachments.push_back({filename, type, size, kept ? decoded_bytes(part, size) : std::string(), st.depth});
 }
 
 // Depth-first in document order, as g_mime_message_foreach would, but knowing each part's alternative
@@ -212,7 +314,7 @@ util::Result<Message> parse_stream(GMimeStream* stream, std::size_t size, const 
   WalkState st{&m, &limits};
   if (GMimeObject* body = g_mime_message_get_mime_part(msg.get())) visit(body, {}, st);
   if (st.parts > limits.max_parts)
-    m.problems.push_back("more than " + std::to_string(limits.max_parts) + " MIME parts; rest skipped");
+    st.incomplete({}, "parts", "more than " + std::to_string(limits.max_parts) + " MIME parts; rest skipped");
   return m;
 }
 

@@ -72,7 +72,7 @@ nlohmann::json bcc_option(const action::HoldRequest& in) {
   as_bcc.bcc_scope = spec.allow_bcc_scope;
   nlohmann::json hidden = nlohmann::json::array();
   for (const auto& h : in.message.address_headers)
-    if (h.name == "To" || h.name == "Cc")
+    if (mail::shows_recipients(h.name))
       for (const auto& a : h.addresses)
         if (spec.allow_bcc_scope == policy::BccScope::All || !in.policy.organisation.is_internal(a.domain))
           hidden.push_back(a.addr());
@@ -97,7 +97,7 @@ std::string details_json(const action::HoldRequest& in, const std::vector<std::s
   }
   nlohmann::json headers = nlohmann::json::array();  // To and Cc as the recipients see them
   for (const auto& h : in.message.address_headers)
-    if (h.name == "To" || h.name == "Cc")
+    if (mail::shows_recipients(h.name))
       for (const auto& a : h.addresses) {
         nlohmann::json mark = recipient_marks(in, a);
         mark["header"] = h.name;

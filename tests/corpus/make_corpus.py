@@ -347,6 +347,163 @@ def whose_words():
          note="a reply quoting a 個人番号 still sends it")
 
 
+# --- forwarded as attachment: message/rfc822 parts as Thunderbird and Outlook write them -----------------
+def b64_lines(data):
+    s = base64.b64encode(data).decode()
+    return "".join(s[i:i + 76] + "\r\n" for i in range(0, len(s), 76))
+
+
+def word(text, charset="UTF-8"):
+    """One RFC 2047 B encoded-word."""
+    return "=?%s?B?%s?=" % (charset, base64.b64encode(text.encode(charset.lower())).decode())
+
+
+def crlf(text):
+    return text.replace("\r\n", "\n").replace("\n", "\r\n")
+
+
+def fixed_zip(files):
+    """A ZIP with fixed timestamps, so the fixture is the same on every run."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for n, data in files.items():
+            z.writestr(zipfile.ZipInfo(n, date_time=(2026, 11, 20, 9, 0, 0)), data)
+    return buf.getvalue()
+
+
+def raw_mail(name, kind, item, sender, rcpt, raw, expect=None, note="", facts=None):
+    path = os.path.join(HERE, kind, name + ".eml")
+    with open(path, "wb") as f:
+        f.write(raw)
+    ENTRIES.append({"file": kind + "/" + name + ".eml", "kind": kind, "item": item, "from": sender,
+                    "rcpt": list(rcpt), "expect": expect, "note": note, "facts": facts or {}})
+
+
+def inner_mail(sender, to, subject, date, msgid, plain, html, attachments=()):
+    """The forwarded mail as its author's client sent it: text/plain and text/html alternatives (UTF-8,
+    base64) and attachments."""
+    alt = "----=_Alt_%s" % msgid.split("@")[0]
+    mixed = "----=_Mixed_%s" % msgid.split("@")[0]
+    head = ("From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%s>\r\nMIME-Version: 1.0\r\n"
+            % (sender, to, word(subject), date, msgid))
+    body = ("--%s\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n%s"
+            "--%s\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n%s--%s--\r\n"
+            % (alt, b64_lines(crlf(plain).encode()), alt, b64_lines(crlf(html).encode()), alt))
+    if not attachments:
+        return head + 'Content-Type: multipart/alternative; boundary="%s"\r\n\r\n%s' % (alt, body)
+    out = head + 'Content-Type: multipart/mixed; boundary="%s"\r\n\r\n--%s\r\n' % (mixed, mixed)
+    out += 'Content-Type: multipart/alternative; boundary="%s"\r\n\r\n%s\r\n' % (alt, body)
+    for filename, data, mime in attachments:
+        out += ('--%s\r\nContent-Type: %s; name="%s"\r\nContent-Disposition: attachment; filename="%s"\r\n'
+                "Content-Transfer-Encoding: base64\r\n\r\n%s" % (mixed, mime, word(filename), word(filename),
+                                                                 b64_lines(data)))
+    return out + "--%s--\r\n" % mixed
+
+
+def thunderbird_forward(sender, to, subject, own_text, inner, inner_subject, msgid):
+    """Thunderbird's Forward As Attachment: the own text, then the mail as message/rfc822 named
+    "<its subject>.eml" (encoded-word in name=, RFC 2231 in filename*=), sent 8bit."""
+    from urllib.parse import quote as pct
+    b = "------------tb%s" % msgid.split("@")[0].replace("-", "")[:20]
+    eml = inner_subject + ".eml"
+    return ("Content-Type: multipart/mixed; boundary=\"%s\"\r\nMessage-ID: <%s>\r\n"
+            "Date: Mon, 23 Nov 2026 10:00:00 +0900\r\nMIME-Version: 1.0\r\n"
+            "User-Agent: Mozilla Thunderbird\r\nContent-Language: ja\r\nTo: %s\r\nFrom: %s\r\nSubject: %s\r\n\r\n"
+            "This is a multi-part message in MIME format.\r\n--%s\r\n"
+            "Content-Type: text/plain; charset=UTF-8; format=flowed\r\nContent-Transfer-Encoding: 8bit\r\n\r\n%s\r\n"
+            "--%s\r\nContent-Type: message/rfc822; charset=UTF-8; name=\"%s\"\r\n"
+            "Content-Disposition: attachment; filename*=UTF-8''%s\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            "%s\r\n--%s--\r\n"
+            % (b, msgid, to, sender, word(subject), b, crlf(own_text), b, word(eml), pct(eml), inner, b)).encode()
+
+
+def outlook_forward(sender, to, subject, own_text, inner, msgid):
+    """Outlook's Forward as Attachment: ISO-2022-JP alternatives, then the item as message/rfc822 with a
+    bare Content-Disposition (no file name: clients show the item's subject)."""
+    tag = msgid.split("@")[0].replace("-", "").upper()[:24]
+    mixed, alt = "_004_%sEXAMPLECOJP_" % tag, "_000_%sEXAMPLECOJP_" % tag
+    html = ('<html xmlns:o="urn:schemas-microsoft-com:office:office"><head><meta http-equiv="Content-Type" '
+            'content="text/html; charset=iso-2022-jp"><style>p.MsoNormal{margin:0mm;font-size:10.5pt}</style></head>'
+            '<body lang="JA" link="#0563C1"><div class="WordSection1">%s</div></body></html>'
+            % "".join('<p class="MsoNormal">%s<o:p></o:p></p>' % (line or "&nbsp;") for line in own_text.split("\n")))
+    import quopri
+    html_qp = quopri.encodestring(crlf(html).encode("iso-2022-jp")).decode()
+    return ("From: %s\r\nTo: %s\r\nSubject: %s\r\nThread-Topic: %s\r\nThread-Index: AdnXq1b2c3d4e5f6g7h8i9j0kA==\r\n"
+            "Date: Mon, 23 Nov 2026 10:00:00 +0900\r\nMessage-ID: <%s>\r\nAccept-Language: ja-JP, en-US\r\n"
+            "Content-Language: ja-JP\r\nX-MS-Has-Attach: yes\r\nX-MS-TNEF-Correlator:\r\n"
+            "X-Mailer: Microsoft Outlook 16.0\r\nContent-Type: multipart/mixed;\r\n\tboundary=\"%s\"\r\n"
+            "MIME-Version: 1.0\r\n\r\n--%s\r\nContent-Type: multipart/alternative;\r\n\tboundary=\"%s\"\r\n\r\n"
+            "--%s\r\nContent-Type: text/plain; charset=\"iso-2022-jp\"\r\nContent-Transfer-Encoding: 7bit\r\n\r\n"
+            % (sender, to, word(subject, "ISO-2022-JP"), word(subject[4:], "ISO-2022-JP"), msgid, mixed, mixed,
+               alt, alt)).encode() + crlf(own_text).encode("iso-2022-jp") + (
+        "\r\n\r\n--%s\r\nContent-Type: text/html; charset=\"iso-2022-jp\"\r\n"
+        "Content-Transfer-Encoding: quoted-printable\r\n\r\n%s\r\n--%s--\r\n\r\n"
+        "--%s\r\nContent-Type: message/rfc822\r\nContent-Disposition: attachment;\r\n"
+        "\tcreation-date=\"Mon, 23 Nov 2026 01:00:00 GMT\";\r\n\tmodification-date=\"Mon, 23 Nov 2026 01:00:00 GMT\""
+        "\r\n\r\n%s\r\n--%s--\r\n" % (alt, html_qp, alt, mixed, inner, mixed)).encode()
+
+
+def html_of(text):
+    return "<html><body>%s</body></html>" % "".join("<div>%s</div>" % (line or "<br>") for line in text.split("\n"))
+
+
+def forwards():
+    numbers = [my_number("%011d" % (23456789012 + 13 * i)) for i in range(5)]
+    names = ["佐藤 一郎", "鈴木 花子", "高橋 健", "田中 美咲", "伊藤 翔"]
+    rows = ["%s\t%s %s %s" % (n, x[:4], x[4:8], x[8:]) for n, x in zip(names, numbers)]
+    list_text = ("山田さん\n\n11月入社の従業員の個人番号です。給与計算の委託先へ提出をお願いします。\n\n氏名\t個人番号\n"
+                 + "\n".join(rows) + "\n\n--\n人事部 労務課 小林\n内線 2301\n")
+    list_html = ("<html><body><p>山田さん</p><p>11月入社の従業員の個人番号です。給与計算の委託先へ提出をお願いします。</p>"
+                 "<table><tr><th>氏名</th><th>個人番号</th></tr>%s</table><p>--<br>人事部 労務課 小林<br>内線 2301</p>"
+                 "</body></html>" % "".join("<tr><td>%s</td><td>%s</td></tr>" % tuple(r.split("\t")) for r in rows))
+    subject = "従業員マイナンバー一覧（11月入社）"
+    inner = inner_mail("%s <jinji@example.co.jp>" % word("人事部 小林"), "taro@example.co.jp", subject,
+                       "Fri, 20 Nov 2026 17:05:00 +0900", "list-1120@example.co.jp", list_text, list_html)
+    raw_mail("29-forwarded-my-number-list", "incidents", 12, ME, ["hr@payroll.example.com"],
+             thunderbird_forward("山田 太郎 <%s>" % ME, "hr@payroll.example.com", "Fwd: " + subject,
+                                 "ご担当者様\n\n11月入社分の資料を転送します。ご確認ください。\n\n-- \n山田 太郎\n"
+                                 "株式会社エグザンプル 総務部\n", inner, subject, "29-forwarded-my-number-list@example.co.jp"),
+             expect="my-number", facts={"content.my_number": "5", "message.forwarded_messages": "1"},
+             note="Thunderbird forward as attachment: five 個人番号 in the forwarded mail's text and HTML")
+
+    pe = b"MZ" + b"\0" * 58 + b"\x40\0\0\0" + b"PE\0\0" + b"\0" * 200
+    tool_text = "山田様\n\nツールの更新版をお送りします。添付のzipを展開して setup.exe を実行してください。\n"
+    inner = inner_mail("support@vendor.example.com", "taro@example.co.jp", "ツール更新版のご案内",
+                       "Fri, 20 Nov 2026 11:00:00 +0900", "tool-1120@vendor.example.com", tool_text, html_of(tool_text),
+                       attachments=[("tool.zip", fixed_zip({"setup.exe": pe, "readme.txt": b"setup"}), "application/zip")])
+    raw_mail("30-forwarded-exe-in-zip", "incidents", 0, ME, ["sato@test-kogyo.co.jp"],
+             outlook_forward("%s <%s>" % (word("山田 太郎", "ISO-2022-JP"), ME), "sato@test-kogyo.co.jp",
+                             "FW: ツール更新版のご案内", "佐藤様\n\nお世話になっております。\n下記のツールを転送いたします。\n",
+                             inner, "30-forwarded-exe-in-zip@example.co.jp"),
+             expect="executable-attachment",
+             facts={"attachments.executables": "1", "message.forwarded_messages": "1"},
+             note="Outlook forward as attachment: a vendor's zip with an executable, two levels down")
+
+    notes = ("各位\n\n定例会議の議事録です。\n1. 納期: 12月10日\n2. 次回: 12月1日 10:00\n\n-- \n営業部 部長 鈴木\n"
+             "TEL 03-1234-5601 / FAX 03-1234-5602\n携帯 090-1234-5603\n")
+    team = ", ".join("u%d@example.co.jp" % i for i in range(6))
+    inner = inner_mail("boss@example.co.jp", team, "定例会議 議事録", "Fri, 20 Nov 2026 18:00:00 +0900",
+                       "minutes-1120@example.co.jp", notes, html_of(notes))
+    raw_mail("29-forward-as-attachment-minutes", "benign", 0, ME, ["tanaka@sample.co.jp"],
+             thunderbird_forward("山田 太郎 <%s>" % ME, "tanaka@sample.co.jp", "Fwd: 定例会議 議事録",
+                                 "サンプル商事 田中様\n\n先日の議事録を転送いたします。\n\n-- \n山田 太郎\n"
+                                 "株式会社エグザンプル 営業部\nTEL 03-1234-5678\n", inner, "定例会議 議事録",
+                                 "29-forward-as-attachment-minutes@example.co.jp"),
+             facts={"message.forwarded_messages": "1", "content.phone": "0"},
+             note="meeting minutes forwarded as attachment to a known partner; the signatures' phones are not a list")
+
+    quote_text = "山田様\n\nお見積書を添付いたします。\n\n--\nサンプル商事株式会社 田中 一郎\nTEL 03-5555-0101\n"
+    inner = inner_mail("%s <tanaka@sample.co.jp>" % word("田中 一郎"), "taro@example.co.jp", "お見積書の送付",
+                       "Fri, 20 Nov 2026 15:00:00 +0900", "quote-1120@sample.co.jp", quote_text, html_of(quote_text),
+                       attachments=[("見積書.pdf", PDF, "application/pdf")])
+    raw_mail("30-outlook-forward-quote-within-partner", "benign", 0, ME, ["yamada@sample.co.jp"],
+             outlook_forward("%s <%s>" % (word("山田 太郎", "ISO-2022-JP"), ME), "yamada@sample.co.jp",
+                             "FW: お見積書の送付", "サンプル商事 山田様\n\n田中様からいただいたお見積書を転送いたします。\n",
+                             inner, "30-outlook-forward-quote@example.co.jp"),
+             facts={"message.forwarded_messages": "1", "attachments.names": "[お見積書の送付.eml/見積書.pdf]"},
+             note="Outlook forward as attachment of a partner's quote to the partner's colleague")
+
+
 CONTEXT = """\
 # What the corpus assumes the organisation has sent before (history), the threads it has seen, and how
 # many external addresses a sender exposed in the split-mailing window.
@@ -354,7 +511,7 @@ history:
   - [taro@example.co.jp, tanaka@sample.co.jp, 田中 一郎, 12]
   - [taro@example.co.jp, yamada@sample.co.jp, 山田 次郎, 3]
   - [taro@example.co.jp, sato@test-kogyo.co.jp, 佐藤 三郎, 5]
-  - [hanako@example.co.jp, suzuki@clinic.example.jp, 鈴木 一郎, 2]
+  - [taro@example.co.jp, suzuki@clinic.example.jp, 鈴木 一郎, 2]   # the 鈴木 taro meant (his autocomplete)
   - [taro@example.co.jp, accounting@partner-a.example.com, "", 4]
   - [taro@example.co.jp, hr@payroll.example.com, "", 6]
   - [taro@example.co.jp, shop@store.example.com, "", 2]
@@ -377,6 +534,7 @@ def main():
     incidents()
     benign()
     whose_words()
+    forwards()
     with open(os.path.join(HERE, "manifest.yaml"), "w") as f:
         f.write("# Generated by make_corpus.py. kind: incident (must be caught by `expect`) or benign (must pass).\n")
         f.write(CONTEXT)

@@ -368,6 +368,46 @@ class PostfixOnErrorAccept(LabCase):
         self.assertIsNone(mails[0].message["X-Preflight-Verdict"], "passed unchecked, as configured")
 
 
+ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+with open(os.path.join(ROOT, "policies", "checklist.yaml"), encoding="utf-8") as _f:
+    POLICY_CHECKLIST = _f.read()
+
+
+class PostfixShippedChecklist(LabCase):
+    """The shipped checklist policy in front of a real Postfix."""
+    CONFIG, POLICY = CONFIG, POLICY_CHECKLIST
+
+    def preflightctl(self, *args):
+        r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl")] + list(args) +
+                           ["--config", self.lab.config_file], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r.stdout
+
+    def test_a_my_number_list_forwarded_as_attachment_waits_for_approval_and_is_not_delivered(self):
+        fixture = os.path.join(ROOT, "tests", "corpus", "incidents", "29-forwarded-my-number-list.eml")
+        with open(fixture, "rb") as f:
+            raw = f.read()
+        rcpt = ["hr@payroll.example.com"]
+        verdict = json.loads(self.preflightctl("check", fixture, "--from", SENDER, "--rcpt", rcpt[0], "--json"))
+        self.assertEqual(verdict["action"], "approve")
+        self.assertEqual(verdict["facts"]["content.my_number"], 5)
+        self.assertEqual(verdict["facts"]["message.forwarded_messages"], 1)
+
+        code, text = self.lab.send(SENDER, rcpt, raw)
+        self.assertEqual(code, 250, text)
+        held = [m for m in json.loads(self.preflightctl("queue", "list", "--json"))
+                if "従業員マイナンバー一覧" in m["subject"]]
+        self.assertEqual(len(held), 1, held)
+        self.assertEqual((held[0]["kind"], held[0]["state"]), ("approval", "held"))
+        self.assertIn("security@example.co.jp", held[0]["approvers"])
+        self.assertIn("my-number", [r["id"] for r in held[0]["details"]["rules"]])
+        self.lab.flush()
+        time.sleep(2)
+        self.lab.flush()
+        delivered = [m for m in self.lab.wait_for_sink(1, timeout=5) if "hr@payroll.example.com" in m.recipients]
+        self.assertEqual(delivered, [], "the forwarded list must not reach the recipient before approval")
+
+
 # One preflightd for both directions: a second smtpd marked "inbound" (milter_macro_daemon_name) is
 # learned from and never checked, with a policy that would reject every mail from the customer and hold
 # every reply-all that adds an outsider or a first-time recipient.

@@ -245,3 +245,18 @@ TEST_CASE("shown_to_cc reads changed and added To/Cc values, as stored edits of 
   for (const auto& a : action::shown_to_cc(m, edits)) got.push_back(a.addr());
   CHECK(got == std::vector<std::string>{"b@y.jp", "d@w.jp"});
 }
+
+TEST_CASE("bcc removes external addresses from Resent-To and Resent-Cc too, and shown_to_cc counts them") {
+  auto m = parse("To: a@example.co.jp\r\nResent-To: b@example.co.jp, x@partner.com\r\nResent-Cc: y@other.jp\r\n"
+                 "Subject: s\r\n\r\nb\r\n");
+  std::vector<std::string> before;
+  for (const auto& a : action::shown_to_cc(m, {})) before.push_back(a.addr());
+  CHECK(before == std::vector<std::string>{"a@example.co.jp", "b@example.co.jp", "x@partner.com", "y@other.jp"});
+  auto p = action::plan(verdict(policy::Action::Bcc), m, org());
+  CHECK(has(p, Kind::Change, "Resent-To", 1, "b@example.co.jp"));
+  CHECK(has(p, Kind::Delete, "Resent-Cc", 1));
+  CHECK_FALSE(has(p, Kind::Add, "To", 0));
+  std::vector<std::string> after;
+  for (const auto& a : action::shown_to_cc(m, p.edits)) after.push_back(a.addr());
+  CHECK(after == std::vector<std::string>{"a@example.co.jp", "b@example.co.jp"});
+}

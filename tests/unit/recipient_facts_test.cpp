@@ -80,3 +80,17 @@ TEST_CASE("message facts normalise full-width text") {
   CHECK(num(f, "message.attachments") == 1);
   CHECK(std::get<detect::StringList>(*f.get("message.attachment_names")) == detect::StringList{"a.pdf"});
 }
+
+TEST_CASE("Resent-To and Resent-Cc show recipients like To and Cc") {
+  std::string cc;
+  for (int i = 0; i < 10; ++i)
+    cc += (i ? ", " : "") + std::string("user") + std::to_string(i) + "@customer" + std::to_string(i) + "-example.jp";
+  auto f = compute(envelope("t@example.co.jp", {"user0@customer0-example.jp", "user1@customer1-example.jp"}),
+                   "From: t@example.co.jp\r\nTo: boss@example.co.jp\r\nResent-From: t@example.co.jp\r\n"
+                   "Resent-To: a@partner.example.com\r\nResent-Cc: " + cc + "\r\nSubject: s\r\n\r\nx\r\n");
+  CHECK(num(f, "recipients.to") == 2);
+  CHECK(num(f, "recipients.cc") == 10);
+  CHECK(num(f, "recipients.visible_external") == 11);
+  CHECK(num(f, "recipients.visible_external_domains") == 11);
+  CHECK(num(f, "recipients.exposed_external") == 11);
+}

@@ -2,8 +2,8 @@
 // removal of forged X-Preflight-* headers) and the final disposition. Pure data; the milter applies it.
 //
 // The Bcc rewrite never adds a Bcc header (Postfix would deliver it to everyone): it removes addresses
-// from To/Cc and adds `To: undisclosed-recipients:;` when no To remains. The envelope is untouched, so
-// every recipient still gets the mail. Header indexes are 1-based per name, as libmilter expects;
+// from To/Cc (and Resent-To/Resent-Cc) and adds `To: undisclosed-recipients:;` when no To remains. The
+// envelope is untouched, so every recipient still gets the mail. Header indexes are 1-based per name, as libmilter expects;
 // deletions come last and in descending index order, so no edit shifts another.
 #pragma once
 #include <optional>
@@ -60,9 +60,9 @@ struct HoldRequest {
   const policy::Policy& policy;
 };
 
-// The To and Cc addresses `message` shows after these edits (the Bcc rewrite removes them, "approve as
-// Bcc" too): what its recipients see as it leaves. Edits of other headers are ignored. This is what
-// context::record_sent learns exposure and thread membership from.
+// The To and Cc (and Resent-To, Resent-Cc) addresses `message` shows after these edits (the Bcc rewrite
+// removes them, "approve as Bcc" too): what its recipients see as it leaves. Edits of other headers are
+// ignored. This is what context::record_sent learns exposure and thread membership from.
 std::vector<mail::Address> shown_to_cc(const mail::Message& message, const std::vector<HeaderEdit>& edits);
 
 // Applies edits to the header block of a raw message (what the MTA would do for a milter), leaving the
