@@ -211,8 +211,10 @@ util::Result<Message> parse_stream(GMimeStream* stream, std::size_t size, const 
   read_headers(GMIME_OBJECT(msg.get()), m);
   WalkState st{&m, &limits};
   if (GMimeObject* body = g_mime_message_get_mime_part(msg.get())) visit(body, {}, st);
-  if (st.parts > limits.max_parts)
+  if (st.parts > limits.max_parts) {
     m.problems.push_back("more than " + std::to_string(limits.max_parts) + " MIME parts; rest skipped");
+    m.incomplete.push_back("parts");
+  }
   return m;
 }
 

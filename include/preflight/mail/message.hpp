@@ -39,6 +39,7 @@ struct Message {
   std::size_t size = 0;                       // bytes of the raw message
   bool header_cut = false;                    // an address header looks cut by the MTA (too long)
   std::vector<std::string> problems;          // parse problems worth a log line
+  std::vector<std::string> incomplete;        // what the parser left out: "parts" (beyond max_parts)
 
   // All addresses of the headers with this name ("To", "Cc", ...), case-insensitive.
   std::vector<Address> addresses(std::string_view header_name) const;
