@@ -18,11 +18,28 @@ std::int64_t count(std::size_t n) { return static_cast<std::int64_t>(n); }
 struct Tally {
   std::int64_t files = 0, encrypted = 0, unencrypted = 0, macros = 0, executables = 0;
   bool encrypted_archive = false, bomb = false;
-  StringList kinds, names, hidden_sheets, sheets;
+  StringList kinds, names, hidden_sheets, sheets, incomplete_names, incomplete_reasons;
   std::string text;  // attachment names and texts, for the content scanner
 };
 
 bool is_archive(const std::string& kind) { return kind == "zip" || kind == "7z" || kind == "rar"; }
+
+void add_once(StringList& list, const std::string& s) {
+  if (std::find(list.begin(), list.end(), s) == list.end()) list.push_back(s);
+}
+
+// A report's incomplete reasons include its children's; it is named where a reason arose: for a reason
+// none of its children has.
+void tally_incomplete(const inspect::FileReport& r, Tally& t) {
+  bool own = false;
+  for (const auto& reason : r.incomplete) {
+    add_once(t.incomplete_reasons, reason);
+    own = own || std::none_of(r.children.begin(), r.children.end(), [&](const inspect::FileReport& c) {
+            return std::find(c.incomplete.begin(), c.incomplete.end(), reason) != c.incomplete.end();
+          });
+  }
+  if (own) t.incomplete_names.push_back(util::nfkc(r.name));
+}
 
 // Counts a report and, for archives, the files inside (an encrypted archive counts as encrypted).
 void tally(const inspect::FileReport& r, bool top, Tally& t) {
@@ -31,7 +48,8 @@ void tally(const inspect::FileReport& r, bool top, Tally& t) {
   t.macros += r.macros;
   t.executables += r.executable;
   t.bomb = t.bomb || r.bomb;
-  if (std::find(t.kinds.begin(), t.kinds.end(), r.kind) == t.kinds.end()) t.kinds.push_back(r.kind);
+  tally_incomplete(r, t);
+  add_once(t.kinds, r.kind);
   t.names.push_back(util::nfkc(r.name));
   for (const auto& s : r.sheets) t.sheets.push_back(r.name + ": " + s);
   for (const auto& s : r.hidden_sheets) t.hidden_sheets.push_back(r.name + ": " + s);
@@ -95,8 +113,12 @@ void attachment_facts(const mail::Envelope&, const mail::Message& msg, const Org
   for (const auto& a : msg.attachments) {
     if (a.content_type == "message/rfc822") continue;
     inspect::FileReport r = inspect::inspect(a.filename, a.data);
-    if (a.data.empty() && a.size > 0) r.problems.push_back("too large to inspect");
+    if (a.data.empty() && a.size > 0) inspect::mark_incomplete(r, "bytes", "too large to inspect");
     tally(r, true, t);
+  }
+  for (const auto& gap : msg.incomplete) {  // what the parser itself left out (parts, depth, bytes, text)
+    add_once(t.incomplete_reasons, gap.reason);
+    if (!gap.name.empty()) add_once(t.incomplete_names, util::nfkc(gap.name));
   }
   bool password = std::any_of(msg.texts.begin(), msg.texts.end(), has_password_line) || has_password_line(msg.subject);
   out.set("attachments.encrypted", t.encrypted);
@@ -110,6 +132,9 @@ void attachment_facts(const mail::Envelope&, const mail::Message& msg, const Org
   out.set("attachments.hidden_sheets_count", count(t.hidden_sheets.size()));
   out.set("attachments.hidden_sheets", std::move(t.hidden_sheets));
   out.set("attachments.bomb", t.bomb);
+  out.set("attachments.incomplete", !t.incomplete_reasons.empty());
+  out.set("attachments.incomplete_names", std::move(t.incomplete_names));
+  out.set("attachments.incomplete_reasons", std::move(t.incomplete_reasons));
   out.set("message.password_line", password);
   out.set("attachments.ppap", t.encrypted_archive && password);
   content(msg, org, t.text, out);

@@ -61,6 +61,7 @@ Expanded inflate_bounded(std::string_view in, int window_bits, Budget& budget, s
     out.data.append(buf.data(), std::min(got, keep_max - out.data.size()));
     if (ratio_exceeded(produced, zs.total_in, budget.limits().max_ratio) || produced > room) {
       out.bomb = true;
+      out.bomb_reason = produced > room ? "bytes" : "ratio";
       break;
     }
     enough = out.data.size() >= want;
@@ -80,7 +81,7 @@ Expanded inflate_bounded(std::string_view in, int window_bits, Budget& budget, s
 
 bool append_text(FileReport& report, std::string_view utf8, const Limits& limits) {
   if (report.text.size() >= limits.max_text) {
-    if (!utf8.empty()) report.truncated = true;
+    if (!utf8.empty()) mark_incomplete(report, "text");
     return false;
   }
   std::size_t room = limits.max_text - report.text.size();
@@ -91,8 +92,7 @@ bool append_text(FileReport& report, std::string_view utf8, const Limits& limits
   // Cut on a character boundary so the text stays valid UTF-8.
   while (room > 0 && (static_cast<unsigned char>(utf8[room]) & 0xC0) == 0x80) --room;
   report.text.append(utf8.substr(0, room));
-  report.truncated = true;
-  report.problems.push_back("text cut at max_text");
+  mark_incomplete(report, "text", "text cut at max_text");
   return false;
 }
 
@@ -108,15 +108,19 @@ bool ends_with_ci(std::string_view s, std::string_view suffix) {
 
 void adopt_child(FileReport& parent, FileReport&& child) {
   parent.bomb = parent.bomb || child.bomb;
-  parent.truncated = parent.truncated || child.truncated;
+  for (const std::string& reason : child.incomplete) mark_incomplete(parent, reason);
   parent.children.push_back(std::move(child));
 }
 
 bool too_deep(FileReport& report, int depth, const Budget& budget) {
   if (depth + 1 <= budget.limits().max_depth) return false;
-  report.truncated = true;
-  report.problems.push_back("not opened: nested deeper than max_depth");
+  mark_incomplete(report, "depth", "not opened: nested deeper than max_depth");
   return true;
+}
+
+void mark_bomb(FileReport& report, const char* reason, std::string problem) {
+  report.bomb = true;
+  mark_incomplete(report, reason ? reason : "bytes", std::move(problem));
 }
 
 namespace {
@@ -131,10 +135,7 @@ void dispatch(FileReport& r, std::string_view bytes, int depth, Budget& budget) 
   else if (k == "gzip") inspect_gzip(r, bytes, depth, budget);
   else if (k == "text" || k == "csv" || k == "script") inspect_text(r, bytes, budget);
   r.executable = r.executable || executable_kind(r.kind);
-  if (budget.expired()) {
-    r.truncated = true;
-    r.problems.push_back("time limit reached");
-  }
+  if (budget.expired()) mark_incomplete(r, "time", "time limit reached");
 }
 
 FileReport inspect_guarded(std::string name, std::string_view bytes, int depth, Budget& budget) {
@@ -144,14 +145,11 @@ FileReport inspect_guarded(std::string name, std::string_view bytes, int depth, 
     r.kind = sniff_kind(r.name, bytes);
     dispatch(r, bytes, depth, budget);
   } catch (const std::bad_alloc&) {
-    r.truncated = true;
-    r.problems.push_back("out of memory while inspecting");
+    mark_incomplete(r, "bytes", "out of memory while inspecting");
   } catch (const std::exception& e) {
-    r.truncated = true;
-    r.problems.push_back(std::string("inspection failed: ") + e.what());
+    mark_incomplete(r, "corrupt", std::string("inspection failed: ") + e.what());
   } catch (...) {
-    r.truncated = true;
-    r.problems.push_back("inspection failed");
+    mark_incomplete(r, "corrupt", "inspection failed");
   }
   if (r.kind.empty()) r.kind = "unknown";
   return r;
@@ -172,9 +170,15 @@ FileReport inspect(std::string_view name, std::string_view bytes, const Limits& 
   } catch (...) {
     FileReport r;  // only reachable if even the name could not be copied
     r.kind = "unknown";
-    r.truncated = true;
+    r.incomplete.push_back("bytes");
     return r;
   }
+}
+
+void mark_incomplete(FileReport& report, std::string_view reason, std::string problem) {
+  if (std::find(report.incomplete.begin(), report.incomplete.end(), reason) == report.incomplete.end())
+    report.incomplete.emplace_back(reason);
+  if (!problem.empty()) report.problems.push_back(std::move(problem));
 }
 
 }  // namespace preflight::inspect

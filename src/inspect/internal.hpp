@@ -57,6 +57,7 @@ struct Expanded {
   std::size_t produced = 0;  // all output, including what `drain` did not keep
   bool complete = false;  // reached the end of the compressed stream
   bool bomb = false;      // stopped by the ratio or total-size limit
+  const char* bomb_reason = nullptr;  // then "ratio" or "bytes" (a FileReport::incomplete word)
   bool timed_out = false;
   bool error = false;     // corrupt or cut-off stream (data holds what came out before)
 };
@@ -73,13 +74,20 @@ Expanded inflate_bounded(std::string_view in, int window_bits, Budget& budget, s
 bool append_text(FileReport& report, std::string_view utf8, const Limits& limits);
 // ASCII-case-insensitive suffix test on file names.
 bool ends_with_ci(std::string_view s, std::string_view suffix);
-// Merges a child's findings into its parent: incompleteness and bombs propagate upward.
+// Merges a child's findings into its parent: incompleteness (its reasons) and bombs propagate upward.
 void adopt_child(FileReport& parent, FileReport&& child);
+// Marks a bomb: `bomb` and the incomplete reason ("ratio" or "bytes"; "bytes" when null), with a problem.
+void mark_bomb(FileReport& report, const char* reason, std::string problem = {});
 
 // Inspects `bytes` as an archive entry at `depth` (the attachment itself is depth 0).
 FileReport inspect_child(std::string name, std::string_view bytes, int depth, Budget& budget);
 // True (and marks the report) when children at depth+1 would exceed max_depth.
 bool too_deep(FileReport& report, int depth, const Budget& budget);
+
+// True when `bytes` ends in a ZIP end-of-central-directory record (within the comment bound, ZIP64 too)
+// whose central directory is where the record says, counted from the end: data in front (a
+// self-extractor stub, a few stray bytes) does not hide an archive that unzip would open. (zip.cpp)
+bool zip_end_record(std::string_view bytes);
 
 // Content sniffing (sniff.cpp): the kind of `bytes`, with `name` only as a hint for text scripts and csv.
 std::string sniff_kind(std::string_view name, std::string_view bytes);

@@ -130,10 +130,7 @@ void embedded_packages(FileReport& r, const Cfb& cfb, int depth, Budget& budget)
   for (const CfbEntry& e : cfb.entries()) {
     if (e.type != 2 || !e.path.ends_with("\x01Ole10Native")) continue;
     if (too_deep(r, depth, budget)) return;
-    if (!budget.take_entry()) {
-      r.truncated = true;
-      return;
-    }
+    if (!budget.take_entry()) return mark_incomplete(r, "entries", "embedded packages not all inspected (max_entries)");
     const std::string s = cfb.read(e, std::min<std::size_t>(budget.expand_room(), kMaxWorkbookRead));
     budget.spend_expanded(s.size());  // many entries may share one chain: each copy counts
     // Layout: total size (4), flags (2), label\0, source path\0, reserved (4), temp path length (4) and
@@ -155,15 +152,10 @@ void inspect_cfb(FileReport& r, std::string_view bytes, int depth, Budget& budge
   Cfb cfb;
   std::string problem;
   const bool opened = cfb.open(bytes, problem);
-  if (cfb.directory_cut()) {
-    r.truncated = true;
-    r.problems.push_back("compound file directory not all read: storages nested deeper than " +
-                         std::to_string(Cfb::kMaxStorageDepth) + " or paths too long");
-  }
-  if (!opened) {
-    r.problems.push_back(problem);
-    return;
-  }
+  if (cfb.directory_cut())
+    mark_incomplete(r, "depth", "compound file directory not all read: storages nested deeper than " +
+                                    std::to_string(Cfb::kMaxStorageDepth) + " or paths too long");
+  if (!opened) return mark_incomplete(r, "corrupt", problem);
   if (cfb.find("EncryptedPackage") && (cfb.find("EncryptionInfo") || cfb.find("\x06" "DataSpaces"))) {
     r.kind = "encrypted-ooxml";
     r.encrypted = true;

@@ -2,7 +2,8 @@
 // by part names: the kind from the main part's content type; macros from a vbaProject content type (however
 // the part is named), a *.macroEnabled.main+xml main part, or Excel 4.0 macro sheets; text from the main
 // document, the workbook's sheets (in workbook order, with their names and hidden states) or the slides.
-// Embedded files (*/embeddings/*) are inspected as children.
+// Embedded files (*/embeddings/*) and entries that are no part of the package are inspected as children.
+// A zip is a package only when its main document part is really there (see main_part).
 #include <algorithm>
 #include <map>
 
@@ -38,11 +39,9 @@ struct Package {
     const ZipEntry* e = find_entry(zip, part);
     if (!e) return std::nullopt;
     EntryData d = read_entry(bytes, *e, budget);
-    if (d.bomb) report.bomb = true;
-    if (!d.ok) {
-      report.truncated = report.truncated || d.bomb || d.timed_out;
-      report.problems.push_back(e->name + ": " + d.problem);
-    }
+    if (d.bomb) mark_bomb(report, d.reason);
+    else if (!d.ok && d.reason) mark_incomplete(report, d.reason);
+    if (!d.ok) report.problems.push_back(e->name + ": " + d.problem);
     return std::string(d.bytes());
   }
 
@@ -77,15 +76,17 @@ bool macro_part(std::string_view name, std::string_view type) {
   return util::istarts_with(name, "xl/macrosheets/");
 }
 
+// The kind a main document part's content type makes of the package; empty when it is no main part type
+// ("…main+xml", or xlsb's binary "….main").
 std::string kind_of_main(std::string_view type) {
-  if (!type.ends_with("main+xml")) return {};
+  if (!type.ends_with("main+xml") && !type.ends_with(".main")) return {};
   if (type.find("wordprocessingml") != std::string_view::npos || type.find("ms-word") != std::string_view::npos)
     return "docx";
   if (type.find("spreadsheetml") != std::string_view::npos || type.find("ms-excel") != std::string_view::npos)
     return "xlsx";
   if (type.find("presentationml") != std::string_view::npos || type.find("ms-powerpoint") != std::string_view::npos)
     return "pptx";
-  return {};
+  return "ooxml";
 }
 
 // "word/document.xml" + "../media/a.png" -> "media/a.png"; absolute targets start at the package root.
@@ -181,41 +182,69 @@ void document_text(Package& pkg, const std::string& main, const std::string& kin
   }
 }
 
+// Files inside the package worth inspecting on their own: embedded files, and entries that are no part of
+// the package at all (no content type declared for them, or a generic binary one), which Office does not
+// need but an unzip tool would happily extract.
+bool inspected_inside(const Package& pkg, const ZipEntry& e) {
+  if (e.is_dir() || util::iequals(e.name, "[Content_Types].xml")) return false;
+  if (e.name.find("/embeddings/") != std::string::npos) return true;
+  const std::string type = pkg.content_type(e.name);
+  return type.empty() || type == "application/octet-stream";
+}
+
 void inspect_embeddings(Package& pkg, int depth) {
-  bool any = false;
-  for (const ZipEntry& e : pkg.zip.entries)
-    any = any || (!e.is_dir() && e.name.find("/embeddings/") != std::string::npos);
-  if (!any || too_deep(pkg.report, depth, pkg.budget)) return;
-  for (const ZipEntry& e : pkg.zip.entries) {
-    if (e.is_dir() || e.name.find("/embeddings/") == std::string::npos) continue;
-    if (pkg.budget.expired() || !pkg.budget.take_entry()) {
-      pkg.report.truncated = true;
-      pkg.report.problems.push_back("embedded files not all inspected (limits)");
-      return;
-    }
+  const auto& entries = pkg.zip.entries;
+  if (std::none_of(entries.begin(), entries.end(), [&](const ZipEntry& e) { return inspected_inside(pkg, e); }) ||
+      too_deep(pkg.report, depth, pkg.budget))
+    return;
+  for (const ZipEntry& e : entries) {
+    if (!inspected_inside(pkg, e)) continue;
+    if (pkg.budget.expired()) return mark_incomplete(pkg.report, "time", "embedded files not all inspected (time)");
+    if (!pkg.budget.take_entry())
+      return mark_incomplete(pkg.report, "entries", "embedded files not all inspected (max_entries)");
     EntryData d = read_entry(pkg.bytes, e, pkg.budget);
     FileReport c = inspect_child(pkg.report.name + "/" + e.name, d.bytes(), depth + 1, pkg.budget);
-    c.bomb = c.bomb || d.bomb;
-    if (!d.problem.empty()) c.problems.push_back(d.problem);
+    adopt_entry_data(c, d);
     adopt_child(pkg.report, std::move(c));
   }
 }
 
+// The target of the package's officeDocument relationship (_rels/.rels), resolved; empty when none.
+std::string office_document_target(Package& pkg) {
+  std::string target;
+  const auto xml = pkg.read("_rels/.rels");
+  if (!xml) return target;
+  scan_xml(*xml, {[&](const XmlTag& t) {
+                    if (t.closing || t.local() != "Relationship" || !target.empty()) return;
+                    const auto type = xml_attr(t.attrs, "Type");
+                    const auto to = xml_attr(t.attrs, "Target");
+                    if (type && to && std::string_view(*type).ends_with("/officeDocument")) target = resolve("", *to);
+                  },
+                  nullptr, nullptr});
+  return target;
+}
+
+// The main document part, from the package's structure: the officeDocument relationship's target, else
+// (packages written without _rels/.rels) the part [Content_Types].xml declares a main document type for.
+// Either way it must be in the archive and have a main document content type; empty when there is none.
+std::string main_part(Package& pkg) {
+  const std::string target = office_document_target(pkg);
+  if (const ZipEntry* e = target.empty() ? nullptr : find_entry(pkg.zip, target))
+    if (!kind_of_main(pkg.content_type(e->name)).empty()) return e->name;
+  for (const ZipEntry& e : pkg.zip.entries)
+    if (!e.is_dir() && !kind_of_main(pkg.content_type(e.name)).empty()) return e.name;
+  return {};
+}
+
 }  // namespace
 
-void inspect_ooxml(FileReport& r, std::string_view bytes, const ZipArchive& zip, int depth, Budget& budget) {
+bool inspect_ooxml(FileReport& r, std::string_view bytes, const ZipArchive& zip, int depth, Budget& budget) {
   Package pkg{bytes, zip, budget, r, {}, {}};
   read_content_types(pkg);
-  std::string main;
-  r.kind = "ooxml";
-  for (const ZipEntry& e : zip.entries) {
-    const std::string type = pkg.content_type(e.name);
-    r.macros = r.macros || macro_part(e.name, type);
-    if (main.empty() && !kind_of_main(type).empty()) {
-      main = e.name;
-      r.kind = kind_of_main(type);
-    }
-  }
+  const std::string main = main_part(pkg);
+  if (main.empty()) return false;
+  r.kind = kind_of_main(pkg.content_type(main));
+  for (const ZipEntry& e : zip.entries) r.macros = r.macros || macro_part(e.name, pkg.content_type(e.name));
   if (r.kind == "docx" || r.kind == "pptx") {
     document_text(pkg, main, r.kind);
   } else if (r.kind == "xlsx") {
@@ -229,6 +258,7 @@ void inspect_ooxml(FileReport& r, std::string_view bytes, const ZipArchive& zip,
                     [&]() { return shared.empty() ? std::nullopt : pkg.read(shared); }, budget);
   }
   inspect_embeddings(pkg, depth);
+  return true;
 }
 
 }  // namespace preflight::inspect::detail

@@ -68,7 +68,7 @@ void check_encryption(FileReport& r, std::string_view s, const Budget& budget) {
   const Trailers t = trailers(s, budget);
   for (auto it = t.dicts.rbegin(); it != t.dicts.rend(); ++it) {
     if (budget.expired()) {
-      r.truncated = true;
+      mark_incomplete(r, "time");
       break;
     }
     const auto enc = pdf_dict_value(*it, "/Encrypt");
@@ -78,11 +78,10 @@ void check_encryption(FileReport& r, std::string_view s, const Budget& budget) {
     r.opens_without_password = pdf_empty_user_password(pdf_resolve(s, *enc), first_id(*it));
     return;
   }
-  if (t.cut) {
-    r.truncated = true;
-    r.problems.push_back("more than " + std::to_string(kMaxTrailers) +
-                         " trailer or cross-reference dictionaries (or out of time): older ones not read");
-  }
+  if (t.cut)
+    mark_incomplete(r, budget.expired() ? "time" : "entries",
+                    "more than " + std::to_string(kMaxTrailers) +
+                        " trailer or cross-reference dictionaries (or out of time): older ones not read");
   if (t.dicts.empty() || t.cut) {
     // No trailer found (cut-off file), or not all read: an /Encrypt key anywhere is the best remaining evidence.
     for (std::size_t at = s.find("/Encrypt"); at != std::string_view::npos; at = s.find("/Encrypt", at + 8)) {
@@ -143,7 +142,7 @@ void extract_text(FileReport& r, std::string_view s, Budget& budget) {
   for (std::size_t at = s.find("stream"); at != std::string_view::npos; at = s.find("stream", at)) {
     // First, before any `continue`: a file of keywords that are not streams must still run out of time.
     if (budget.expired()) {
-      r.truncated = true;
+      mark_incomplete(r, "time");
       break;
     }
     const bool endword = at >= 3 && s.substr(at - 3, 3) == "end";
@@ -151,7 +150,7 @@ void extract_text(FileReport& r, std::string_view s, Budget& budget) {
     at = st ? std::max(st->next, at + 6) : at + 6;
     if (!st || not_content(st->dict)) continue;
     if (text.size() >= max) {
-      r.truncated = true;
+      mark_incomplete(r, "text");
       break;
     }
     const std::string_view filter = pdf_dict_value(st->dict, "/Filter").value_or("");
@@ -159,8 +158,8 @@ void extract_text(FileReport& r, std::string_view s, Budget& budget) {
       pdf_content_text(st->data, text, max);
     } else if (filter == "/FlateDecode" || filter == "[/FlateDecode]" || filter == "[ /FlateDecode ]") {
       Expanded x = inflate_bounded(st->data, 15, budget);
-      r.bomb = r.bomb || x.bomb;
-      r.truncated = r.truncated || x.bomb || x.timed_out;
+      if (x.bomb) mark_bomb(r, x.bomb_reason);
+      if (x.timed_out) mark_incomplete(r, "time");
       pdf_content_text(x.data, text, max);
     }
   }

@@ -18,7 +18,7 @@ constexpr int kTimeCheckEvery = 1024;  // blocks between looks at the clock
 // True (and marks the report) once the budget's time is up; looked at every kTimeCheckEvery blocks.
 bool out_of_time(FileReport& r, int n, const Budget& budget) {
   if (n % kTimeCheckEvery != 0 || !budget.expired()) return false;
-  r.truncated = true;
+  mark_incomplete(r, "time", "time limit reached in RAR headers");
   return true;
 }
 
@@ -92,6 +92,7 @@ void rar5(FileReport& r, std::string_view b, const Budget& budget) {
 void inspect_rar(FileReport& r, std::string_view bytes, const Budget& budget) {
   if (bytes.substr(0, 8) == std::string_view("Rar!\x1A\x07\x01\x00", 8)) rar5(r, bytes, budget);
   else rar4(r, bytes, budget);
+  if (!r.encrypted) mark_incomplete(r, "method", "RAR entries are not extracted");
 }
 
 void inspect_gzip(FileReport& r, std::string_view bytes, int depth, Budget& budget) {
@@ -110,15 +111,12 @@ void inspect_gzip(FileReport& r, std::string_view bytes, int depth, Budget& budg
     else if (ends_with_ci(inner, ".tgz")) inner.replace(inner.size() - 4, 4, ".tar");
   }
   if (too_deep(r, depth, budget)) return;
-  if (!budget.take_entry()) {
-    r.truncated = true;
-    return;
-  }
+  if (!budget.take_entry()) return mark_incomplete(r, "entries", "gzip member not inspected (max_entries)");
   Expanded x = inflate_bounded(bytes, 31, budget);
   FileReport c = inspect_child(r.name + "/" + inner, x.data, depth + 1, budget);
-  c.bomb = c.bomb || x.bomb;
-  c.truncated = c.truncated || x.bomb || x.timed_out;
-  if (x.error) c.problems.push_back("gzip data corrupt or cut off");
+  if (x.bomb) mark_bomb(c, x.bomb_reason);
+  if (x.timed_out) mark_incomplete(c, "time");
+  if (x.error) mark_incomplete(c, "corrupt", "gzip data corrupt or cut off");
   adopt_child(r, std::move(c));
 }
 

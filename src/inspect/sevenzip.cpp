@@ -147,8 +147,7 @@ void encoded_header(FileReport& r, std::string_view bytes, std::string_view hdr,
 void inspect_7z(FileReport& r, std::string_view bytes, Budget& budget) {
   const std::uint64_t off = le64(bytes, 12), size = le64(bytes, 20);
   if (bytes.size() < 32 || off > bytes.size() || size > bytes.size() - 32 - std::min<std::uint64_t>(off, bytes.size() - 32)) {
-    r.problems.push_back("7z: end header missing (file cut off?)");
-    return;
+    return mark_incomplete(r, "corrupt", "7z: end header missing (file cut off?)");
   }
   const std::string_view hdr = slice(bytes, 32 + off, size);
   if (hdr.empty()) return;  // an empty archive
@@ -158,6 +157,7 @@ void inspect_7z(FileReport& r, std::string_view bytes, Budget& budget) {
     r.encrypted = true;
     r.encryption = "7z";
   }
+  if (!r.encrypted) mark_incomplete(r, "method", "7z entries are not extracted");
 }
 
 }  // namespace preflight::inspect::detail

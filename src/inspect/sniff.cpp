@@ -76,6 +76,7 @@ std::string binary_kind(std::string_view b) {
   if (starts(b, "\x7F" "ELF")) return "elf";
   if (is_macho(b)) return "macho";
   if (is_lnk(b)) return "lnk";
+  if (zip_end_record(b)) return "zip";  // data in front of an archive (executable stubs are exe above)
   return {};
 }
 
@@ -109,7 +110,7 @@ void inspect_text(FileReport& report, std::string_view bytes, const Budget& budg
     utf8 = util::guess_to_utf8(head);
   }
   append_text(report, utf8, budget.limits());
-  if (want < bytes.size()) report.truncated = true;
+  if (want < bytes.size()) mark_incomplete(report, "text");
 }
 
 }  // namespace preflight::inspect::detail

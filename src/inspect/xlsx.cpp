@@ -140,21 +140,14 @@ void workbook_text(FileReport& report, const std::string& workbook_xml, const st
   if (auto xml = read_shared_strings()) strings = shared_strings(*xml, budget);
   const std::size_t max = budget.limits().max_text;
   for (const SheetRef& s : sheets) {
-    if (budget.expired()) {
-      report.truncated = true;
-      report.problems.push_back("time limit reached in workbook");
-      return;
-    }
+    if (budget.expired()) return mark_incomplete(report, "time", "time limit reached in workbook");
     auto target = rels.find(s.rel_id);
     if (target == rels.end()) continue;
     auto xml = read_part(target->second);
     if (!xml) continue;
     bool cut = false;
     const std::string text = sheet_text(*xml, strings, budget, max, cut);
-    if (cut) {
-      report.truncated = true;
-      report.problems.push_back("sheet " + s.name + ": text cut at max_text");
-    }
+    if (cut) mark_incomplete(report, "text", "sheet " + s.name + ": text cut at max_text");
     if (!append_text(report, s.name + "\n" + text, budget.limits())) return;
   }
 }

@@ -51,29 +51,51 @@ void classify_encryption(ZipEntry& e, std::string_view extra) {
   }
 }
 
-// Locates the end-of-central-directory record: the last one within the comment-sized tail.
+struct Directory {
+  std::uint64_t offset = 0, size = 0, count = 0;
+  std::uint64_t shift = 0;  // added (mod 2^64) to every local header offset: the bytes in front of the archive
+};
+
+// The central directory an end record at `end` describes. Offsets in the records count from the start of
+// the archive, which is not the start of the buffer when data was put in front (a self-extractor stub, a
+// few stray bytes): the directory is then found by its size, back from the end record, and the distance
+// becomes the shift of every entry. The ZIP64 end record, whose locator's offset is then off as well, is
+// looked for where it normally sits, right before its locator.
+Directory directory_of(std::string_view b, std::size_t end) {
+  Directory d{le32(b, end + 16), le32(b, end + 12), le16(b, end + 10)};
+  std::uint64_t record = end;  // where the central directory ends
+  if (end >= 20 && le32(b, end - 20) == kZip64LocatorSig) {
+    std::uint64_t z = le64(b, end - 20 + 8);
+    if (le32(b, z) != kZip64EndSig && end >= 20 + 56) z = end - 20 - 56;
+    if (z + 56 <= b.size() && le32(b, z) == kZip64EndSig) {
+      d = {le64(b, z + 48), le64(b, z + 40), le64(b, z + 32)};
+      record = z;
+    }
+  }
+  if (le32(b, d.offset) != kCentralSig && record >= d.size && le32(b, record - d.size) == kCentralSig) {
+    d.shift = (record - d.size) - d.offset;
+    d.offset = record - d.size;
+  }
+  return d;
+}
+
+bool directory_found(std::string_view b, const Directory& d) {
+  return le32(b, d.offset) == kCentralSig || (d.count == 0 && d.size == 0);
+}
+
+// Locates the end-of-central-directory record within the comment-sized tail: the last one whose central
+// directory is really there, else the last signature at all (a damaged archive, read from local headers).
 std::size_t find_end(std::string_view b) {
   if (b.size() < 22) return std::string_view::npos;
   const std::size_t lowest = b.size() > 22 + 65535 ? b.size() - 22 - 65535 : 0;
-  for (std::size_t at = b.size() - 22 + 1; at-- > lowest;)
-    if (le32(b, at) == kEndSig) return at;
-  return std::string_view::npos;
-}
-
-struct Directory {
-  std::uint64_t offset = 0, size = 0, count = 0;
-};
-
-Directory directory_of(std::string_view b, std::size_t end) {
-  Directory d{le32(b, end + 16), le32(b, end + 12), le16(b, end + 10)};
-  if (end >= 20 && le32(b, end - 20) == kZip64LocatorSig) {
-    const std::uint64_t z = le64(b, end - 20 + 8);
-    if (z + 56 <= b.size() && le32(b, z) == kZip64EndSig) d = {le64(b, z + 48), le64(b, z + 40), le64(b, z + 32)};
+  std::size_t last = std::string_view::npos;
+  const std::string_view sig("PK\x05\x06", 4);
+  for (std::size_t at = b.rfind(sig, b.size() - 22); at != std::string_view::npos && at >= lowest;
+       at = at == 0 ? std::string_view::npos : b.rfind(sig, at - 1)) {
+    if (last == std::string_view::npos) last = at;
+    if (directory_found(b, directory_of(b, at))) return at;
   }
-  // Data prepended to the archive (self-extractor stubs, mail gateways) shifts every offset.
-  if (le32(b, d.offset) != kCentralSig && end >= d.size && le32(b, end - d.size) == kCentralSig)
-    d.offset = end - d.size;
-  return d;
+  return last;
 }
 
 bool parse_central(std::string_view b, std::size_t end, ZipArchive& zip, const Budget& budget) {
@@ -93,13 +115,17 @@ bool parse_central(std::string_view b, std::size_t end, ZipArchive& zip, const B
     const std::uint16_t nlen = le16(b, at + 28), xlen = le16(b, at + 30), clen = le16(b, at + 32);
     const std::string_view raw = slice(b, at + 46, nlen), extra = slice(b, at + 46 + nlen, xlen);
     apply_zip64(e, extra, true);
+    e.local_offset += d.shift;
     classify_encryption(e, extra);
     e.name = zip_entry_name(raw, e.flags & 0x0800, extra_field(extra, 0x7075));
     zip.directory_encrypted = zip.directory_encrypted || (e.flags & 0x2000);
     zip.entries.push_back(std::move(e));
     at += 46 + std::uint64_t{nlen} + xlen + clen;
   }
-  if (zip.entries.size() < d.count && !zip.entries_cut) zip.problems.push_back("central directory shorter than announced");
+  if (zip.entries.size() < d.count && !zip.entries_cut) {
+    zip.damaged = true;
+    zip.problems.push_back("central directory shorter than announced");
+  }
   return !zip.entries.empty() || d.count == 0;
 }
 
@@ -148,6 +174,7 @@ bool read_zip(std::string_view bytes, ZipArchive& zip, const Budget& budget) {
   zip.entries.clear();
   zip.entries_cut = false;
   parse_local(bytes, zip, budget);
+  zip.damaged = true;
   if (!zip.entries.empty()) zip.problems.push_back("no usable central directory; read local headers");
   return !zip.entries.empty();
 }
@@ -159,7 +186,10 @@ EntryData read_entry(std::string_view bytes, const ZipEntry& e, Budget& budget, 
     return out;
   }
   const std::string_view data = entry_data(bytes, e, out.problem);
-  if (!out.problem.empty() && data.empty()) return out;
+  if (!out.problem.empty() && data.empty()) {
+    out.reason = "corrupt";
+    return out;
+  }
   if (e.method == 0) {
     // Already in memory: a view costs no copy, but what is handed on counts against max_expanded like
     // inflated bytes, or many entries over the same stored bytes would each be inspected in full.
@@ -173,6 +203,7 @@ EntryData read_entry(std::string_view bytes, const ZipEntry& e, Budget& budget, 
     budget.spend_expanded(keep);
     out.partial = out.stored.size() < data.size();
     out.ok = out.problem.empty() && !out.bomb;
+    if (out.bomb) out.reason = "bytes";
   } else if (e.method == 8) {
     Expanded x = inflate_bounded(data, -15, budget, want, drain);
     out.inflated = std::move(x.data);
@@ -180,13 +211,29 @@ EntryData read_entry(std::string_view bytes, const ZipEntry& e, Budget& budget, 
     out.bomb = x.bomb;
     out.timed_out = x.timed_out;
     out.ok = !x.bomb && !x.timed_out && !x.error;
+    out.reason = x.bomb_reason;
     if (x.error && out.problem.empty()) out.problem = "corrupt deflate data";
   } else {
     out.problem = "unsupported compression method " + std::to_string(e.method);
+    out.reason = "method";
   }
   if (out.bomb) out.problem = "expansion limit reached (possible zip bomb)";
-  if (out.timed_out) out.problem = "time limit reached while extracting";
+  if (out.timed_out) out.problem = "time limit reached while extracting", out.reason = "time";
+  if (!out.ok && !out.reason) out.reason = "corrupt";
   return out;
+}
+
+void adopt_entry_data(FileReport& report, const EntryData& d) {
+  if (d.bomb) mark_bomb(report, d.reason);
+  else if (!d.ok && d.reason) mark_incomplete(report, d.reason);
+  if (!d.problem.empty()) report.problems.push_back(d.problem);
+}
+
+bool zip_end_record(std::string_view bytes) {
+  const std::size_t end = find_end(bytes);
+  if (end == std::string_view::npos) return false;
+  const Directory d = directory_of(bytes, end);
+  return d.count > 0 && le32(bytes, d.offset) == kCentralSig;
 }
 
 const ZipEntry* find_entry(const ZipArchive& zip, std::string_view path) {
@@ -232,25 +279,16 @@ FileReport extracted_child(const FileReport& parent, std::string_view bytes, con
   const std::size_t want = container_kind(kind) ? SIZE_MAX : text ? budget.limits().max_text + 4 : kSniffBytes;
   EntryData d = read_entry(bytes, e, budget, want, true);
   FileReport c = inspect_child(parent.name + "/" + e.name, d.bytes(), depth + 1, budget);
-  c.bomb = c.bomb || d.bomb;
-  c.truncated = c.truncated || d.bomb || d.timed_out || (!d.ok && !d.bytes().empty()) || (text && d.partial);
-  if (!d.problem.empty()) c.problems.push_back(d.problem);
+  adopt_entry_data(c, d);
+  if (text && d.partial && !d.bomb) mark_incomplete(c, "text");
   return c;
 }
 
 void inspect_entries(FileReport& r, std::string_view bytes, const ZipArchive& zip, int depth, Budget& budget) {
   for (const ZipEntry& e : zip.entries) {
     if (e.is_dir()) continue;
-    if (budget.expired()) {
-      r.truncated = true;
-      r.problems.push_back("time limit reached");
-      return;
-    }
-    if (!budget.take_entry()) {
-      r.truncated = true;
-      r.problems.push_back("max_entries reached");
-      return;
-    }
+    if (budget.expired()) return mark_incomplete(r, "time", "time limit reached");
+    if (!budget.take_entry()) return mark_incomplete(r, "entries", "max_entries reached");
     adopt_child(r, e.encryption.empty() ? extracted_child(r, bytes, e, depth, budget) : encrypted_child(r, e));
   }
 }
@@ -259,23 +297,18 @@ void inspect_entries(FileReport& r, std::string_view bytes, const ZipArchive& zi
 
 void inspect_zip(FileReport& r, std::string_view bytes, int depth, Budget& budget) {
   ZipArchive zip;
-  if (!read_zip(bytes, zip, budget)) {
-    r.problems.push_back("no readable ZIP directory");
-    return;
-  }
+  if (!read_zip(bytes, zip, budget)) return mark_incomplete(r, "corrupt", "no readable ZIP directory");
   r.problems.insert(r.problems.end(), zip.problems.begin(), zip.problems.end());
-  if (zip.entries_cut) {
-    r.truncated = true;
-    r.problems.push_back("more entries than max_entries");
-  }
+  if (zip.damaged) mark_incomplete(r, "corrupt");
+  if (zip.entries_cut) mark_incomplete(r, "entries", "more entries than max_entries");
   for (const ZipEntry& e : zip.entries)
     if (encryption_rank(e.encryption) > encryption_rank(r.encryption)) r.encryption = e.encryption;
   if (zip.directory_encrypted) r.encryption = "zip-strong";
   r.encrypted = !r.encryption.empty();
-  if (find_entry(zip, "[Content_Types].xml") && !zip.directory_encrypted) {
-    inspect_ooxml(r, bytes, zip, depth, budget);
+  // A package is judged by its structure (inspect_ooxml); a zip that merely holds an entry of that name
+  // is an ordinary zip, whose entries are all seen.
+  if (!zip.directory_encrypted && find_entry(zip, "[Content_Types].xml") && inspect_ooxml(r, bytes, zip, depth, budget))
     return;
-  }
   if (!too_deep(r, depth, budget)) inspect_entries(r, bytes, zip, depth, budget);
 }
 

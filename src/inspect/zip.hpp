@@ -31,6 +31,7 @@ struct ZipArchive {
   bool directory_encrypted = false;  // strong encryption of the central directory (bit 13)
   bool from_local_headers = false;   // no usable central directory: entries found by walking local headers
   bool entries_cut = false;          // more entries than max_entries
+  bool damaged = false;              // directory missing or shorter than announced: entries may be missing
   std::vector<std::string> problems;
 };
 
@@ -46,6 +47,7 @@ struct EntryData {
   bool bomb = false;
   bool timed_out = false;
   std::string problem;    // why not ok
+  const char* reason = nullptr;  // then the FileReport::incomplete word: corrupt, method, ratio, bytes, time
   std::string_view bytes() const { return is_stored ? stored : std::string_view(inflated); }
 };
 
@@ -55,11 +57,16 @@ struct EntryData {
 EntryData read_entry(std::string_view bytes, const ZipEntry& entry, Budget& budget, std::size_t want = SIZE_MAX,
                      bool drain = false);
 
+// Carries what extracting an entry met onto the report made of it: a bomb, the incomplete reason, the problem.
+void adopt_entry_data(FileReport& report, const EntryData& d);
+
 // Finds an entry by its path, ASCII-case-insensitively and ignoring a leading '/'; nullptr if absent.
 const ZipEntry* find_entry(const ZipArchive& zip, std::string_view path);
 
-// OOXML packages (ooxml.cpp): called by inspect_zip when the archive has [Content_Types].xml.
-void inspect_ooxml(FileReport& report, std::string_view bytes, const ZipArchive& zip, int depth, Budget& budget);
+// OOXML packages (ooxml.cpp): called by inspect_zip when the archive has [Content_Types].xml. False (and
+// `report` untouched) when the archive is not really a package: no main document part of a declared
+// content type is there. Then it is inspected as the zip it is.
+bool inspect_ooxml(FileReport& report, std::string_view bytes, const ZipArchive& zip, int depth, Budget& budget);
 
 // Workbooks (xlsx.cpp): sheet names and states from workbook.xml, then every sheet's cells in workbook order.
 // `rels` maps the workbook's relationship ids to part names; `read_part` reads a part through the budget.

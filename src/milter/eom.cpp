@@ -29,6 +29,20 @@ std::string apply_edits(SMFICTX* ctx, const std::vector<action::HeaderEdit>& edi
   return {};
 }
 
+// What inspection could not see, named for the operator: "incomplete: a.zip, b.7z (entries,method)".
+void log_incomplete(const Transaction& t, const engine::Evaluation& ev) {
+  const auto* flag = ev.facts.get("attachments.incomplete");
+  if (!flag || !std::get<bool>(*flag)) return;
+  auto list = [&](const char* f) {
+    const auto* v = ev.facts.get(f);
+    return v ? std::get<detect::StringList>(*v) : detect::StringList{};
+  };
+  const auto names = list("attachments.incomplete_names");
+  spdlog::warn("qid={} incomplete: {} ({})", t.envelope.queue_id,
+               names.empty() ? "-" : util::printable(util::join(names, ", ")),
+               util::join(list("attachments.incomplete_reasons"), ","));
+}
+
 // One line per message for the operator; `ms` is preflight's own time at end of message.
 void log_line(const Transaction& t, const engine::Evaluation& ev, const char* answer,
               std::chrono::steady_clock::time_point eom_start) {
@@ -97,6 +111,7 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
   detect::NoContext no_context;
   auto context = hooks().context ? hooks().context(*t.policy) : nullptr;
   engine::Evaluation ev = engine::evaluate(*t.policy, t.envelope, *parsed, context ? *context : no_context);
+  log_incomplete(t, ev);
   action::Plan plan = action::plan(ev.verdict, *parsed, t.policy->organisation);
   if (plan.disposition == action::Disposition::Reject) {
     std::string text = smtp_reply_text(plan.reply_text);

@@ -4,8 +4,10 @@ mail that must pass, and manifest.yaml (envelopes, expected rules, and the histo
 Run once after changing it: python3 tests/corpus/make_corpus.py   (needs `zip`; outputs are committed)
 """
 import base64
+import gzip
 import io
 import os
+import random
 import subprocess
 import tempfile
 import zipfile
@@ -502,6 +504,116 @@ def forwards():
                              inner, "30-outlook-forward-quote@example.co.jp"),
              facts={"message.forwarded_messages": "1", "attachments.names": "[お見積書の送付.eml/見積書.pdf]"},
              note="Outlook forward as attachment of a partner's quote to the partner's colleague")
+EXE = b"MZ" + b"\0" * 58 + b"\x40\0\0\0" + b"PE\0\0" + b"\0" * 200
+
+
+def zipped(entries, method=zipfile.ZIP_DEFLATED):
+    """A zip (Python's zipfile) of (name, bytes) in order."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", method) as z:
+        for name, data in entries:
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def many_parts_mail(name, rcpt, parts):
+    """A multipart/mixed mail of `parts` tiny text parts, then an executable: past the parser's part limit."""
+    raw = ("From: %s\r\nTo: %s\r\nSubject: =?UTF-8?B?5pel5aCx?=\r\nDate: Mon, 23 Nov 2026 10:00:00 +0900\r\n"
+           "Message-ID: <%s@example.co.jp>\r\nMIME-Version: 1.0\r\n"
+           "Content-Type: multipart/mixed; boundary=b\r\n\r\n" % (ME, address_list(rcpt), name))
+    raw += "--b\r\n\r\n.\r\n" * parts
+    raw += ("--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=tool.exe\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--b--\r\n" % base64.b64encode(EXE).decode())
+    path = os.path.join(HERE, "incidents", name + ".eml")
+    with open(path, "wb") as f:
+        f.write(raw.encode())
+    ENTRIES.append({"file": "incidents/" + name + ".eml", "kind": "incidents", "item": 0, "from": ME,
+                    "rcpt": list(rcpt), "expect": "incomplete-attachment",
+                    "note": "an executable after the 1,000th MIME part", "facts": {"attachments.incomplete_reasons": "[parts]"}})
+
+
+def incomplete_inspection():
+    """What inspection cannot see is held, never passed: each limit, a damaged zip, an unknown method; and
+    the zips that used to hide an executable (an OOXML marker entry, bytes in front) are now seen through."""
+    k, to = "incidents", ["tanaka@sample.co.jp"]
+    z = "application/zip"
+    def held(name, attachment, reasons, note, **facts):
+        facts["attachments.incomplete_reasons"] = "[%s]" % reasons
+        mail(name, k, 0, to, "資料", "資料です。", attachments=[attachment], expect="incomplete-attachment",
+             note=note, facts=facts)
+    held("40-exe-after-zip-entry-limit",
+         ("tool.zip", zipped([("%04d" % i, b"") for i in range(2000)] + [("setup.exe", EXE)], zipfile.ZIP_STORED), z),
+         "entries", "an executable after the 2,000th zip entry", **{"attachments.executables": "0"})
+    nest = zipped([("setup.exe", EXE)])
+    for level in range(3):
+        nest = zipped([("level%d.zip" % level, nest)])
+    held("41-exe-nested-past-depth-limit", ("tool.zip", nest, z), "depth",
+         "an executable in a zip in a zip in a zip in a zip", **{"attachments.executables": "0"})
+    held("42-ratio-bomb", ("backup.zip", zipped([("zeros.bin", b"\0" * (20 * 1024 * 1024))]), z), "ratio",
+         "20 MiB of zeros in 20 KiB", **{"attachments.bomb": "true"})
+    rng = random.Random(43)
+    notes = "".join(rng.choice("売上報告書の下書き0123456789\n") for _ in range(6000)).encode()
+    whole = zipped([("notes.txt", notes), ("setup.exe", EXE)])
+    held("43-corrupt-zip", ("tool.zip", whole[:len(whole) // 3], z), "corrupt",
+         "a zip cut short: its central directory and the executable are missing")
+    held("44-unknown-compression-method", ("tool.zip", zipped([("setup.exe", EXE)], zipfile.ZIP_BZIP2), z), "method",
+         "an executable compressed with bzip2 (method 12)")
+    mail("45-exe-beside-content-types-entry", k, 0, to, "ツール", "ツールです。",
+         attachments=[("tool.zip", zipped([("[Content_Types].xml", b"<Types/>"), ("setup.exe", EXE)]), z)],
+         expect="executable-attachment", note="an executable in a zip with an entry named [Content_Types].xml")
+    mail("46-zip-with-bytes-in-front", k, 0, to, "ツール", "ツールです。",
+         attachments=[("tool.zip", b"\0" * 16 + zipped([("setup.exe", EXE)]), "application/octet-stream")],
+         expect="executable-attachment", note="16 bytes in front of a zip (unzip still opens it)")
+    many_parts_mail("47-exe-after-1000-mime-parts", to, 1000)
+    ordinary_archives_and_documents()
+
+
+def docx(paragraphs):
+    """A minimal word-processing package as Word writes its skeleton: content types, relationships, document."""
+    ns = "http://schemas.openxmlformats.org/"
+    body = "".join("<w:p><w:r><w:t>%s</w:t></w:r></w:p>" % p for p in paragraphs)
+    return zipped([
+        ("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="%spackage/2006/content-types"><Default '
+         'Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default '
+         'Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType='
+         '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>' % ns),
+        ("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="%spackage/2006/relationships"><Relationship '
+         'Id="rId1" Type="%sofficeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+         '</Relationships>' % (ns, ns)),
+        ("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="%swordprocessingml/2006/main"><w:body>'
+         '%s</w:body></w:document>' % (ns, body)),
+    ])
+
+
+def ordinary_archives_and_documents():
+    """Ordinary attachments the inspection limits must not call incomplete."""
+    k, to = "benign", ["tanaka@sample.co.jp"]
+    sheet = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    word = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    none = {"attachments.incomplete": "false"}
+    rows = "品番,品名,数量\n" + "".join("A-%03d,部品%d,%d\n" % (i, i, i * 3) for i in range(40))
+    mail("29-zip-of-two-csv-files", k, 0, to, "在庫表", "在庫表を送ります。", facts=none,
+         attachments=[("在庫.zip", zipped([("本社.csv", rows.encode("cp932")), ("工場.csv", rows.encode())]),
+                       "application/zip")])
+    mail("30-workbook", k, 0, to, "見積明細", "見積明細です。", facts=none,
+         attachments=[("見積明細.xlsx", xlsx({"明細": [["品名", "金額"], ["部品A", "1200"]]}), sheet)])
+    mail("31-word-document", k, 0, to, "議事録", "議事録を送ります。", facts=none,
+         attachments=[("議事録.docx", docx(["定例会議 議事録", "次回は12月3日"]), word)])
+    mail("32-zip-of-documents", k, 0, to, "資料一式", "資料一式です。", facts=none,
+         attachments=[("資料一式.zip", zipped([("議事録.docx", docx(["議事録"])), ("見積書.pdf", PDF),
+                                                ("明細.xlsx", xlsx({"明細": [["品名"], ["部品B"]]}))]),
+                       "application/zip")])
+    mail("33-zip-in-a-zip", k, 0, to, "過去分", "過去分をまとめました。", facts=none,
+         attachments=[("過去分.zip", zipped([("2025.zip", zipped([("1月.csv", rows.encode())])), ("readme.txt", b"ok")]),
+                       "application/zip")])
+    mail("34-zip-of-500-photos", k, 0, to, "現場写真", "現場写真です。", facts=none,
+         attachments=[("写真.zip", zipped([("IMG_%04d.jpg" % i, b"\xff\xd8\xff\xe0" + bytes(40)) for i in range(500)],
+                                          zipfile.ZIP_STORED), "application/zip")])
+    mail("35-stored-zip-from-a-scanner", k, 0, to, "スキャン", "スキャンしたものです。", facts=none,
+         attachments=[("scan.zip", zipped([("scan001.pdf", PDF), ("scan002.pdf", PDF)], zipfile.ZIP_STORED),
+                       "application/zip")])
+    mail("36-gzipped-log", k, 0, to, "ログ", "ログを送ります。", facts=none,
+         attachments=[("access.log.gz", gzip.compress(b"GET / 200\n" * 500, mtime=0), "application/gzip")])
 
 
 CONTEXT = """\
@@ -535,6 +647,7 @@ def main():
     benign()
     whose_words()
     forwards()
+    incomplete_inspection()
     with open(os.path.join(HERE, "manifest.yaml"), "w") as f:
         f.write("# Generated by make_corpus.py. kind: incident (must be caught by `expect`) or benign (must pass).\n")
         f.write(CONTEXT)

@@ -2,6 +2,8 @@
 
 Run: python3 tests/integration/test_postfix.py BUILD_DIR   (as root; ctest does this)
 """
+import base64
+import io
 import os
 import re
 import json
@@ -10,6 +12,7 @@ import subprocess
 import sys
 import time
 import unittest
+import zipfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
 from maillab import MailLab  # noqa: E402
@@ -408,6 +411,29 @@ class PostfixShippedChecklist(LabCase):
         self.assertEqual(delivered, [], "the forwarded list must not reach the recipient before approval")
 
 
+    def held(self):
+        r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl"), "queue", "list", "--config",
+                            self.lab.config_file, "--json"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return json.loads(r.stdout)
+
+    def test_an_exe_after_the_zip_entry_limit_is_held_for_approval_not_delivered(self):
+        rcpt = ["tanaka@sample.co.jp"]
+        raw = with_attachment(rcpt, "Tool past the limit", "tool.zip", zip_with_exe_after(2000))
+        code, text = self.lab.send(SENDER, rcpt, raw)
+        self.assertEqual(code, 250, text)
+        held = [m for m in self.held() if m["subject"] == "Tool past the limit"]
+        self.assertEqual([m["state"] for m in held], ["held"])
+        self.assertRegex(self.log(), r"action=approve rules=[^ ]*incomplete-attachment")
+        self.assertRegex(self.log(), r"incomplete: tool.zip \(entries\)")
+        self.lab.flush()
+        time.sleep(2)
+        delivered = [m for m in self.lab.wait_for_sink(0, timeout=1) if "tanaka@sample.co.jp" in m.recipients]
+        self.assertEqual(delivered, [], "the held mail did not leave")
+        # The same files under the limit: the executable is seen and the mail refused outright.
+        code, text = self.lab.send(SENDER, rcpt, with_attachment(rcpt, "Tool", "tool.zip", zip_with_exe_after(10)))
+        self.assertEqual(code, 550, text)
+
 # One preflightd for both directions: a second smtpd marked "inbound" (milter_macro_daemon_name) is
 # learned from and never checked, with a policy that would reject every mail from the customer and hold
 # every reply-all that adds an outsider or a first-time recipient.
@@ -524,6 +550,29 @@ class PostfixLearnInbound(LabCase):
         code, text = self.lab.send(SENDER, ["x@partner.example.com"], message(["x@partner.example.com"]))
         self.assertGreaterEqual(code, 400)
         self.assertLess(code, 500, text)
+
+
+EXE = b"MZ" + b"\0" * 58 + b"\x40\0\0\0" + b"PE\0\0" + b"\0" * 200
+
+
+def zip_with_exe_after(entries):
+    """A zip of `entries` empty files and then setup.exe."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as z:
+        for i in range(entries):
+            z.writestr("%04d" % i, b"")
+        z.writestr("setup.exe", EXE)
+    return buf.getvalue()
+
+
+def with_attachment(to, subject, filename, data):
+    head = message(to, subject=subject).split(b"\r\n\r\n", 1)[0].replace(
+        b"Content-Type: text/plain; charset=utf-8", b"Content-Type: multipart/mixed; boundary=b")
+    body = ("--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nThe tool.\r\n--b\r\n"
+            "Content-Type: application/zip\r\nContent-Disposition: attachment; filename=%s\r\n"
+            "Content-Transfer-Encoding: base64\r\n\r\n%s\r\n--b--\r\n"
+            % (filename, base64.encodebytes(data).decode().replace("\n", "\r\n")))
+    return head + b"\r\n\r\n" + body.encode()
 
 
 if __name__ == "__main__":

@@ -266,8 +266,8 @@ TEST_CASE("the shipped checklist never waives the rules where every repeat is a 
   CHECK(p.approval_fatigue.after == 3);
   CHECK(p.approval_fatigue.window_seconds == 30 * kDay);
   CHECK(p.approval_fatigue.delay_seconds == 300);
-  const std::set<std::string> never = {"my-number", "card-number", "macro-attachment", "split-mass-mailing",
-                                       "many-external-recipients"};
+  const std::set<std::string> never = {"my-number", "card-number", "macro-attachment", "incomplete-attachment",
+                                       "split-mass-mailing", "many-external-recipients"};
   std::set<std::string> opted_out;
   for (const auto& r : p.rules)
     if (r.action.type == policy::Action::Approve && !r.action.hold.waivable) opted_out.insert(r.id);

@@ -41,3 +41,49 @@ TEST_CASE("attachment facts: a hidden sheet, unencrypted files, and content coun
   CHECK(std::get<detect::StringList>(*f.get("content.keywords")) == detect::StringList{"confidential"});
   CHECK(std::get<detect::StringList>(*f.get("attachments.names")) == detect::StringList{"list.csv"});
 }
+
+namespace {
+
+// A multipart/mixed message: `texts` tiny text parts, then one attachment (base64 of `data`).
+std::string mixed_with(int texts, const std::string& filename, const std::string& base64) {
+  std::string raw = "To: x@partner.com\r\nSubject: s\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n";
+  for (int i = 0; i < texts; ++i) raw += "--b\r\n\r\n.\r\n";
+  return raw + "--b\r\nContent-Type: application/zip\r\nContent-Disposition: attachment; filename=" + filename +
+         "\r\nContent-Transfer-Encoding: base64\r\n\r\n" + base64 + "\r\n--b--\r\n";
+}
+
+detect::Facts facts_of(const std::string& raw) {
+  auto msg = mail::parse_message(raw);
+  REQUIRE(msg.ok());
+  detect::Facts f;
+  detect::attachment_facts({}, *msg, detect::Organisation{}, f);
+  return f;
+}
+
+detect::StringList list_fact(const detect::Facts& f, const char* name) { return std::get<detect::StringList>(*f.get(name)); }
+
+}  // namespace
+
+TEST_CASE("attachment facts: what inspection could not see is named by file and reason; an ordinary zip is not") {
+  // "PK\3\4" and 40 bytes of 0xFF: a local header whose sizes lead nowhere, no central directory.
+  const std::string broken = "UEsDBP//////////////////////////////////////////////////////";
+  const detect::Facts bad = facts_of(mixed_with(1, "broken.zip", broken));
+  CHECK(std::get<bool>(*bad.get("attachments.incomplete")));
+  CHECK(list_fact(bad, "attachments.incomplete_reasons") == detect::StringList{"corrupt"});
+  REQUIRE(list_fact(bad, "attachments.incomplete_names").size() == 1);
+  CHECK(list_fact(bad, "attachments.incomplete_names")[0].starts_with("broken.zip"));
+  // An empty zip archive (only its end record) is complete.
+  const detect::Facts fine = facts_of(mixed_with(1, "empty.zip", "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA=="));
+  CHECK_FALSE(std::get<bool>(*fine.get("attachments.incomplete")));
+  CHECK(list_fact(fine, "attachments.incomplete_reasons").empty());
+}
+
+TEST_CASE("attachment facts: MIME parts past the parser's limit make the mail incomplete with reason parts") {
+  const std::string empty_zip = "UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==";
+  const detect::Facts past = facts_of(mixed_with(1000, "late.zip", empty_zip));
+  CHECK(std::get<bool>(*past.get("attachments.incomplete")));
+  CHECK(list_fact(past, "attachments.incomplete_reasons") == detect::StringList{"parts"});
+  CHECK(list_fact(past, "attachments.names").empty());  // the attachment was never reached
+  const detect::Facts within = facts_of(mixed_with(990, "late.zip", empty_zip));
+  CHECK_FALSE(std::get<bool>(*within.get("attachments.incomplete")));
+}

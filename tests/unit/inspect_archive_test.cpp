@@ -63,7 +63,7 @@ TEST_CASE("inspect: plain zip made by zip lists its entries and reads their text
   REQUIRE(csv);
   CHECK(csv->kind == "csv");
   CHECK_FALSE(r.bomb);
-  CHECK_FALSE(r.truncated);
+  CHECK(r.incomplete.empty());
 }
 
 TEST_CASE("inspect: ZipCrypto zip is encrypted (zip -e)") {
@@ -163,27 +163,29 @@ TEST_CASE("inspect: a zip bomb is reported quickly without expanding it") {
   const FileReport r = inspect("bomb.zip", bomb);
   const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count();
   CHECK(r.bomb);
-  CHECK(r.truncated);
+  CHECK(r.incomplete == std::vector<std::string>{"ratio"});
   CHECK(ms < 1000);
   // The same zeros under the total-size limit: a small max_expanded trips on size, not ratio.
   Limits small;
   small.max_ratio = 1e9;
   small.max_expanded = 1024 * 1024;
-  CHECK(inspect("bomb.zip", bomb, small).bomb);
+  const FileReport sized = inspect("bomb.zip", bomb, small);
+  CHECK(sized.bomb);
+  CHECK(sized.incomplete == std::vector<std::string>{"bytes"});
 }
 
-TEST_CASE("inspect: nesting beyond max_depth is cut and marked truncated") {
+TEST_CASE("inspect: nesting beyond max_depth is cut and marked incomplete for depth") {
   std::string inner = build_zip({{"deep.exe", pe_bytes()}});
   for (int i = 0; i < 5; ++i) inner = build_zip({{"level" + std::to_string(i) + ".zip", inner}});
   Limits limits;
   limits.max_depth = 3;
   const FileReport r = inspect("outer.zip", inner, limits);
-  CHECK(r.truncated);
+  CHECK(r.incomplete == std::vector<std::string>{"depth"});
   CHECK(tree_depth(r) <= 3);
   // Within the limit the executable at the bottom is found.
   limits.max_depth = 10;
   const FileReport all = inspect("outer.zip", inner, limits);
-  CHECK_FALSE(all.truncated);
+  CHECK(all.incomplete.empty());
   CHECK(tree_depth(all) == 6);
 }
 
@@ -193,7 +195,7 @@ TEST_CASE("inspect: max_entries bounds the entries looked at") {
   Limits limits;
   limits.max_entries = 10;
   const FileReport r = inspect("many.zip", build_zip(items), limits);
-  CHECK(r.truncated);
+  CHECK(r.incomplete == std::vector<std::string>{"entries"});
   CHECK(r.children.size() <= 10);
 }
 

@@ -3,7 +3,7 @@
 // bare "stream" keywords, XML parts full of markup declarations or ampersands, a workbook whose cells all
 // repeat one large shared string, a compound file of deeply nested storages, and stored ZIP entries beyond
 // max_expanded. Every file is built in memory. The claims are about the result: it comes back, with the
-// findings still right and the cut (truncated, a problem, bomb) reported. No test measures time: an input that
+// findings still right and the cut (its incomplete reason, a problem, bomb) reported. No test measures time: an input that
 // costs quadratic time without its fix runs either with a time limit far beyond any real budget (only a
 // linear reader finishes it with an uncut report) or with no time at all (the reader must notice at once);
 // memory amplification runs under an address-space cap, so without its fix it ends in "out of memory while
@@ -95,7 +95,7 @@ TEST_CASE("inspect: a RAR5 archive of many blocks stops at the time limit") {
   none.max_milliseconds = 0;
   const FileReport r = inspect("many.rar", rar, none);
   CHECK(r.kind == "rar");
-  CHECK(r.truncated);
+  CHECK(incomplete_for(r, "time"));
   CHECK(has_problem(r, "time limit"));
 }
 
@@ -106,18 +106,18 @@ TEST_CASE("inspect: a PDF of unclosed trailer dictionaries is read in linear tim
   CHECK(enc.kind == "pdf");
   CHECK(enc.encrypted);  // the newest trailer still decides
   CHECK(enc.encryption == "pdf");
-  CHECK_FALSE(enc.truncated);
+  CHECK(enc.incomplete.empty());
   // Without a real trailer: not encrypted, and the trailers left unread are reported.
   const FileReport plain = inspect("flood.pdf", flood, patient());
   CHECK(plain.kind == "pdf");
   CHECK_FALSE(plain.encrypted);
-  CHECK(plain.truncated);
+  CHECK(plain.incomplete == std::vector<std::string>{"entries"});
   CHECK(has_problem(plain, "trailer"));
   // The same with cross-reference stream dictionaries ("obj << /Type /XRef", never closed).
   const FileReport xref = inspect("xref.pdf", "%PDF-1.5\n" + repeat("1 0 obj<</Type/XRef", 100000), patient());
   CHECK(xref.kind == "pdf");
   CHECK_FALSE(xref.encrypted);
-  CHECK(xref.truncated);
+  CHECK(!xref.incomplete.empty());
 }
 
 TEST_CASE("inspect: a PDF of stream keywords inside an unclosed object stops at the time limit") {
@@ -129,7 +129,7 @@ TEST_CASE("inspect: a PDF of stream keywords inside an unclosed object stops at 
   none.max_milliseconds = 0;
   const FileReport r = inspect("streams.pdf", "%PDF-1.4\n" + repeat(block, 80), none);
   CHECK(r.kind == "pdf");
-  CHECK(r.truncated);
+  CHECK(incomplete_for(r, "time"));
   CHECK(has_problem(r, "time limit"));
   CHECK(r.text.empty());
 }
@@ -140,7 +140,7 @@ TEST_CASE("inspect: XML markup declarations without a subset are skipped in line
                                patient());
   CHECK(r.kind == "docx");
   CHECK(has(r.text, "after the flood"));
-  CHECK_FALSE(r.truncated);
+  CHECK(r.incomplete.empty());
   // A real internal subset still ends at "]>" (its '>' inside the subset does not end the declaration).
   const FileReport dtd = inspect("dtd.docx", docx_with_body("<!DOCTYPE d [<!ENTITY e \"x\">]><w:p><w:r><w:t>kept</w:t></w:r></w:p>"));
   CHECK(has(dtd.text, "kept"));
@@ -155,7 +155,7 @@ TEST_CASE("inspect: XML text of bare ampersands is decoded in linear time") {
   const FileReport r = inspect("amp.docx", docx_with_body("<w:p><w:r><w:t>" + amps + " &amp; done</w:t></w:r></w:p>"), limits);
   CHECK(r.kind == "docx");
   CHECK(has(r.text, amps + " & done"));
-  CHECK_FALSE(r.truncated);
+  CHECK(r.incomplete.empty());
 }
 
 TEST_CASE("inspect: xlsx cells repeating a large shared string stay within max_text") {
@@ -186,7 +186,7 @@ TEST_CASE("inspect: xlsx cells repeating a large shared string stay within max_t
   CHECK(r.kind == "xlsx");
   CHECK(r.sheets == std::vector<std::string>{"Big"});
   CHECK_FALSE(has_problem(r, "out of memory"));
-  CHECK(r.truncated);
+  CHECK(!r.incomplete.empty());
   CHECK(has_problem(r, "max_text"));
   CHECK(r.text.size() <= limits.max_text);
   CHECK(r.text.starts_with("Big\n" + big + "\t" + big.substr(0, 1000)));
@@ -206,7 +206,7 @@ TEST_CASE("inspect: a compound file of deeply nested storages is cut at a fixed 
   }
   CHECK(r.kind == "cfb");
   CHECK_FALSE(has_problem(r, "out of memory"));
-  CHECK(r.truncated);
+  CHECK(r.incomplete == std::vector<std::string>{"depth"});
   CHECK(has_problem(r, "deeper"));
   CHECK(r.macros);  // entries near the root are still read
   // Storages nested 25 deep are within the limit: the VBA storage at the bottom is found, nothing is cut.
@@ -214,7 +214,7 @@ TEST_CASE("inspect: a compound file of deeply nested storages is cut at a fixed 
   for (int i = 0; i < 25; ++i) ok += "s" + std::to_string(i) + "/";
   const FileReport shallow = inspect("ok.doc", build_cfb({{ok + "VBA/dir", "d"}}));
   CHECK(shallow.macros);
-  CHECK_FALSE(shallow.truncated);
+  CHECK(shallow.incomplete.empty());
 }
 
 TEST_CASE("inspect: stored zip entries count against max_expanded") {
@@ -225,7 +225,7 @@ TEST_CASE("inspect: stored zip entries count against max_expanded") {
   const FileReport r = inspect("stored.zip", build_zip(items), limits);
   CHECK(r.kind == "zip");
   CHECK(r.bomb);
-  CHECK(r.truncated);
+  CHECK(r.incomplete == std::vector<std::string>{"bytes"});
   std::size_t text = 0;
   for (const FileReport& c : r.children) text += c.text.size();
   CHECK(text <= limits.max_expanded);
@@ -233,6 +233,6 @@ TEST_CASE("inspect: stored zip entries count against max_expanded") {
   limits.max_expanded = 1024 * 1024;
   const FileReport fits = inspect("stored.zip", build_zip(items), limits);
   CHECK_FALSE(fits.bomb);
-  CHECK_FALSE(fits.truncated);
+  CHECK(fits.incomplete.empty());
   CHECK(fits.children.size() == 8);
 }

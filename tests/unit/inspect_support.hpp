@@ -9,12 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "preflight/inspect/inspect.hpp"
+
 namespace inspect_test {
 struct ZipItem {
   std::string name;  // raw bytes of the name, as stored
   std::string data;
   bool deflate = true;
   std::uint16_t flags = 0;
+  int method = -1;  // when >= 0, the method written in the headers instead (the bytes stay as they are)
 };
 struct CfbItem {
   std::string path;  // "Macros/VBA/dir"; storages are created for every parent
@@ -24,7 +27,10 @@ std::string scratch_dir();
 void run(const std::string& command);
 std::string slurp(const std::string& path);
 void spit(const std::string& path, const std::string& data);
-std::string build_zip(const std::vector<ZipItem>& items);
+// With `zip64_end`, the end of central directory is written the ZIP64 way (record, locator, all-ones end).
+std::string build_zip(const std::vector<ZipItem>& items, bool zip64_end = false);
+// True when `reason` is among the report's incomplete reasons.
+bool incomplete_for(const preflight::inspect::FileReport& report, const std::string& reason);
 std::string build_cfb(const std::vector<CfbItem>& items);
 
 // While alive, caps this process's address space at its current size plus `headroom` bytes, so that an

@@ -6,6 +6,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -84,7 +85,7 @@ std::string raw_deflate(const std::string& data) {
 }
 }  // namespace
 
-std::string build_zip(const std::vector<ZipItem>& items) {
+std::string build_zip(const std::vector<ZipItem>& items, bool zip64_end) {
   std::string out, central;
   for (const ZipItem& it : items) {
     const std::string body = it.deflate ? raw_deflate(it.data) : it.data;
@@ -92,7 +93,7 @@ std::string build_zip(const std::vector<ZipItem>& items) {
     std::string common;
     put16(common, 20);
     put16(common, it.flags);
-    put16(common, it.deflate ? 8 : 0);
+    put16(common, it.method >= 0 ? static_cast<unsigned>(it.method) : it.deflate ? 8 : 0);
     put32(common, 0);  // time, date
     put32(common, crc);
     put32(common, static_cast<std::uint32_t>(body.size()));
@@ -112,13 +113,32 @@ std::string build_zip(const std::vector<ZipItem>& items) {
     central += it.name;
   }
   const auto cd_offset = static_cast<std::uint32_t>(out.size());
-  out += central + std::string("PK\x05\x06\0\0\0\0", 8);
+  out += central;
+  if (zip64_end) {
+    const auto record = static_cast<std::uint32_t>(out.size());
+    out += std::string("PK\x06\x06", 4);
+    put32(out, 44), put32(out, 0);  // size of the rest of the record (64 bits)
+    put16(out, 45), put16(out, 45), put32(out, 0), put32(out, 0);
+    for (std::uint64_t v : {std::uint64_t{items.size()}, std::uint64_t{items.size()}, std::uint64_t{central.size()},
+                            std::uint64_t{cd_offset}})
+      put32(out, static_cast<std::uint32_t>(v)), put32(out, static_cast<std::uint32_t>(v >> 32));
+    out += std::string("PK\x06\x07", 4);
+    put32(out, 0), put32(out, record), put32(out, 0), put32(out, 1);
+    out += std::string("PK\x05\x06\0\0\0\0", 8) + std::string(12, '\xFF');
+    put16(out, 0);
+    return out;
+  }
+  out += std::string("PK\x05\x06\0\0\0\0", 8);
   put16(out, static_cast<unsigned>(items.size()));
   put16(out, static_cast<unsigned>(items.size()));
   put32(out, static_cast<std::uint32_t>(central.size()));
   put32(out, cd_offset);
   put16(out, 0);
   return out;
+}
+
+bool incomplete_for(const preflight::inspect::FileReport& report, const std::string& reason) {
+  return std::find(report.incomplete.begin(), report.incomplete.end(), reason) != report.incomplete.end();
 }
 
 // Version 3 compound file, 512-byte sectors, every stream padded to 4096 bytes so no mini stream is needed.

@@ -1,7 +1,8 @@
 // Attachment inspection: what a file really is (by content, not by name), whether it is encrypted, whether
 // it carries macros or executable code, its sheets, and its text — recursively into archives. Bounded in
 // depth, entries, bytes, compression ratio and time: a zip bomb is a finding, never a crash or an
-// unbounded allocation. Pure function of the bytes; thread-safe.
+// unbounded allocation, and whatever could not be looked at is named in `incomplete` — never a silent pass.
+// Pure function of the bytes; thread-safe.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -35,13 +36,21 @@ struct FileReport {
   std::vector<std::string> hidden_sheets;  // those with state hidden or veryHidden
   std::string text;             // extracted UTF-8 text (txt, csv, docx, xlsx every sheet, pptx, pdf if cheap)
   bool bomb = false;            // a limit on ratio or expanded size was hit
-  bool truncated = false;       // some limit (entries, depth, time, text) cut the inspection short
+  // Why some of this file (or of a file inside it) was not inspected, each reason once, in the order met:
+  // "depth" (nested deeper than max_depth), "entries" (max_entries, or a reader's own count limit),
+  // "bytes" (max_expanded, or memory), "ratio" (max_ratio), "time" (max_milliseconds), "text" (max_text),
+  // "corrupt" (an unreadable or damaged container or stream), "method" (compressed with a method this
+  // reader cannot undo). Encrypted content is not listed here: `encrypted` already says so.
+  std::vector<std::string> incomplete;
   std::vector<std::string> problems;       // human-readable, for logs
   std::vector<FileReport> children;        // archive entries that were inspected
 };
 
 // Inspects one attachment. `name` is its decoded file name (used only as a hint, never trusted alone).
 FileReport inspect(std::string_view name, std::string_view bytes, const Limits& limits = {});
+
+// Adds `reason` (one of the words of FileReport::incomplete) once, and `problem` (if any) to problems.
+void mark_incomplete(FileReport& report, std::string_view reason, std::string problem = {});
 
 // Decodes a ZIP entry name: UTF-8 when flag bit 11 is set; else the Info-ZIP Unicode Path extra field
 // (0x7075) when its CRC matches; else valid UTF-8 as is; else CP932; else CP437. (Exposed for tests.)
