@@ -61,6 +61,10 @@ const std::vector<FactInfo>& fact_catalogue() {
       {"attachments.hidden_sheets", T::List, "hidden and veryHidden sheets, as \"file: sheet\""},
       {"attachments.hidden_sheets_count", T::Number, "how many attachments.hidden_sheets there are"},
       {"attachments.bomb", T::Bool, "an archive exceeded the inspection limits (zip bomb)"},
+      {"attachments.unknown_kind", T::Number,
+       "files of a kind nobody recognises by content (not text, an image, media, a document, an archive, a disk "
+       "image or an executable), also inside archives and disk images"},
+      {"attachments.unknown_kind_names", T::List, "names of the attachments.unknown_kind files"},
       {"attachments.ppap", T::Bool, "an encrypted archive and its password in the same mail (PPAP, also Emotet)"},
       {"message.password_line", T::Bool, "a line that gives a password (パスワード: …, PW: …)"},
       {"content.my_number", T::Number,
