@@ -57,6 +57,32 @@ std::vector<std::string_view> filter_names(std::string_view value) {
   return names;
 }
 
+// ASCII85 (btoa): groups of five characters '!'..'u' for four bytes, 'z' for four zeros, "~>" at the end.
+std::string ascii85(std::string_view in) {
+  std::string out;
+  std::uint64_t group = 0;
+  int n = 0;
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    const char c = in[i];
+    if (c == '~') break;
+    if (c == 'z' && n == 0) {
+      out.append(4, '\0');
+      continue;
+    }
+    if (c < '!' || c > 'u') continue;  // whitespace
+    group = group * 85 + static_cast<std::uint64_t>(c - '!');
+    if (++n == 5) {
+      for (int k = 3; k >= 0; --k) out += static_cast<char>((group >> (8 * k)) & 0xFF);
+      group = 0, n = 0;
+    }
+  }
+  if (n > 1) {
+    for (int k = n; k < 5; ++k) group = group * 85 + 84;
+    for (int k = 3; k >= 5 - n; --k) out += static_cast<char>((group >> (8 * k)) & 0xFF);
+  }
+  return out;
+}
+
 }  // namespace
 
 PdfObjects::PdfObjects(std::string_view file, Budget& budget, FileReport& report)
@@ -163,16 +189,28 @@ std::optional<std::string> PdfObjects::stream(std::string_view value, std::size_
     data = v.substr(pos, end == std::string_view::npos ? std::string_view::npos : end - pos);
   }
   const auto filters = filter_names(pdf_dict_value(d, "/Filter").value_or(""));
-  if (filters.empty()) {
-    cut = data.size() > max;
-    return std::string(data.substr(0, max));
+  std::string owned;  // output of the filters applied so far; `data` views it
+  for (std::size_t i = 0; i < filters.size(); ++i) {
+    const std::string_view f = filters[i];
+    const bool last = i + 1 == filters.size();
+    if (f == "/ASCIIHexDecode" || f == "/AHx") {
+      owned = pdf_string("<" + std::string(data.substr(0, data.find('>'))) + ">");
+    } else if (f == "/ASCII85Decode" || f == "/A85") {
+      owned = ascii85(data);
+    } else if (f == "/FlateDecode" || f == "/Fl") {
+      Expanded x = inflate_bounded(data, 15, budget_, last ? max : SIZE_MAX);
+      report_.bomb = report_.bomb || x.bomb;
+      if (x.bomb || x.timed_out) report_.truncated = true;
+      cut = cut || (!x.complete && (x.data.size() >= max || x.bomb || x.timed_out));
+      owned = std::move(x.data);
+    } else {
+      return std::nullopt;  // LZW, RunLength, image filters: not content text
+    }
+    data = owned;
   }
-  if (filters.size() != 1 || filters[0] != "/FlateDecode") return std::nullopt;
-  Expanded x = inflate_bounded(data, 15, budget_, max);
-  report_.bomb = report_.bomb || x.bomb;
-  cut = !x.complete && (x.data.size() >= max || x.bomb || x.timed_out);
-  if (x.bomb || x.timed_out) report_.truncated = true;
-  return std::move(x.data);
+  cut = cut || data.size() > max;
+  if (owned.size() > max || data.data() != owned.data()) return std::string(data.substr(0, max));
+  return owned;
 }
 
 }  // namespace preflight::inspect::detail

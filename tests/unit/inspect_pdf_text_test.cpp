@@ -178,3 +178,23 @@ TEST_CASE("text drawn by a form XObject is read with the form's own fonts, and a
   CHECK(contains(r.text, "社外秘"));
   CHECK(r.text.find("社外秘") == r.text.rfind("社外秘"));
 }
+
+TEST_CASE("content streams behind ASCII85 and ASCIIHex filters, also chained with FlateDecode, are read") {
+  std::string hex;
+  for (unsigned char c : zlib_compress("BT /F1 9 Tf (hex then flate) Tj ET")) {
+    static const char* digits = "0123456789ABCDEF";
+    hex += digits[c >> 4];
+    hex += digits[c & 15];
+  }
+  const FileReport r = inspect("filters.pdf", build_pdf({
+      "<< /Type /Catalog /Pages 2 0 R >>",
+      "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /Contents [4 0 R 5 0 R] >>",
+      pdf_stream("6<#'\\7PQ#G+B2qq-t.1,Bk]Oa+EV1>F=A>3C*5rE~>", "/Filter /ASCII85Decode"),
+      pdf_stream(hex + ">", "/Filter [/AHx /Fl]"),
+  }));
+  INFO(r.text);
+  CHECK(contains(r.text, "ascii85 text"));
+  CHECK(contains(r.text, "hex then flate"));
+  CHECK_FALSE(r.truncated);
+}
