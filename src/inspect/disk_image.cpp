@@ -163,8 +163,9 @@ void inspect_disk_image(FileReport& r, std::string_view bytes, int depth, Budget
   if (r.kind == "iso") return read_iso9660(r, bytes, depth, budget);
   if (r.kind == "vhd") return read_vhd(r, bytes, depth, budget);
   if (r.kind == "img") return read_raw_disk(r, bytes, depth, budget);
+  if (r.kind == "udf") return read_udf(r, bytes, depth, budget);
   r.truncated = true;
-  r.problems.push_back(r.kind == "udf" ? "UDF file system not read" : "VHDX disk image not read");
+  r.problems.push_back("VHDX disk image not read");
 }
 
 }  // namespace preflight::inspect::detail

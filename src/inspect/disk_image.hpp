@@ -1,8 +1,9 @@
-// Disk images as containers (disk_image.cpp, iso9660.cpp, fat.cpp): ISO 9660 (Joliet names preferred),
-// raw disk images (a FAT volume, or an MBR whose FAT partitions are opened), and VHD (fixed, or dynamic
-// with its block table) around either. Their files become children like archive entries ("a.iso/x.exe"),
-// under the shared Budget (entries, depth, decompressed bytes, time); directory loops, chains that leave
-// the image and file systems that are not read (UDF-only, NTFS, VHDX, GPT) are problems and mark truncated.
+// Disk images as containers (disk_image.cpp, iso9660.cpp, udf.cpp, fat.cpp): ISO 9660 (Joliet names
+// preferred), UDF without an ISO 9660 tree, raw disk images (a FAT volume, or an MBR whose FAT partitions
+// are opened), and VHD (fixed, or dynamic with its block table) around either. Their files become children
+// like archive entries ("a.iso/x.exe"), under the shared Budget (entries, depth, decompressed bytes, time);
+// directory loops, chains that leave the image and file systems that are not read (UDF metadata
+// partitions, NTFS, VHDX, GPT) are problems and mark truncated.
 #pragma once
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@ void inspect_disk_image(FileReport& report, std::string_view bytes, int depth, B
 
 // Readers of the file systems, each adding children named `prefix` + path.
 void read_iso9660(FileReport& report, std::string_view image, int depth, Budget& budget);
+void read_udf(FileReport& report, std::string_view image, int depth, Budget& budget);
 void read_fat(FileReport& report, std::string_view volume, const std::string& prefix, int depth, Budget& budget);
 bool fat_boot_sector(std::string_view sector);
 

@@ -1,6 +1,6 @@
-// inspect(): disk images are containers like archives — an ISO 9660 image with Joliet names, a FAT image
-// and the same image as a fixed and as a dynamic VHD, each carrying an executable and a shortcut, are
-// opened and their files inspected as children; loops and unread file systems are marked truncated; images,
+// inspect(): disk images are containers like archives — an ISO 9660 image with Joliet names, a UDF image,
+// a FAT image and the same image as a fixed and as a dynamic VHD, each carrying an executable and a
+// shortcut, are opened and their files inspected as children; loops and unread file systems are marked truncated; images,
 // media and unrecognised binary content get their kinds.
 #include <doctest/doctest.h>
 
@@ -137,13 +137,33 @@ TEST_CASE("images and media get their kinds; unrecognised binary content is unkn
   }
 }
 
-TEST_CASE("a UDF-only image and a VHDX are recognised, and marked truncated because they are not read") {
+TEST_CASE("a UDF image without an ISO 9660 tree is opened through its file entries") {
+  const std::string udf = gunzip(fixture("udf-only.iso.gz"));
+  REQUIRE(udf.find("CD001") == std::string::npos);
+  const FileReport r = inspect("invoice.iso", udf);
+  INFO(names(r));
+  for (const auto& p : r.problems) INFO(p);
+  CHECK(r.kind == "udf");
+  CHECK_FALSE(r.truncated);
+  const FileReport* exe = child(r, "invoice.iso/setup.exe");
+  REQUIRE(exe != nullptr);
+  CHECK(exe->executable);
+  const FileReport* lnk = child(r, "invoice.iso/docs/請求書.pdf.lnk");
+  REQUIRE(lnk != nullptr);
+  CHECK(lnk->kind == "lnk");
+  const FileReport* txt = child(r, "invoice.iso/readme.txt");
+  REQUIRE(txt != nullptr);
+  CHECK(txt->text == "readme\n");
+}
+
+TEST_CASE("a UDF image without descriptors and a VHDX are recognised, and marked truncated as not read") {
   std::string udf(40 * 2048, '\0');
   udf.replace(16 * 2048 + 1, 5, "BEA01");
   udf.replace(17 * 2048 + 1, 5, "NSR02");
   const FileReport u = inspect("a.iso", udf);
   CHECK(u.kind == "udf");
   CHECK(u.truncated);
+  CHECK(has_problem(u, "volume descriptor sequence"));
   const FileReport x = inspect("a.vhdx", "vhdxfile" + std::string(1024, '\0'));
   CHECK(x.kind == "vhdx");
   CHECK(x.truncated);

@@ -10,6 +10,8 @@
 namespace inspect_test {
 // The bytes of tests/fixtures/<name>; a missing fixture fails the test.
 std::string fixture(const std::string& name);
+// The contents of a gzip file (fixtures too large to commit uncompressed).
+std::string gunzip(const std::string& gz);
 // zlib format (what PDF's FlateDecode reads).
 std::string zlib_compress(const std::string& data);
 // A PDF whose object i+1 is objects[i] (a dictionary, or a dictionary plus "stream ... endstream"), with

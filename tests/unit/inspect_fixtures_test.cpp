@@ -9,6 +9,25 @@ namespace inspect_test {
 
 std::string fixture(const std::string& name) { return slurp(std::string(PREFLIGHT_SOURCE_DIR) + "/tests/fixtures/" + name); }
 
+std::string gunzip(const std::string& gz) {
+  z_stream zs{};
+  REQUIRE(inflateInit2(&zs, 31) == Z_OK);
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(gz.data()));
+  zs.avail_in = static_cast<uInt>(gz.size());
+  std::string out;
+  char buf[65536];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    zs.next_out = reinterpret_cast<Bytef*>(buf);
+    zs.avail_out = sizeof buf;
+    rc = inflate(&zs, Z_NO_FLUSH);
+    out.append(buf, sizeof buf - zs.avail_out);
+  }
+  inflateEnd(&zs);
+  REQUIRE(rc == Z_STREAM_END);
+  return out;
+}
+
 std::string zlib_compress(const std::string& data) {
   uLongf size = compressBound(static_cast<uLong>(data.size()));
   std::string out(size, '\0');

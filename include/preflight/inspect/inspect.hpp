@@ -26,8 +26,8 @@ struct FileReport {
   // Sniffed kind: "zip", "7z", "rar", "gzip", "pdf", "docx", "xlsx", "pptx", "ooxml" (other OOXML),
   // "encrypted-ooxml", "doc", "xls", "ppt", "cfb" (other compound file), "exe" (PE), "elf", "macho",
   // "script" (shebang, .js/.vbs/.ps1/.bat/.cmd/.hta/.wsf by content or name), "lnk", "text", "csv",
-  // disk images opened like archives: "iso", "img" (FAT volume or MBR disk), "vhd"; not opened: "udf",
-  // "vhdx"; images and media: "png", "jpeg", "gif", "bmp", "tiff", "webp", "heic", "mp4", "mp3", "wav",
+  // disk images opened like archives: "iso", "udf" (UDF without ISO 9660), "img" (FAT volume or MBR
+  // disk), "vhd"; not opened: "vhdx"; images and media: "png", "jpeg", "gif", "bmp", "tiff", "webp", "heic", "mp4", "mp3", "wav",
   // "avi", "ogg", "flac", "mkv"; and "unknown": binary content of no kind listed here
   std::string kind;
   bool encrypted = false;
