@@ -2,7 +2,7 @@
 #include "pdf_text.hpp"
 
 #include <cmath>
-#include <cstdlib>
+#include <charconv>
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
@@ -259,7 +259,7 @@ class PageText {
     const auto fonts = page_fonts(resources);
     const Font* current = &kSimple;
     std::vector<std::string_view> strings;  // operands of the next text-showing operator
-    std::vector<double> nums;               // numeric operands of the next operator
+    std::vector<std::string_view> nums;     // numeric operands of the next operator
     std::string_view last_name;
     const std::size_t max = budget_.limits().max_text;
     for (std::size_t pos = 0, n = 0; pos < c.size() && text_.size() < max; ++n) {
@@ -270,7 +270,7 @@ class PageText {
       if (t.type == PdfTok::array_open) strings.clear();
       if (t.type == PdfTok::name) last_name = t.raw;
       if (t.type == PdfTok::number) {
-        nums.push_back(std::strtod(std::string(t.raw.substr(0, 32)).c_str(), nullptr));
+        nums.push_back(t.raw);
         if (t.raw.starts_with("-") && t.raw.size() >= 4) strings.push_back(" ");  // a wide TJ gap is a space
       }
       if (t.type != PdfTok::keyword) continue;
@@ -291,13 +291,22 @@ class PageText {
     }
   }
 
-  // Text positioning and state operators, as far as the cursor needs them.
-  void position(std::string_view op, const std::vector<double>& v) {
+  // Text positioning and state operators, as far as the cursor needs them. Operands are parsed only here:
+  // most numbers in a content stream are path coordinates nobody needs.
+  void position(std::string_view op, const std::vector<std::string_view>& raw) {
+    if (op == "BT") return cursor_.begin();
+    if (op == "T*" || op == "'" || op == "\"") return cursor_.next_line();
+    if (op != "Td" && op != "TD" && op != "Tm" && op != "TL" && op != "Tf") return;
+    std::vector<double> v;
+    for (std::string_view r : raw) {
+      double d = 0;
+      if (!r.empty() && r[0] == '+') r.remove_prefix(1);
+      std::from_chars(r.data(), r.data() + r.size(), d);
+      v.push_back(d);
+    }
     const std::size_t n = v.size();
-    if (op == "BT") cursor_.begin();
-    else if ((op == "Td" || op == "TD") && n >= 2) cursor_.move(v[n - 2], v[n - 1], op == "TD");
+    if ((op == "Td" || op == "TD") && n >= 2) cursor_.move(v[n - 2], v[n - 1], op == "TD");
     else if (op == "Tm" && n >= 6) cursor_.matrix(v[n - 6], v[n - 3], v[n - 2], v[n - 1]);
-    else if (op == "T*" || op == "'" || op == "\"") cursor_.next_line();
     else if (op == "TL" && n >= 1) cursor_.leading(v[n - 1]);
     else if (op == "Tf" && n >= 1) cursor_.font_size(v[n - 1]);
   }
