@@ -135,6 +135,7 @@ TEST_CASE("a PDF of 10,000 pages is read up to max_pages and marked truncated") 
   const std::string pdf = many_pages(10000);
   Limits limits;
   limits.max_pages = 2000;
+  limits.max_milliseconds = 60000;  // the page limit must stop it, not the clock of a busy machine
   const FileReport r = inspect("big.pdf", pdf, limits);
   CHECK(r.truncated);
   CHECK(has_problem(r, "more than 2000 pages"));
@@ -150,14 +151,17 @@ TEST_CASE("a content stream larger than the page content limit is cut there and 
   std::string content = "BT /F1 9 Tf (start of page) Tj ET\n";
   while (content.size() < 17 * 1024 * 1024) content += "0 0 m 1 1 l S\n";
   content += "BT (past the limit) Tj ET\n";
+  Limits limits;
+  limits.max_milliseconds = 60000;  // the byte limit must stop it, not the clock of a busy machine
   const FileReport r = inspect("huge.pdf", build_pdf({
       "<< /Type /Catalog /Pages 2 0 R >>",
       "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
       "<< /Type /Page /Parent 2 0 R /Contents 4 0 R >>",
       pdf_stream(content),
-  }));
+  }), limits);
   CHECK(r.truncated);
   CHECK(has_problem(r, "content cut at"));
+  CHECK_FALSE(has_problem(r, "time limit"));
   CHECK(contains(r.text, "start of page"));
   CHECK_FALSE(contains(r.text, "past the limit"));
 }
