@@ -16,9 +16,9 @@ namespace {
 std::int64_t count(std::size_t n) { return static_cast<std::int64_t>(n); }
 
 struct Tally {
-  std::int64_t files = 0, encrypted = 0, unencrypted = 0, macros = 0, executables = 0;
+  std::int64_t files = 0, encrypted = 0, unencrypted = 0, macros = 0, executables = 0, unknown_kind = 0;
   bool encrypted_archive = false, bomb = false;
-  StringList kinds, names, hidden_sheets, sheets, incomplete_names, incomplete_reasons;
+  StringList kinds, names, hidden_sheets, sheets, incomplete_names, incomplete_reasons, unknown_kind_names;
   std::string text;  // attachment names and texts, for the content scanner
 };
 
@@ -51,6 +51,7 @@ void tally(const inspect::FileReport& r, bool top, Tally& t) {
   tally_incomplete(r, t);
   add_once(t.kinds, r.kind);
   t.names.push_back(util::nfkc(r.name));
+  if (r.kind == "unknown") ++t.unknown_kind, t.unknown_kind_names.push_back(util::nfkc(r.name));
   for (const auto& s : r.sheets) t.sheets.push_back(r.name + ": " + s);
   for (const auto& s : r.hidden_sheets) t.hidden_sheets.push_back(r.name + ": " + s);
   t.text += r.name + "\n" + r.text + "\n";
@@ -135,6 +136,8 @@ void attachment_facts(const mail::Envelope&, const mail::Message& msg, const Org
   out.set("attachments.incomplete", !t.incomplete_reasons.empty());
   out.set("attachments.incomplete_names", std::move(t.incomplete_names));
   out.set("attachments.incomplete_reasons", std::move(t.incomplete_reasons));
+  out.set("attachments.unknown_kind", t.unknown_kind);
+  out.set("attachments.unknown_kind_names", std::move(t.unknown_kind_names));
   out.set("message.password_line", password);
   out.set("attachments.ppap", t.encrypted_archive && password);
   content(msg, org, t.text, out);

@@ -66,6 +66,10 @@ const std::vector<FactInfo>& fact_catalogue() {
       {"attachments.incomplete_names", T::List, "the files whose inspection stopped short (names as in attachments.names)"},
       {"attachments.incomplete_reasons", T::List,
        "why: depth, entries, bytes, ratio, time, text, corrupt, method, parts (each once)"},
+      {"attachments.unknown_kind", T::Number,
+       "files of a kind nobody recognises by content (not text, an image, media, a document, an archive, a disk "
+       "image or an executable), also inside archives and disk images"},
+      {"attachments.unknown_kind_names", T::List, "names of the attachments.unknown_kind files"},
       {"attachments.ppap", T::Bool, "an encrypted archive and its password in the same mail (PPAP, also Emotet)"},
       {"message.password_line", T::Bool, "a line that gives a password (パスワード: …, PW: …)"},
       {"content.my_number", T::Number,

@@ -6,6 +6,7 @@
 #include <array>
 #include <exception>
 
+#include "disk_image.hpp"
 #include "internal.hpp"
 #include "preflight/util/charset.hpp"
 
@@ -133,6 +134,7 @@ void dispatch(FileReport& r, std::string_view bytes, int depth, Budget& budget) 
   else if (k == "7z") inspect_7z(r, bytes, budget);
   else if (k == "rar") inspect_rar(r, bytes, budget);
   else if (k == "gzip") inspect_gzip(r, bytes, depth, budget);
+  else if (k == "iso" || k == "udf" || k == "img" || k == "vhd" || k == "vhdx") inspect_disk_image(r, bytes, depth, budget);
   else if (k == "text" || k == "csv" || k == "script") inspect_text(r, bytes, budget);
   r.executable = r.executable || executable_kind(r.kind);
   if (budget.expired()) mark_incomplete(r, "time", "time limit reached");

@@ -1,12 +1,14 @@
 // Compound files: encrypted OOXML (EncryptionInfo + EncryptedPackage, also rights-managed documents), and
 // legacy Office by its streams: .doc (FIB fEncrypted), .xls (FilePass record in the globals substream, sheet
 // names and hidden states from BOUNDSHEET, Excel 4.0 macro sheets), .ppt (EncryptedSummary stream). VBA by
-// its storages (Macros, _VBA_PROJECT_CUR, VBA). Anything else stays "cfb" (e.g. Outlook .msg).
+// its storages (Macros, _VBA_PROJECT_CUR, VBA); their text through legacy_text.hpp. Anything else stays "cfb"
+// (e.g. Outlook .msg).
 #include <array>
 
 #include "cfb.hpp"
 #include "crypto.hpp"
 #include "internal.hpp"
+#include "legacy_text.hpp"
 #include "preflight/util/charset.hpp"
 
 namespace preflight::inspect::detail {
@@ -163,6 +165,7 @@ void inspect_cfb(FileReport& r, std::string_view bytes, int depth, Budget& budge
     return;
   }
   legacy_office(r, cfb);
+  legacy_text(r, cfb, budget);
   embedded_packages(r, cfb, depth, budget);
 }
 

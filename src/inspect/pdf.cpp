@@ -1,13 +1,14 @@
 // PDF: encryption from /Encrypt in a trailer or a cross-reference stream dictionary (newest first), with the
 // empty-user-password test; only the newest 64 of each kind are looked at and no dictionary scan runs past
 // 64 KiB, so a file of thousands of unclosed "trailer<<" costs linear time. Text from unencrypted content
-// streams that are uncompressed or FlateDecode, shown by Tj/TJ/'/" with strings that decode as text. Strings
-// in CID fonts (most Japanese PDFs) need the font's ToUnicode map, which is not followed here, so such text
-// is skipped rather than emitted as garbage.
+// streams: page by page through the fonts' ToUnicode maps (pdf_text.cpp); only a file whose page tree cannot
+// be read falls back to every uncompressed or FlateDecode stream here, shown by Tj/TJ/'/" with strings that
+// decode as text (glyph ids of CID fonts are skipped rather than emitted as garbage).
 #include <algorithm>
 #include <vector>
 
 #include "pdf.hpp"
+#include "pdf_text.hpp"
 #include "preflight/util/charset.hpp"
 
 namespace preflight::inspect::detail {
@@ -217,7 +218,7 @@ void pdf_content_text(std::string_view c, std::string& out, std::size_t max) {
 
 void inspect_pdf(FileReport& r, std::string_view bytes, Budget& budget) {
   check_encryption(r, bytes, budget);
-  if (!r.encrypted) extract_text(r, bytes, budget);
+  if (!r.encrypted && !pdf_page_text(r, bytes, budget)) extract_text(r, bytes, budget);
 }
 
 }  // namespace preflight::inspect::detail

@@ -3,6 +3,7 @@
 // text) and never overrides a binary signature. Also plain-text extraction for text, csv and scripts.
 #include <array>
 
+#include "disk_image.hpp"
 #include "internal.hpp"
 #include "preflight/util/charset.hpp"
 
@@ -76,8 +77,9 @@ std::string binary_kind(std::string_view b) {
   if (starts(b, "\x7F" "ELF")) return "elf";
   if (is_macho(b)) return "macho";
   if (is_lnk(b)) return "lnk";
+  if (std::string k = disk_image_kind(b); !k.empty()) return k;
   if (zip_end_record(b)) return "zip";  // data in front of an archive (executable stubs are exe above)
-  return {};
+  return media_kind(b);
 }
 
 }  // namespace

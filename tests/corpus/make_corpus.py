@@ -128,6 +128,32 @@ def docm():
     return buf.getvalue()
 
 
+def docx(paragraphs):
+    """A plain Word document (no macros) with these paragraphs."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+                   'content-types"><Default Extension="xml" ContentType="application/xml"/>'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+                   'relationships+xml"/><Override PartName="/word/document.xml" ContentType="application/'
+                   'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/relationships"><Relationship Id="r1" Type="http://schemas.openxmlformats.org/'
+                   'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
+                   '</Relationships>')
+        body = "".join("<w:p><w:r><w:t>%s</w:t></w:r></w:p>" % p for p in paragraphs)
+        z.writestr("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats'
+                   '.org/wordprocessingml/2006/main"><w:body>%s</w:body></w:document>' % body)
+    return buf.getvalue()
+
+
+def fixture(name):
+    """A file made by tests/fixtures/make_fixtures.sh (LibreOffice documents, disk images)."""
+    with open(os.path.join(HERE, "..", "fixtures", name), "rb") as f:
+        return f.read()
+
+
 def customers(n):
     rows = ["氏名,住所,電話番号,メールアドレス"]
     for i in range(n):
@@ -568,23 +594,6 @@ def incomplete_inspection():
     ordinary_archives_and_documents()
 
 
-def docx(paragraphs):
-    """A minimal word-processing package as Word writes its skeleton: content types, relationships, document."""
-    ns = "http://schemas.openxmlformats.org/"
-    body = "".join("<w:p><w:r><w:t>%s</w:t></w:r></w:p>" % p for p in paragraphs)
-    return zipped([
-        ("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="%spackage/2006/content-types"><Default '
-         'Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default '
-         'Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType='
-         '"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>' % ns),
-        ("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="%spackage/2006/relationships"><Relationship '
-         'Id="rId1" Type="%sofficeDocument/2006/relationships/officeDocument" Target="word/document.xml"/>'
-         '</Relationships>' % (ns, ns)),
-        ("word/document.xml", '<?xml version="1.0"?><w:document xmlns:w="%swordprocessingml/2006/main"><w:body>'
-         '%s</w:body></w:document>' % (ns, body)),
-    ])
-
-
 def ordinary_archives_and_documents():
     """Ordinary attachments the inspection limits must not call incomplete."""
     k, to = "benign", ["tanaka@sample.co.jp"]
@@ -642,12 +651,60 @@ exposure:
 """
 
 
+QUOTE_LINES = ["御見積書（社外秘）", "株式会社サンプル商事 御中", "件名: 基幹システム保守 お見積り",
+               "お見積金額: 1,234,000円（税込）", "担当: 山田太郎 マイナンバー: 1234 5678 9018"]
+
+
+def what_people_attach():
+    """Real documents (LibreOffice PDF, .doc, .xls) and disk images: secrets inside them and executables in
+    ISO/VHD carriers are caught like the same text in a .docx or an .exe in a .zip; ordinary ones pass."""
+    i, b = "incidents", "benign"
+    hr = ["hr@payroll.example.com"]
+    mail("29-my-number-in-pdf-quote", i, 12, hr, "お見積書", "お見積書を送付します。",
+         attachments=[("見積書.pdf", fixture("quote-ja.pdf"), "application/pdf")], expect="my-number",
+         facts={"content.my_number": "1"}, note="個人番号 in a LibreOffice PDF (CJK font, ToUnicode map)")
+    mail("30-my-number-in-docx-quote", i, 12, hr, "お見積書", "お見積書を送付します。",
+         attachments=[("見積書.docx", docx(QUOTE_LINES), "application/octet-stream")], expect="my-number",
+         facts={"content.my_number": "1"}, note="the same quote as a .docx")
+    mail("31-my-number-in-xls-list", i, 12, hr, "名簿", "名簿を送付します。",
+         attachments=[("名簿.xls", fixture("list-ja.xls"), "application/vnd.ms-excel")], expect="my-number",
+         note="個人番号 in a numeric cell of an Excel 97 workbook")
+    mail("32-exe-in-iso", i, 0, ["tanaka@sample.co.jp"], "請求書", "請求書を送付します。",
+         attachments=[("請求書.iso", fixture("invoice.iso"), "application/octet-stream")],
+         expect="executable-attachment", facts={"attachments.executables": "2"},
+         note="an ISO image carrying an .exe and a .lnk (the 2022 Emotet/Qakbot carrier)")
+    mail("33-exe-in-vhd", i, 0, ["tanaka@sample.co.jp"], "請求書", "請求書を送付します。",
+         attachments=[("請求書.vhd", fixture("invoice.vhd"), "application/octet-stream")],
+         expect="executable-attachment", facts={"attachments.executables": "2"},
+         note="a VHD disk image with a FAT volume carrying an .exe and a .lnk")
+    partner = ["tanaka@sample.co.jp"]
+    mail("29-pdf-quote", b, 0, partner, "お見積書", "お見積書を送付します。",
+         attachments=[("見積書.pdf", fixture("quote-plain.pdf"), "application/pdf")],
+         facts={"content.my_number_candidates": "0", "content.keywords": "[]"}, note="an ordinary PDF quote")
+    mail("30-minutes-doc", b, 0, partner, "議事録", "議事録です。",
+         attachments=[("議事録.doc", fixture("minutes-ja.doc"), "application/msword")], note="minutes as .doc")
+    mail("31-sales-xls", b, 0, partner, "売上", "売上表です。",
+         attachments=[("売上.xls", fixture("sales-ja.xls"), "application/vnd.ms-excel")], note="sales as .xls")
+    mail("32-iso-with-documents", b, 0, partner, "資料", "資料一式です。",
+         attachments=[("資料.iso", fixture("docs.iso"), "application/octet-stream")],
+         facts={"attachments.executables": "0", "attachments.unknown_kind": "0"},
+         note="an ISO image with a photo and minutes: opened, nothing to stop")
+    mail("33-photo", b, 0, partner, "写真", "現場の写真です。",
+         attachments=[("現場.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "image/png")],
+         facts={"attachments.kinds": "[png]", "attachments.unknown_kind": "0"}, note="a photo is a known kind")
+    mail("34-unknown-binary", b, 0, partner, "データ", "測定データです。",
+         attachments=[("measure.dat", bytes(range(256)) * 4, "application/octet-stream")],
+         facts={"attachments.unknown_kind": "1", "attachments.unknown_kind_names": "[measure.dat]"},
+         note="a file of a kind nobody recognises: reported (a fact), tagged, not stopped")
+
+
 def main():
     incidents()
     benign()
     whose_words()
     forwards()
     incomplete_inspection()
+    what_people_attach()
     with open(os.path.join(HERE, "manifest.yaml"), "w") as f:
         f.write("# Generated by make_corpus.py. kind: incident (must be caught by `expect`) or benign (must pass).\n")
         f.write(CONTEXT)

@@ -54,6 +54,12 @@ rules:
     senders: ["learner@example.co.jp"]
     when: "thread.new_external_count >= 1"
     action: {type: tag, tag: new-outsider}
+  - id: executable-attachment
+    when: "attachments.executables >= 1"
+    action: {type: reject, message: "Executables may not be mailed"}
+  - id: my-number
+    when: "content.my_number >= 1"
+    action: {type: reject, message: "My Numbers may not leave"}
 """
 
 SENDER = "taro@example.co.jp"
@@ -127,6 +133,19 @@ class PostfixIntegration(unittest.TestCase):
         time.sleep(1)
         self.assertEqual(self.lab.sink_files(), [])
         self.assertEqual(self.lab.queue(), [])
+
+    def test_an_iso_with_an_executable_and_a_pdf_quote_with_a_my_number_are_rejected(self):
+        corpus = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "corpus", "incidents")
+        for name, reason in [("32-exe-in-iso.eml", "Executables may not be mailed"),
+                             ("29-my-number-in-pdf-quote.eml", "My Numbers may not leave")]:
+            with open(os.path.join(corpus, name), "rb") as f:
+                raw = f.read()
+            code, text = self.lab.send(SENDER, ["tanaka@sample.co.jp"], raw)
+            self.assertEqual(code, 550, name)
+            self.assertIn(reason, text, name)
+        self.lab.flush()
+        time.sleep(1)
+        self.assertEqual(self.lab.sink_files(), [])
 
     def test_internal_mail_arrives_unchanged_except_for_the_verdict_header(self):
         raw = message(["Hanako <hanako@example.co.jp>", "jiro@sales.example.co.jp"], subject="Lunch",
@@ -215,7 +234,7 @@ class PostfixIntegration(unittest.TestCase):
             with open(self.lab.policy_file, "w") as f:
                 f.write(good.replace(">= 3", ">= 30"))
             self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
-            self.wait_log("policy loaded: 5 rule(s)", count=2)
+            self.wait_log("policy loaded: 7 rule(s)", count=2)
             self.lab.clear_sink()
             mail = self.deliver(to, message(to))[0]
             self.assertIn("a0@partner.example.com", str(mail.message["To"]))
@@ -223,7 +242,7 @@ class PostfixIntegration(unittest.TestCase):
             with open(self.lab.policy_file, "w") as f:
                 f.write(good)
             self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
-            self.wait_log("policy loaded: 5 rule(s)", count=3)
+            self.wait_log("policy loaded: 7 rule(s)", count=3)
 
     def test_malformed_mime_and_8bit_garbage_pass_without_harming_the_daemon(self):
         raw = (b"From: \xff\xfe <taro@example.co.jp>\r\nTo: \x82\xa0 <hanako@example.co.jp>\r\n"

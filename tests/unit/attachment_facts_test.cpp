@@ -87,3 +87,21 @@ TEST_CASE("attachment facts: MIME parts past the parser's limit make the mail in
   const detect::Facts within = facts_of(mixed_with(990, "late.zip", empty_zip));
   CHECK_FALSE(std::get<bool>(*within.get("attachments.incomplete")));
 }
+
+TEST_CASE("attachment facts: a file of a kind nobody recognises is counted and named, a photo is not") {
+  const char* raw =
+      "To: x@partner.com\r\nSubject: data\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nhello\r\n"
+      "--b\r\nContent-Type: application/octet-stream; name=data.bin\r\nContent-Transfer-Encoding: base64\r\n"
+      "Content-Disposition: attachment; filename=data.bin\r\n\r\n"
+      "AAECA/4AnBEAAQID/gCcEQABAgP+AJwRAAECA/4AnBEAAQID/gCcEQABAgP+AJwRAAECA/4AnBEAAQID/gCcEQ==\r\n"
+      "--b\r\nContent-Type: image/png; name=photo.png\r\nContent-Transfer-Encoding: base64\r\n"
+      "Content-Disposition: attachment; filename=photo.png\r\n\r\niVBORw0KGgoAAAAAAAAAAAAAAAAAAAAA\r\n--b--\r\n";
+  auto msg = mail::parse_message(raw);
+  REQUIRE(msg.ok());
+  detect::Facts f;
+  detect::attachment_facts({}, *msg, detect::Organisation{}, f);
+  CHECK(std::get<std::int64_t>(*f.get("attachments.unknown_kind")) == 1);
+  CHECK(std::get<detect::StringList>(*f.get("attachments.unknown_kind_names")) == detect::StringList{"data.bin"});
+  CHECK(std::get<detect::StringList>(*f.get("attachments.kinds")) == detect::StringList{"unknown", "png"});
+}

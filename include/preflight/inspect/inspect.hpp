@@ -19,13 +19,17 @@ struct Limits {
   double max_ratio = 200.0;                       // decompressed / compressed size of one entry
   std::size_t max_text = 4 * 1024 * 1024;         // extracted text kept per file
   int max_milliseconds = 3000;                    // wall time for one attachment
+  std::size_t max_pages = 2000;                   // PDF pages whose text is read
 };
 
 struct FileReport {
   std::string name;  // as given, or the entry path inside an archive ("a.zip/dir/b.xlsx")
   // Sniffed kind: "zip", "7z", "rar", "gzip", "pdf", "docx", "xlsx", "pptx", "ooxml" (other OOXML),
   // "encrypted-ooxml", "doc", "xls", "ppt", "cfb" (other compound file), "exe" (PE), "elf", "macho",
-  // "script" (shebang, .js/.vbs/.ps1/.bat/.cmd/.hta/.wsf by content or name), "lnk", "text", "csv", "unknown"
+  // "script" (shebang, .js/.vbs/.ps1/.bat/.cmd/.hta/.wsf by content or name), "lnk", "text", "csv",
+  // disk images opened like archives: "iso", "udf" (UDF without ISO 9660), "img" (FAT volume or MBR
+  // disk), "vhd"; not opened: "vhdx"; images and media: "png", "jpeg", "gif", "bmp", "tiff", "webp", "heic", "mp4", "mp3", "wav",
+  // "avi", "ogg", "flac", "mkv"; and "unknown": binary content of no kind listed here
   std::string kind;
   bool encrypted = false;
   std::string encryption;       // "zipcrypto", "zip-aes", "7z", "rar", "pdf", "ooxml", "doc", "xls", "ppt"
@@ -34,7 +38,7 @@ struct FileReport {
   bool executable = false;      // exe, elf, macho, script, lnk
   std::vector<std::string> sheets;         // workbook sheet names, in order
   std::vector<std::string> hidden_sheets;  // those with state hidden or veryHidden
-  std::string text;             // extracted UTF-8 text (txt, csv, docx, xlsx every sheet, pptx, pdf if cheap)
+  std::string text;             // extracted UTF-8 text (txt, csv, docx, xlsx every sheet, pptx, pdf, doc, xls, ppt)
   bool bomb = false;            // a limit on ratio or expanded size was hit
   // Why some of this file (or of a file inside it) was not inspected, each reason once, in the order met:
   // "depth" (nested deeper than max_depth), "entries" (max_entries, or a reader's own count limit),
