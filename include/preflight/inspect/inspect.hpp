@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "preflight/util/budget.hpp"
+
 namespace preflight::inspect {
 
 struct Limits {
@@ -18,6 +20,10 @@ struct Limits {
   double max_ratio = 200.0;                       // decompressed / compressed size of one entry
   std::size_t max_text = 4 * 1024 * 1024;         // extracted text kept per file
   int max_milliseconds = 3000;                    // wall time for one attachment
+  // The message's budget, when there is one: inspection also stops when its work time or bytes run out
+  // (so one attachment gets at most what is left of the message's budget), and decompressed bytes count
+  // against its bytes.
+  util::Budget* message = nullptr;
 };
 
 struct FileReport {
