@@ -28,6 +28,7 @@ struct CheckArgs {
   std::vector<std::string> policies;
   mail::Envelope envelope;
   bool json = false;
+  milter::Settings milter;  // the budget and what incomplete facts lead to, as the daemon's config says
 };
 
 bool parse_args(const std::vector<std::string>& args, CheckArgs& a, std::ostream& err) {
@@ -58,6 +59,7 @@ std::shared_ptr<const policy::Policy> load(CheckArgs& a, std::ostream& err) {
     if (!cr.errors.empty()) return nullptr;
     a.policies = cr.config.policies;
     a.state_dir = cr.config.state_dir;
+    a.milter = cr.config.milter;
   }
   auto result = policy::compile_files(a.policies);
   for (const auto& e : result.errors) err << e.str() << "\n";
@@ -91,10 +93,12 @@ nlohmann::json to_json(const engine::Evaluation& ev, const action::Plan& plan) {
   for (const auto& e : plan.edits)
     j["edits"].push_back({{"op", edit_kind(e.kind)}, {"header", e.name}, {"index", e.index}, {"value", e.value}});
   if (plan.disposition == action::Disposition::Reject) j["reply"] = "550 5.7.1 " + plan.reply_text;
+  if (!ev.failure.empty()) j["failure"] = ev.failure;
   return j;
 }
 
 void print_text(const engine::Evaluation& ev, const action::Plan& plan, std::ostream& out) {
+  if (!ev.failure.empty()) out << "failure: " << ev.failure << " (the milter answers as milter.on_error says)\n";
   out << "action: " << policy::action_name(ev.verdict.action) << "\n";
   if (!ev.verdict.waiver.empty()) out << "waiver: " << ev.verdict.waiver << "\n";
   if (plan.disposition == action::Disposition::Reject) out << "reply: 550 5.7.1 " << plan.reply_text << "\n";
@@ -123,6 +127,7 @@ int check(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   if (!in) return err << "preflightctl check: cannot read " << a.message_file << "\n", 1;
   std::stringstream raw;
   raw << in.rdbuf();
+  util::Budget budget = util::Budget::for_message(a.milter.deadline_seconds, a.milter.budget_bytes);
   auto msg = mail::parse_message(raw.str());
   if (!msg) return err << "preflightctl check: " << a.message_file << ": " << msg.error() << "\n", 1;
   // With --config, history and threads come from the daemon's store (read only); else nothing is known.
@@ -134,7 +139,9 @@ int check(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     ctx = std::make_unique<context::StoreContext>(*st, std::make_shared<context::DomainCache>(),
                                                   pol->organisation.split_window_seconds, std::time(nullptr));
   }
-  auto ev = engine::evaluate(*pol, a.envelope, *msg, *ctx);
+  budget.spend(raw.str().size());
+  engine::Options options{&budget, a.milter.evaluate_exhausted, a.milter.evaluate_degraded};
+  auto ev = engine::evaluate(*pol, a.envelope, *msg, *ctx, options);
   auto plan = action::plan(ev.verdict, *msg, pol->organisation);
   if (a.json) out << to_json(ev, plan).dump(2) << "\n";
   else print_text(ev, plan, out);

@@ -14,17 +14,11 @@ namespace preflight::context {
 
 namespace {
 
-template <typename T>
-T value_or_warn(util::Result<T> r, T fallback, const char* what) {
-  if (r) return std::move(*r);
-  spdlog::warn("context: {}: {}", what, r.error());
-  return fallback;
-}
+using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-std::vector<detect::KnownAddress> known(util::Result<std::vector<std::pair<std::string, std::string>>> r,
-                                        const char* what) {
+std::vector<detect::KnownAddress> known(Pairs pairs) {
   std::vector<detect::KnownAddress> out;
-  for (auto& [addr, name] : value_or_warn(std::move(r), {}, what)) out.push_back({addr, name});
+  for (auto& [addr, name] : pairs) out.push_back({addr, name});
   return out;
 }
 
@@ -70,7 +64,7 @@ std::optional<std::vector<std::string>> grown(store::Store& st, const std::vecto
 // building it for 20,000 domains takes most of a second, a full read of the lists tens of milliseconds.
 std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, std::int64_t now) {
   std::unique_lock<std::mutex> lock(mu_);
-  if (index_ && (refreshing_ || now - loaded_at_ < 60)) return index_;
+  if (index_ && (refreshing_ || (read_ && now - loaded_at_ < 60))) return index_;  // never read: try again
   auto mark = st.history_mark();
   if (index_ && mark && *mark == mark_) {
     loaded_at_ = now;
@@ -85,15 +79,37 @@ std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, st
   if (domains && (first || *domains != domains_)) fresh = std::make_shared<const detect::DomainIndex>(*domains);
   if (!lock.owns_lock()) lock.lock();
   if (fresh) index_ = std::move(fresh), domains_ = std::move(*domains);
-  if (domains) mark_ = mark ? *mark : -1;
+  if (domains) {
+    mark_ = mark ? *mark : -1;
+    read_ = true;
+  }
   if (!index_) index_ = std::make_shared<const detect::DomainIndex>();
   loaded_at_ = now;
   refreshing_ = false;
   return index_;
 }
 
+bool DomainCache::ever_read() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return read_;
+}
+
+template <typename T>
+T StoreContext::answer(util::Result<T> r, T fallback, const char* what) const {
+  if (r) return std::move(*r);
+  spdlog::warn("context: {}: {}", what, r.error());
+  std::lock_guard<std::mutex> lock(mu_);
+  failures_.push_back(std::string(what) + ": " + r.error());
+  return fallback;
+}
+
+std::vector<std::string> StoreContext::failures() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failures_;
+}
+
 bool StoreContext::written_to_by_anyone(const std::string& address) const {
-  return value_or_warn(store_->address_known(address), false, "address history");
+  return answer(store_->address_known(address), false, "address history");
 }
 
 StoreContext::StoreContext(std::shared_ptr<store::Store> st, std::shared_ptr<DomainCache> cache,
@@ -103,40 +119,47 @@ StoreContext::StoreContext(std::shared_ptr<store::Store> st, std::shared_ptr<Dom
 // Both directions: mail the sender wrote to `address`, and (learn mode) mail that came in to the sender
 // showing `address`. A customer's colleague added in Cc of their reply is not first-time.
 std::int64_t StoreContext::sent_to(const std::string& sender, const std::string& address) const {
-  auto h = value_or_warn(store_->history(sender, address), std::optional<store::HistoryEntry>{}, "history");
-  auto in = value_or_warn(store_->received_from(sender, address), std::int64_t{0}, "received");
+  auto h = answer(store_->history(sender, address), std::optional<store::HistoryEntry>{}, "history");
+  auto in = answer(store_->received_from(sender, address), std::int64_t{0}, "received");
   return (h ? h->count : 0) + in;
 }
 
 std::int64_t StoreContext::sent_to_domain(const std::string& domain) const {
-  return value_or_warn(store_->domain_count(domain), std::int64_t{0}, "domain history") +
-         value_or_warn(store_->received_from_domain(domain), std::int64_t{0}, "received from domain");
+  return answer(store_->domain_count(domain), std::int64_t{0}, "domain history") +
+         answer(store_->received_from_domain(domain), std::int64_t{0}, "received from domain");
 }
 
-std::shared_ptr<const detect::DomainIndex> StoreContext::known_domains() const { return cache_->get(*store_, now_); }
+std::shared_ptr<const detect::DomainIndex> StoreContext::known_domains() const {
+  auto index = cache_->get(*store_, now_);
+  if (!cache_->ever_read()) {  // an index that lags a while is fine; one that never saw the store is not
+    std::lock_guard<std::mutex> lock(mu_);
+    failures_.push_back("known domains: the store could not be read");
+  }
+  return index;
+}
 
 std::vector<detect::KnownAddress> StoreContext::known_addresses_at(const std::string& domain) const {
-  return known(store_->addresses_at(domain, 500), "addresses at domain");
+  return known(answer(store_->addresses_at(domain, 500), Pairs{}, "addresses at domain"));
 }
 
 std::vector<detect::KnownAddress> StoreContext::known_by_name(const std::string& display_name) const {
-  return known(store_->addresses_named(display_name, 50), "addresses by name");
+  return known(answer(store_->addresses_named(display_name, 50), Pairs{}, "addresses by name"));
 }
 
 std::vector<detect::ThreadRecord> StoreContext::threads(const std::vector<std::string>& ids) const {
   std::vector<detect::ThreadRecord> out;
-  for (auto& t : value_or_warn(store_->threads(ids), {}, "threads"))
+  for (auto& t : answer(store_->threads(ids), std::vector<store::ThreadRow>{}, "threads"))
     out.push_back({t.message_id, t.from, t.visible, t.recipients});
   return out;
 }
 
 std::int64_t StoreContext::recently_exposed(const std::string& sender) const {
-  return value_or_warn(store_->exposed_since(sender, now_ - window_), std::int64_t{0}, "exposure");
+  return answer(store_->exposed_since(sender, now_ - window_), std::int64_t{0}, "exposure");
 }
 
 std::int64_t StoreContext::approvals(const std::string& sender, const std::string& org_domain,
                                      const std::string& rule_id, std::int64_t window_seconds) const {
-  return value_or_warn(store_->approvals_since(sender, org_domain, rule_id, now_ - window_seconds), std::int64_t{0},
+  return answer(store_->approvals_since(sender, org_domain, rule_id, now_ - window_seconds), std::int64_t{0},
                        "approvals");
 }
 
@@ -157,9 +180,12 @@ void record_sent(store::Store& st, const mail::Envelope& env, const mail::Messag
   }
   std::string sender = util::to_lower(env.sender.addr());
   if (auto ok = st.record_delivery(sender, to, now); !ok) spdlog::warn("history not recorded: {}", ok.error());
-  if (!msg.message_id.empty()) st.record_thread({msg.message_id, sender, visible, rcpts, now});
+  if (!msg.message_id.empty())
+    if (auto ok = st.record_thread({msg.message_id, sender, visible, rcpts, now}); !ok)
+      spdlog::warn("thread not recorded: {}", ok.error());
   std::int64_t exposed = detect::exposed_external(shown, env.recipients, org);
-  if (exposed > 0) st.record_exposure(sender, exposed, now);
+  if (exposed > 0)
+    if (auto ok = st.record_exposure(sender, exposed, now); !ok) spdlog::warn("exposure not recorded: {}", ok.error());
 }
 
 }  // namespace preflight::context

@@ -46,6 +46,28 @@ struct Reader {
       m.accept_on_error = v == "accept";
     }
     if (const auto& d = n["learn_daemons"]) learn_daemons(d, m.learn_daemons);
+    budget(n, m);
+  }
+  // The message's budget: deadline (below the MTA's milter_content_timeout), bytes, and what running out
+  // or a degraded context leads to.
+  void budget(const YAML::Node& n, milter::Settings& m) {
+    if (const auto& d = n["deadline"]) {
+      m.deadline_seconds = value<double>(d, m.deadline_seconds, "seconds");
+      if (!(m.deadline_seconds > 0 && m.deadline_seconds < 3600))
+        error(d, "deadline is more than 0 and less than 3600 seconds, and below Postfix's milter_content_timeout "
+                 "(300 s by default)");
+    }
+    if (n["budget_bytes"]) m.budget_bytes = value<std::uint64_t>(n["budget_bytes"], m.budget_bytes, "bytes");
+    m.evaluate_exhausted = error_or_evaluate(n["on_budget_exhausted"], "on_budget_exhausted");
+    m.evaluate_degraded = error_or_evaluate(n["on_context_degraded"], "on_context_degraded");
+  }
+  // `error` (the default: answered like any internal error, milter.on_error) or `evaluate` (a fact the
+  // policy sees); true for evaluate.
+  bool error_or_evaluate(const YAML::Node& n, const char* key) {
+    if (!n) return false;
+    std::string v = value<std::string>(n, "error", "error or evaluate");
+    if (v != "error" && v != "evaluate") error(n, std::string(key) + " is 'error' (recommended) or 'evaluate'");
+    return v == "evaluate";
   }
   // Postfix's milter_macro_daemon_name values (master.cf -o) whose connections are learned, not checked.
   // No dots: Postfix's default daemon name is $myhostname, so a host name here would make every

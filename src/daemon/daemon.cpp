@@ -47,7 +47,7 @@ bool prepare_state_dir(const Config& c) {
 }
 
 // Waits for signals in the calling (main) thread until the milter stops or SIGTERM/SIGINT arrive.
-void signal_loop(PolicyHolder& holder, const Config& c, const std::atomic<bool>& milter_done) {
+void signal_loop(Reloader& reloader, const std::atomic<bool>& milter_done) {
   sigset_t set;
   sigemptyset(&set);
   for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
@@ -56,7 +56,7 @@ void signal_loop(PolicyHolder& holder, const Config& c, const std::atomic<bool>&
     int sig = sigtimedwait(&set, nullptr, &tick);
     if (sig == SIGHUP) {
       spdlog::info("SIGHUP: reloading policy");
-      std::thread([&holder, files = c.policies] { reload_policy(holder, files); }).detach();
+      reloader.request();
     } else if (sig == SIGTERM || sig == SIGINT) {
       spdlog::info("signal {}: stopping", sig);
       milter::stop();
@@ -66,6 +66,48 @@ void signal_loop(PolicyHolder& holder, const Config& c, const std::atomic<bool>&
 }
 
 }  // namespace
+
+Reloader::Reloader(PolicyHolder& holder, std::vector<std::string> files)
+    : holder_(holder), files_(std::move(files)), worker_([this] { loop(); }) {}
+
+Reloader::~Reloader() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  worker_.join();
+}
+
+void Reloader::request() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    pending_ = true;
+  }
+  cv_.notify_all();
+}
+
+std::int64_t Reloader::finished() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return finished_;
+}
+
+void Reloader::loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    cv_.wait(lock, [this] { return pending_ || stopping_; });
+    if (stopping_) return;
+    pending_ = false;
+    lock.unlock();
+    try {
+      reload_policy(holder_, files_);
+    } catch (const std::exception& e) {  // the old policy stays; the daemon goes on
+      spdlog::error("policy not loaded: {}", e.what());
+    }
+    lock.lock();
+    ++finished_;
+  }
+}
 
 bool reload_policy(PolicyHolder& holder, const std::vector<std::string>& files) {
   auto result = policy::compile_files(files);
@@ -116,7 +158,8 @@ int run(const std::string& config_path) {
       milter_done = true;
     });
   }
-  signal_loop(holder, c, milter_done);
+  Reloader reloader(holder, c.policies);
+  signal_loop(reloader, milter_done);
   if (milter_thread.joinable()) milter_thread.join();
   services.stop();
   spdlog::info("preflightd stopped");

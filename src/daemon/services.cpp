@@ -233,28 +233,16 @@ std::string Services::start() {
       spdlog::warn("web.trust_proxy_header is set but the web role listens on {}: anyone who reaches it can "
                    "claim any account", config_.web.host);
   }
-  if (has_role(config_, "scheduler")) scheduler_ = std::thread([this] { scheduler_loop(); });
+  if (has_role(config_, "scheduler")) {
+    auto interval = std::chrono::milliseconds(static_cast<long>(config_.queue.interval_seconds * 1000));
+    scheduler_ = std::make_unique<queue::Scheduler>([this] { queue_->tick(); }, interval);
+    scheduler_->start();
+  }
   return {};
 }
 
-void Services::scheduler_loop() {
-  auto interval = std::chrono::milliseconds(static_cast<long>(config_.queue.interval_seconds * 1000));
-  std::unique_lock<std::mutex> lock(mu_);
-  while (!stopping_) {
-    lock.unlock();
-    queue_->tick();
-    lock.lock();
-    cv_.wait_for(lock, interval, [this] { return stopping_; });
-  }
-}
-
 void Services::stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-  }
-  cv_.notify_all();
-  if (scheduler_.joinable()) scheduler_.join();
+  if (scheduler_) scheduler_->stop();
   if (web_) web_->stop();
 }
 

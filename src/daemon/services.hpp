@@ -1,16 +1,13 @@
 // The long-lived parts of preflightd besides the milter: the store, the held-mail queue, the scheduler
 // thread and the web role, built from the configuration. Internal to the daemon module.
 #pragma once
-#include <atomic>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 #include "preflight/context/store_context.hpp"
 #include "preflight/daemon/config.hpp"
 #include "preflight/milter/milter.hpp"
 #include "preflight/queue/queue.hpp"
+#include "preflight/queue/scheduler.hpp"
 #include "preflight/store/store.hpp"
 #include "preflight/web/server.hpp"
 
@@ -32,7 +29,6 @@ class Services {
   std::string load_or_create_key();
   web::LinkHandlers link_handlers();
   web::AppHandlers app_handlers();  // the approver web queue
-  void scheduler_loop();
 
   const Config& config_;
   queue::PolicySource policy_;
@@ -41,10 +37,7 @@ class Services {
   std::unique_ptr<queue::Queue> queue_;
   std::unique_ptr<web::WebServer> web_;
   std::string key_;
-  std::thread scheduler_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
+  std::unique_ptr<queue::Scheduler> scheduler_;
 };
 
 // Unix seconds now.

@@ -84,6 +84,7 @@ void content(const mail::Message& msg, const Organisation& org, const std::strin
   }
   set_counts("content.", c.own, out);
   set_counts("content.quoted.", c.quoted, out);
+  if (c.own.scan_failed || c.quoted.scan_failed) out.degrade("content scan failed");
 }
 
 }  // namespace
@@ -109,11 +110,14 @@ bool has_password_line(const std::string& text) {
   return false;
 }
 
-void attachment_facts(const mail::Envelope&, const mail::Message& msg, const Organisation& org, Facts& out) {
+void attachment_facts(const mail::Envelope&, const mail::Message& msg, const Organisation& org, Facts& out,
+                      util::Budget* budget) {
   Tally t;
+  inspect::Limits limits;
+  limits.message = budget;
   for (const auto& a : msg.attachments) {
     if (a.content_type == "message/rfc822") continue;
-    inspect::FileReport r = inspect::inspect(a.filename, a.data);
+    inspect::FileReport r = inspect::inspect(a.filename, a.data, limits);
     if (a.data.empty() && a.size > 0) inspect::mark_incomplete(r, "bytes", "too large to inspect");
     tally(r, true, t);
   }

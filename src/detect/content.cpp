@@ -41,6 +41,7 @@ struct MatchState {
   std::vector<std::size_t> last_end;              // per keyword set: overlapping words count once
   std::vector<Span> context;
   std::size_t base = 0;                           // offset of the block being searched
+  bool failed = false;                            // hs_scan returned an error
 };
 
 int on_match(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
@@ -84,6 +85,7 @@ ContentCounts& ContentCounts::operator+=(const ContentCounts& o) {
   postal_code += o.postal_code;
   email_address += o.email_address;
   for (const auto& [name, n] : o.keywords) keywords[name] += n;
+  scan_failed = scan_failed || o.scan_failed;
   return *this;
 }
 
@@ -96,6 +98,7 @@ ContentCounts& ContentCounts::take_max(const ContentCounts& o) {
   postal_code = std::max(postal_code, o.postal_code);
   email_address = std::max(email_address, o.email_address);
   for (const auto& [name, n] : o.keywords) keywords[name] = std::max(keywords[name], n);
+  scan_failed = scan_failed || o.scan_failed;
   return *this;
 }
 
@@ -184,10 +187,14 @@ void ContentScanner::Impl::search(std::string_view text, MatchState& st) const {
   do {
     const std::size_t len = std::min(kBlock, text.size() - off);
     st.base = off;
-    hs_scan(db, text.data() + off, static_cast<unsigned>(len), 0, scratch, on_match, &st);
+    if (hs_scan(db, text.data() + off, static_cast<unsigned>(len), 0, scratch, on_match, &st) != HS_SUCCESS) {
+      st.failed = true;  // on_match never stops the scan, so any other answer is an error
+      break;
+    }
     off += len;
   } while (off < text.size());
-  give_back(scratch);
+  if (st.failed) hs_free_scratch(scratch);  // its state is unknown: not reused
+  else give_back(scratch);
 }
 
 ContentScanner::ContentScanner(std::vector<KeywordSet> keyword_sets) : impl_(std::make_unique<Impl>(keyword_sets)) {}
@@ -215,6 +222,7 @@ ContentCounts ContentScanner::scan(std::string_view utf8) const {
   c.phone = nums.phone;
   c.postal_code = nums.postal;
   c.email_address = nums.email;
+  c.scan_failed = st.failed;
   for (std::size_t i = 0; i < st.hits.size(); ++i)
     if (st.hits[i] > 0) c.keywords[impl_->set_names[i]] += st.hits[i];
   return c;

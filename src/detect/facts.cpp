@@ -111,6 +111,13 @@ const std::vector<FactInfo>& fact_catalogue() {
        "texts and attachments are inspected as this mail's"},
       {"message.header_cut", T::Bool,
        "an address header was so long that the MTA may have cut it (count from the envelope)"},
+      {"message.budget_exhausted", T::Bool,
+       "the message's time or byte budget ran out before every fact was computed (milter.deadline, "
+       "milter.budget_bytes); seen by rules only with milter.on_budget_exhausted: evaluate"},
+      {"context.degraded", T::Bool,
+       "a history, thread, exposure or approval look-up failed (store error) or the content scan failed: "
+       "facts that depend on them may read 'nothing known'; seen by rules only with "
+       "milter.on_context_degraded: evaluate"},
   };
   return catalogue;
 }

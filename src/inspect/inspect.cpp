@@ -15,9 +15,18 @@ namespace detail {
 
 Budget::Budget(const Limits& limits)
     : limits_(limits),
-      deadline_(std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, limits.max_milliseconds))) {}
+      deadline_(std::chrono::steady_clock::now() + std::chrono::milliseconds(std::max(0, limits.max_milliseconds))) {
+  if (limits.message) deadline_ = std::min(deadline_, limits.message->work_deadline());
+}
 
-bool Budget::expired() const { return std::chrono::steady_clock::now() >= deadline_; }
+bool Budget::expired() const {
+  return std::chrono::steady_clock::now() >= deadline_ || (limits_.message && limits_.message->expired());
+}
+
+void Budget::spend_expanded(std::size_t n) {
+  expanded_ += n;
+  if (limits_.message) limits_.message->spend(n);  // running out shows in expired()
+}
 
 bool Budget::take_entry() {
   if (entries_ >= limits_.max_entries) return false;

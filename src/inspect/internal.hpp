@@ -23,7 +23,7 @@ class Budget {
   bool take_entry();
   // Decompressed bytes that may still be produced, over the whole tree.
   std::size_t expand_room() const { return expanded_ < limits_.max_expanded ? limits_.max_expanded - expanded_ : 0; }
-  void spend_expanded(std::size_t n) { expanded_ += n; }
+  void spend_expanded(std::size_t n);  // also counted against the message's bytes
 
  private:
   Limits limits_;

@@ -7,6 +7,7 @@
 #include "preflight/action/plan.hpp"
 #include "preflight/engine/engine.hpp"
 #include "preflight/mail/parse.hpp"
+#include "preflight/util/budget.hpp"
 #include "preflight/util/strings.hpp"
 #include "internal.hpp"
 
@@ -44,9 +45,8 @@ void log_incomplete(const Transaction& t, const engine::Evaluation& ev) {
 }
 
 // One line per message for the operator; `ms` is preflight's own time at end of message.
-void log_line(const Transaction& t, const engine::Evaluation& ev, const char* answer,
-              std::chrono::steady_clock::time_point eom_start) {
-  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - eom_start).count();
+void log_line(const Transaction& t, const engine::Evaluation& ev, const char* answer, const util::Budget& budget) {
+  auto ms = std::chrono::duration<double, std::milli>(util::Budget::Clock::now() - budget.start()).count();
   auto number = [&](const char* f) {
     const auto* v = ev.facts.get(f);
     return v ? std::get<std::int64_t>(*v) : 0;
@@ -78,51 +78,60 @@ sfsistat fail(SMFICTX* ctx, const engine::Evaluation& ev, const action::Plan& pl
 }
 
 // Store first, answer second: DISCARD only after the hold hook has the message durably.
+// Never past the deadline: the MTA may have stopped waiting, and a copy stored then is stored again on
+// every retry of the client.
 sfsistat hold(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, const action::Plan& plan,
-              const mail::Message& msg, std::chrono::steady_clock::time_point eom_start) {
+              const mail::Message& msg, const util::Budget& budget) {
   if (!hooks().hold) return fail(ctx, ev, plan, "a rule holds this mail but no queue is configured");
-  auto id = hooks().hold({t.envelope, msg, t.raw, ev.verdict, ev.facts, plan, *t.policy});
+  if (budget.past_deadline())
+    return fail(ctx, ev, plan, "the message's deadline passed before the hold (milter.deadline): not stored");
+  auto id = hooks().hold({t.envelope, msg, t.raw, ev.verdict, ev.facts, plan, *t.policy, &budget});
   if (!id) return fail(ctx, ev, plan, "cannot hold message: " + id.error());
-  log_line(t, ev, ("discard held=" + *id).c_str(), eom_start);
+  log_line(t, ev, ("discard held=" + *id).c_str(), budget);
   return SMFIS_DISCARD;
 }
 
 // Carries out a verdict that is not a reject: hold it, or apply its edits and let it pass.
 sfsistat carry_out(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, const action::Plan& plan,
-                   const mail::Message& msg, std::chrono::steady_clock::time_point eom_start) {
-  if (plan.disposition == action::Disposition::Hold) return hold(ctx, t, ev, plan, msg, eom_start);
+                   const mail::Message& msg, const util::Budget& budget) {
+  if (plan.disposition == action::Disposition::Hold) return hold(ctx, t, ev, plan, msg, budget);
   if (std::string err = apply_edits(ctx, plan.edits); !err.empty()) return fail(ctx, ev, plan, err);
   if (hooks().delivered) hooks().delivered(t.envelope, msg, action::shown_to_cc(msg, plan.edits), *t.policy);
-  log_line(t, ev, "continue", eom_start);
+  log_line(t, ev, "continue", budget);
   return SMFIS_CONTINUE;
 }
 
 }  // namespace
 
 sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
-  auto eom_start = std::chrono::steady_clock::now();
+  const Settings& set = settings();
+  util::Budget budget = util::Budget::for_message(set.deadline_seconds, set.budget_bytes);
   t.envelope.queue_id = macro(ctx, "i");  // Postfix may send {i} late: read it here
   t.envelope.auth_user = macro(ctx, "{auth_authen}");
   // Failures before a verdict exists answer by milter.on_error (answer_error).
   if (!t.write_error.empty()) return answer_error(ctx, t.write_error);
   auto parsed = t.raw.spilled() ? mail::parse_message_fd(t.raw.fd()) : mail::parse_message(t.raw.memory());
   if (!parsed) return answer_error(ctx, "unparseable message: " + parsed.error());
+  budget.spend(t.raw.size());
   for (const auto& p : parsed->problems) spdlog::warn("qid={} parse: {}", t.envelope.queue_id, p);
   detect::NoContext no_context;
   auto context = hooks().context ? hooks().context(*t.policy) : nullptr;
-  engine::Evaluation ev = engine::evaluate(*t.policy, t.envelope, *parsed, context ? *context : no_context);
+  engine::Options options{&budget, set.evaluate_exhausted, set.evaluate_degraded};
+  engine::Evaluation ev = engine::evaluate(*t.policy, t.envelope, *parsed, context ? *context : no_context, options);
+  // Incomplete facts (budget ran out, store or scan failed) are never judged unless configured so.
+  if (!ev.failure.empty()) return answer_error(ctx, ev.failure);
   log_incomplete(t, ev);
   action::Plan plan = action::plan(ev.verdict, *parsed, t.policy->organisation);
   if (plan.disposition == action::Disposition::Reject) {
     std::string text = smtp_reply_text(plan.reply_text);
     smfi_setreply(ctx, const_cast<char*>("550"), const_cast<char*>("5.7.1"), text.data());
-    log_line(t, ev, "reject", eom_start);
+    log_line(t, ev, "reject", budget);
     return SMFIS_REJECT;
   }
-  if (!binding(ev, plan)) return carry_out(ctx, t, ev, plan, *parsed, eom_start);
+  if (!binding(ev, plan)) return carry_out(ctx, t, ev, plan, *parsed, budget);
   // From here an exception would reach the callback's guard, which answers by on_error: catch it here.
   try {
-    return carry_out(ctx, t, ev, plan, *parsed, eom_start);
+    return carry_out(ctx, t, ev, plan, *parsed, budget);
   } catch (const std::exception& e) {
     return fail(ctx, ev, plan, e.what());
   } catch (...) {

@@ -19,8 +19,9 @@ sfsistat answer_error(SMFICTX* ctx, const std::string& why);
 sfsistat answer_verdict_error(SMFICTX* ctx, const std::string& why, std::string_view action);
 // Text safe for smfi_setreply: printable, '%' doubled, bounded length.
 std::string smtp_reply_text(std::string_view text);
-// The daemon's hooks given to run().
+// The daemon's hooks and settings given to run().
 const Hooks& hooks();
+const Settings& settings();
 // End of message: parse, evaluate, apply the plan, log.
 sfsistat finish_message(SMFICTX* ctx, Transaction& t);
 // End of message of a learn-mode connection: parse the headers, hand them to Hooks::received, log one

@@ -223,6 +223,7 @@ sfsistat answer_verdict_error(SMFICTX* ctx, const std::string& why, std::string_
 std::string smtp_reply_text(std::string_view text) { return reply_text(text); }
 
 const Hooks& hooks() { return g->hooks; }
+const Settings& settings() { return g->settings; }
 
 int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   static Globals globals;

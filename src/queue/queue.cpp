@@ -171,6 +171,9 @@ util::Result<std::vector<std::string>> Queue::prepare_and_reconcile() {
   return problems;
 }
 
+// The MTA may have stopped waiting for the answer and would retry: a copy stored now would be stored again.
+constexpr const char* kPastDeadline = "the message's deadline passed (milter.deadline): not stored";
+
 util::Result<std::string> Queue::hold(const action::HoldRequest& in) {
   const auto& spec = in.verdict.hold;
   const auto& org = in.policy.organisation;
@@ -196,7 +199,12 @@ util::Result<std::string> Queue::hold(const action::HoldRequest& in) {
   }
   m.details_json = details_json(in, deputies_of(m.approvers, org));
   m.edits_json = action::edits_to_json(in.plan.edits);
+  if (in.budget && in.budget->past_deadline()) return util::Error{kPastDeadline};
   if (auto ok = spool_.store(m.id, in.raw); !ok) return util::Error{ok.error()};
+  if (in.budget && in.budget->past_deadline()) {  // writing a large spool file took the rest of the time
+    spool_.remove(m.id);
+    return util::Error{kPastDeadline};
+  }
   std::string rules = util::join(in.verdict.rule_ids(policy::Mode::Enforce), ",");
   std::string comment = "rules=" + rules + (in.verdict.waiver.empty() ? "" : "; " + in.verdict.waiver);
   auto ok = store_->insert_held(m, {m.id, now, "milter", in.envelope.client_addr, "hold", "", "held", comment});

@@ -6,6 +6,7 @@
 #include "preflight/context/store_context.hpp"
 #include "preflight/mail/parse.hpp"
 #include "preflight/queue/queue.hpp"
+#include "preflight/queue/scheduler.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::queue {
@@ -163,7 +164,8 @@ bool Queue::release_one(const store::HeldMessage& m) {
     error = sent.error();
   }
   spdlog::warn("held={} release failed (attempt {}): {}", m.id, m.release_attempts + 1, error);
-  store_->note_release_failure(m.id, error);
+  if (auto noted = store_->note_release_failure(m.id, error); !noted)
+    spdlog::warn("held={} release failure not recorded: {}", m.id, noted.error());
   return false;
 }
 
@@ -191,14 +193,22 @@ int Queue::send_notices() {
   for (const auto& n : *pending) {
     auto ok = smtp_send(settings_.reinject, settings_.notice_from, {n.rcpt}, n.raw);
     if (ok) {
-      store_->notice_sent(n.id, clock_());
+      // Not marked sent: it goes out once more on the next pass (a duplicate notice, never a lost one).
+      if (auto marked = store_->notice_sent(n.id, clock_()); !marked)
+        spdlog::warn("notice {} sent but not marked: {}", n.id, marked.error());
       ++sent;
     } else {
-      store_->notice_failed(n.id, ok.error());
+      if (auto noted = store_->notice_failed(n.id, ok.error()); !noted)
+        spdlog::warn("notice {} failure not recorded: {}", n.id, noted.error());
       spdlog::warn("notice {} to {} not sent: {}", n.id, n.rcpt, ok.error());
     }
   }
   return sent;
+}
+
+void Queue::release_due(const store::HeldMessage& m, std::int64_t now) {
+  auto moved = store_->transition(m.id, State::Held, State::Approved, scheduler_audit(m.id, now, "release-due"));
+  if (!moved) spdlog::warn("held={} due but not yet released (next pass retries): {}", m.id, moved.error());
 }
 
 void Queue::tick() {
@@ -206,7 +216,7 @@ void Queue::tick() {
   if (auto due = store_->due(now)) {
     for (const auto& m : *due) {
       if (m.kind == store::HoldKind::Delay)
-        store_->transition(m.id, State::Held, State::Approved, scheduler_audit(m.id, now, "release-due"));
+        release_due(m, now);
       else if (m.expires_at <= now)
         expire(m, now);
       else
@@ -218,6 +228,48 @@ void Queue::tick() {
   return_stranded(now);
   release_ready();
   send_notices();
+}
+
+Scheduler::Scheduler(Pass pass, std::chrono::milliseconds interval) : pass_(std::move(pass)), interval_(interval) {}
+
+void Scheduler::start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (!thread_.joinable() && !stopping_) thread_ = std::thread([this] { loop(); });
+}
+
+void Scheduler::stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::int64_t Scheduler::failed_passes() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return failed_;
+}
+
+void Scheduler::loop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    lock.unlock();
+    std::string error;
+    try {
+      pass_();
+    } catch (const std::exception& e) {
+      error = e.what();
+    } catch (...) {
+      error = "unknown exception";
+    }
+    lock.lock();
+    if (!error.empty()) {
+      ++failed_;
+      spdlog::error("scheduler: pass failed ({}); the next pass runs in {} ms", error, interval_.count());
+    }
+    cv_.wait_for(lock, interval_, [this] { return stopping_; });
+  }
 }
 
 }  // namespace preflight::queue

@@ -10,6 +10,7 @@ import json
 import signal
 import subprocess
 import sys
+import threading
 import time
 import unittest
 import zipfile
@@ -244,6 +245,41 @@ class PostfixIntegration(unittest.TestCase):
             self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
             self.wait_log("policy loaded: 7 rule(s)", count=3)
 
+    def test_two_quick_sighups_during_traffic_lose_no_mail(self):
+        log_start = len(self.log())
+        to = ["hanako@example.co.jp"]
+        answers = []
+
+        def traffic():
+            for i in range(8):
+                answers.append(self.lab.send(SENDER, to, message(to, subject="during reload %d" % i)))
+
+        sender = threading.Thread(target=traffic)
+        sender.start()
+        while not answers and sender.is_alive():
+            time.sleep(0.01)
+        for n in (1, 2):  # two in a row, while mail is being checked; the second as soon as the first is
+            # taken (the kernel merges a SIGHUP sent while another is still pending into one)
+            self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
+            until = time.time() + 10
+            while time.time() < until and self.log()[log_start:].count("SIGHUP: reloading policy") < n:
+                time.sleep(0.005)
+        sender.join(timeout=120)
+        self.assertFalse(sender.is_alive())
+        self.assertEqual([code for code, _ in answers], [250] * 8, answers)
+        deadline = time.time() + 10
+        while time.time() < deadline and "policy loaded: 5 rule(s)" not in self.log()[log_start:]:
+            time.sleep(0.1)
+        since = self.log()[log_start:]
+        self.assertEqual(since.count("SIGHUP: reloading policy"), 2)
+        self.assertIn("policy loaded: 5 rule(s)", since)
+        self.assertNotIn("policy not loaded", since)
+        self.assertIsNone(self.lab.procs["preflightd"].poll())
+        self.lab.flush()
+        mails = self.lab.wait_for_sink(8)
+        self.assertEqual(len(mails), 8)
+        self.assertEqual([m.message["X-Preflight-Verdict"] for m in mails], ["accept"] * 8)
+
     def test_malformed_mime_and_8bit_garbage_pass_without_harming_the_daemon(self):
         raw = (b"From: \xff\xfe <taro@example.co.jp>\r\nTo: \x82\xa0 <hanako@example.co.jp>\r\n"
                b"Subject: \x93\xfa\x96\x7b =?ISO-2022-JP?B?broken\r\nMIME-Version: 1.0\r\n"
@@ -452,6 +488,40 @@ class PostfixShippedChecklist(LabCase):
         # The same files under the limit: the executable is seen and the mail refused outright.
         code, text = self.lab.send(SENDER, rcpt, with_attachment(rcpt, "Tool", "tool.zip", zip_with_exe_after(10)))
         self.assertEqual(code, 550, text)
+
+
+# A deadline far below anything a large attachment can meet: the message runs out of its budget while it
+# is parsed and inspected, and the default (on_budget_exhausted: error, on_error: tempfail) answers 4xx.
+CONFIG_DEADLINE = CONFIG.replace("  on_error: tempfail\n", "  on_error: tempfail\n  deadline: 0.01\n")
+assert CONFIG_DEADLINE != CONFIG
+
+
+class PostfixDeadline(LabCase):
+    CONFIG, POLICY = CONFIG_DEADLINE, POLICY_HOLD
+
+    def test_a_message_that_outlasts_its_deadline_gets_4xx_and_nothing_is_held(self):
+        archive = io.BytesIO()
+        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+            for i in range(4):
+                z.writestr("part%d.csv" % i, os.urandom(2000000))
+        body = base64.encodebytes(archive.getvalue()).replace(b"\n", b"\r\n")
+        raw = (b"From: %s\r\nTo: x@partner.example.com\r\nSubject: WAIT for the lists\r\nMIME-Version: 1.0\r\n"
+               b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\n"
+               b"see attached\r\n--XX\r\nContent-Type: application/zip; name=lists.zip\r\n"
+               b"Content-Transfer-Encoding: base64\r\n\r\n" % SENDER.encode()) + body + b"--XX--\r\n"
+        code, text = self.lab.send(SENDER, ["x@partner.example.com"], raw)
+        self.assertEqual(code, 451, text)
+        self.assertIn("4.3.0", text)
+        self.assertRegex(self.log(), r"error=\"budget exhausted: time\" answer=tempfail")
+        self.lab.flush()
+        time.sleep(1)
+        self.assertEqual(self.lab.queue(), [], "Postfix keeps nothing: the client retries")
+        self.assertEqual(self.lab.sink_files(), [])
+        r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl"), "queue", "list", "--config",
+                            self.lab.config_file, "--json"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(json.loads(r.stdout), [], "nothing stored in the held queue")
+
 
 # One preflightd for both directions: a second smtpd marked "inbound" (milter_macro_daemon_name) is
 # learned from and never checked, with a policy that would reject every mail from the customer and hold

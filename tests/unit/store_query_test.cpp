@@ -111,15 +111,15 @@ TEST_CASE("store query: filters, text search, sort and count") {
 TEST_CASE("store query: dashboard aggregates and the median time to decision") {
   TempDb db;
   auto s = *open_sqlite(db.path);
-  s->insert_held(held(1, "sales", "external", 1000), hold_audit());
-  s->insert_held(held(2, "sales", "external", 1000 + 86400), hold_audit());
-  s->insert_held(held(3, "", "lookalike", 1000 + 86400), hold_audit());
-  s->insert_held(held(4, "legal", "external", 1000 + 86400), hold_audit());
+  REQUIRE(s->insert_held(held(1, "sales", "external", 1000), hold_audit()).ok());
+  REQUIRE(s->insert_held(held(2, "sales", "external", 1000 + 86400), hold_audit()).ok());
+  REQUIRE(s->insert_held(held(3, "", "lookalike", 1000 + 86400), hold_audit()).ok());
+  REQUIRE(s->insert_held(held(4, "legal", "external", 1000 + 86400), hold_audit()).ok());
   auto st = *s->stats({}, 0);
   CHECK(st.median_decision_seconds == -1);
-  s->transition("id1", State::Held, State::Approved, {"", 1000 + 60, "boss", "", "approve", "", "", ""});
-  s->transition("id2", State::Held, State::Rejected, {"", 1000 + 86400 + 180, "boss", "", "reject", "", "", ""});
-  s->transition("id3", State::Held, State::Approved, {"", 1000 + 86400 + 600, "boss", "", "approve", "", "", ""});
+  REQUIRE(s->transition("id1", State::Held, State::Approved, {"", 1000 + 60, "boss", "", "approve", "", "", ""}).ok());
+  REQUIRE(s->transition("id2", State::Held, State::Rejected, {"", 1000 + 86400 + 180, "boss", "", "reject", "", "", ""}).ok());
+  REQUIRE(s->transition("id3", State::Held, State::Approved, {"", 1000 + 86400 + 600, "boss", "", "approve", "", "", ""}).ok());
   st = *s->stats({}, 0);
   REQUIRE(st.per_day.size() == 2);
   CHECK(st.per_day[0] == std::pair<std::string, std::int64_t>{"1970-01-01", 1});
@@ -183,7 +183,8 @@ TEST_CASE("store query: rule ids are indexed at insert, backfilled for an older 
 TEST_CASE("store query: a page of 10,000 held messages is quick") {
   TempDb db;
   auto s = *open_sqlite(db.path);
-  for (int i = 0; i < 10000; ++i) s->insert_held(held(i, i % 7 ? "sales" : "legal", "external", 1000 + i), hold_audit());
+  for (int i = 0; i < 10000; ++i)
+    REQUIRE(s->insert_held(held(i, i % 7 ? "sales" : "legal", "external", 1000 + i), hold_audit()).ok());
   auto start = std::chrono::steady_clock::now();
   HeldQuery q;
   q.offset = 5000;

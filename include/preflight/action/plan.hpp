@@ -16,6 +16,7 @@
 #include "preflight/mail/envelope.hpp"
 #include "preflight/mail/message.hpp"
 #include "preflight/policy/evaluate.hpp"
+#include "preflight/util/budget.hpp"
 #include "preflight/util/spill_buffer.hpp"
 
 namespace preflight::action {
@@ -58,6 +59,7 @@ struct HoldRequest {
   const detect::Facts& facts;  // everything the detectors found (recipient marks for the web queue)
   const Plan& plan;
   const policy::Policy& policy;
+  const util::Budget* budget = nullptr;  // the message's budget: nothing is stored past its deadline
 };
 
 // The To and Cc (and Resent-To, Resent-Cc) addresses `message` shows after these edits (the Bcc rewrite

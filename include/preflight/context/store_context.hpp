@@ -1,8 +1,9 @@
 // The store-backed detector context, and the recording of mail that left (history with display names,
 // thread records, To/Cc exposure). sent_to and sent_to_domain count both directions: history and the
 // correspondents learned from mail that came in (received.hpp); known domains and addresses are history
-// only. A store failure never stops mail here: queries answer "nothing known" and log one warning.
-// Thread-safe.
+// only. A store read failure answers "nothing known", logs one warning and is listed in failures(), which
+// the engine turns into context.degraded (by default a tempfail): a rule never mistakes it for a first-time
+// recipient. Thread-safe.
 #pragma once
 #include <cstdint>
 #include <memory>
@@ -23,6 +24,8 @@ namespace preflight::context {
 class DomainCache {
  public:
   std::shared_ptr<const detect::DomainIndex> get(store::Store& st, std::int64_t now);
+  // Whether the known domains were ever read: before that, get() gives an empty index that knows nothing.
+  bool ever_read();
 
  private:
   std::mutex mu_;
@@ -31,6 +34,7 @@ class DomainCache {
   std::int64_t mark_ = -1;            // Store::history_mark() when domains_ was read
   std::int64_t loaded_at_ = -1;
   bool refreshing_ = false;
+  bool read_ = false;                 // a load (or refresh) succeeded once
 };
 
 class StoreContext final : public detect::Context {
@@ -49,11 +53,18 @@ class StoreContext final : public detect::Context {
   std::int64_t recently_exposed(const std::string& sender) const override;
   std::int64_t approvals(const std::string& sender, const std::string& org_domain, const std::string& rule_id,
                          std::int64_t window_seconds) const override;
+  std::vector<std::string> failures() const override;
 
  private:
+  // The value of a look-up, or `fallback` with the failure noted (and logged).
+  template <typename T>
+  T answer(util::Result<T> r, T fallback, const char* what) const;
+
   std::shared_ptr<store::Store> store_;
   std::shared_ptr<DomainCache> cache_;
   std::int64_t window_, now_;
+  mutable std::mutex mu_;
+  mutable std::vector<std::string> failures_;
 };
 
 // Mail left the gateway (accepted, or released from the queue): learn from it. `msg` is the mail as

@@ -30,6 +30,7 @@ struct ContentCounts {
   std::int64_t postal_code = 0;        // 〒NNN-NNNN / NNN-NNNN
   std::int64_t email_address = 0;      // e-mail addresses in the text
   std::map<std::string, std::int64_t> keywords;  // keyword set name -> hits (only sets with hits)
+  bool scan_failed = false;            // the keyword scan reported an error: the counts may be too low
 
   ContentCounts& operator+=(const ContentCounts& o);
   ContentCounts& take_max(const ContentCounts& o);  // each count (and keyword set) the larger of the two

@@ -57,6 +57,10 @@ class Context {
   // Whether anyone in the organisation has written to this address (lower-case). The default looks through
   // known_addresses_at (a bounded list); a store answers it exactly from an index.
   virtual bool written_to_by_anyone(const std::string& address) const;
+  // Every look-up above that could not be answered (a store read error), in order, e.g. "history: disk I/O
+  // error". Such a look-up answers "nothing known", which a rule must never mistake for a first-time
+  // recipient: the engine turns a non-empty list into context.degraded (and by default a tempfail).
+  virtual std::vector<std::string> failures() const { return {}; }
 };
 
 // No history, no partners, no threads: everything is first-time and nothing is a look-alike of anything.

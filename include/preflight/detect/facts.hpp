@@ -32,9 +32,14 @@ class Facts {
   void set(const std::string& name, FactValue value) { values_[name] = std::move(value); }
   const FactValue* get(const std::string& name) const;
   const std::map<std::string, FactValue>& all() const { return values_; }
+  // A detector could not compute its facts fully (the content scan failed; the engine adds the context's
+  // failed look-ups): what failed, for the fact context.degraded and the log.
+  void degrade(std::string what) { degraded_.push_back(std::move(what)); }
+  const std::vector<std::string>& degraded() const { return degraded_; }
 
  private:
   std::map<std::string, FactValue> values_;
+  std::vector<std::string> degraded_;
 };
 
 // A short text of a value for reasons and logs: numbers, true/false, text, lists of at most 10 items.

@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "preflight/util/budget.hpp"
+
 namespace preflight::inspect {
 
 struct Limits {
@@ -20,6 +22,10 @@ struct Limits {
   std::size_t max_text = 4 * 1024 * 1024;         // extracted text kept per file
   int max_milliseconds = 3000;                    // wall time for one attachment
   std::size_t max_pages = 2000;                   // PDF pages whose text is read
+  // The message's budget, when there is one: inspection also stops when its work time or bytes run out
+  // (so one attachment gets at most what is left of the message's budget), and decompressed bytes count
+  // against its bytes.
+  util::Budget* message = nullptr;
 };
 
 struct FileReport {

@@ -14,6 +14,7 @@
 // error is one warning line and accept.
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -39,6 +40,14 @@ struct Settings {
   std::string spill_dir = "/tmp";              // where spill files are created (and unlinked)
   mail::ParseLimits parse_limits;
   std::vector<std::string> learn_daemons;      // {daemon_name} values whose mail is learned, never checked
+  // The message's budget (util::Budget), from end of message: the answer is due after deadline_seconds
+  // (keep it below Postfix's milter_content_timeout, 300 s by default); parsing, inspection, detection and
+  // look-ups get the first three quarters of it and budget_bytes (raw and decompressed bytes). A hold is
+  // never stored past the deadline: the MTA may have given up and would deliver it again.
+  double deadline_seconds = 60;
+  std::uint64_t budget_bytes = 512ull * 1024 * 1024;
+  bool evaluate_exhausted = false;  // milter.on_budget_exhausted: evaluate (else answered by on_error)
+  bool evaluate_degraded = false;   // milter.on_context_degraded: evaluate (else answered by on_error)
 };
 
 // Returns the policy snapshot a new transaction should use (hot-swapped on reload).

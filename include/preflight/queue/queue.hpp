@@ -67,7 +67,9 @@ class Queue {
   // (nothing is deleted). Returns the problems found, one line each.
   util::Result<std::vector<std::string>> prepare_and_reconcile();
 
-  // Store first: spool file durable, then the queue row committed; only then an id is returned.
+  // Store first: spool file durable, then the queue row committed; only then an id is returned. With a
+  // budget, nothing is stored once its deadline has passed (checked before and after the spool write):
+  // an error, and the caller tempfails.
   util::Result<std::string> hold(const action::HoldRequest& in);
 
   // Carries out a decision; returns the new state. Errors: unknown id, not allowed, already decided.
@@ -87,6 +89,7 @@ class Queue {
   // Composes a notice about `m` for `to` and puts it in the outbox; `actions` become signed links.
   void notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
               const std::vector<std::string>& actions);
+  void release_due(const store::HeldMessage& m, std::int64_t now);
   void expire(const store::HeldMessage& m, std::int64_t now);
   void return_expired(const store::HeldMessage& m, std::int64_t now);
   void return_stranded(std::int64_t now);
