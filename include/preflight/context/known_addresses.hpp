@@ -1,0 +1,32 @@
+// The addresses the organisation has written to, per exact domain, kept in memory for the address-typo
+// check: the same lists, in the same order, as Store::addresses_at (without display names), brought up to
+// date on every read from the history rows added since the last one (Store::addresses_since; nothing is
+// read when there are none). Exact, not periodic: a mail sees every address learned before it. A store
+// error keeps what was read so far (one warning). Thread-safe.
+#pragma once
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "preflight/store/store.hpp"
+
+namespace preflight::context {
+
+class KnownAddresses {
+ public:
+  // The first `limit` addresses known at `domain` (lower-case), oldest first.
+  std::vector<std::string> at(store::Store& st, const std::string& domain, std::size_t limit);
+
+ private:
+  void catch_up(store::Store& st);  // with mu_ held
+
+  std::mutex mu_;
+  std::int64_t mark_ = 0;  // the last history row read
+  std::unordered_map<std::string, std::vector<std::string>> by_domain_;
+  std::unordered_set<std::string> known_;
+};
+
+}  // namespace preflight::context
