@@ -81,6 +81,7 @@ class Simulation {
   std::shared_ptr<const policy::Policy> policy_;
   std::shared_ptr<store::Store> store_;
   std::shared_ptr<context::DomainCache> domains_;
+  std::shared_ptr<context::KnownAddresses> addresses_;
 };
 
 // One replayed mail and what each policy made of it.

@@ -23,7 +23,10 @@ void learn_as_left(store::Store& st, const policy::Policy& pol, const mail::Enve
 }  // namespace
 
 Simulation::Simulation(std::shared_ptr<const policy::Policy> policy, std::shared_ptr<store::Store> store)
-    : policy_(std::move(policy)), store_(std::move(store)), domains_(std::make_shared<context::DomainCache>()) {}
+    : policy_(std::move(policy)),
+      store_(std::move(store)),
+      domains_(std::make_shared<context::DomainCache>()),
+      addresses_(std::make_shared<context::KnownAddresses>()) {}
 
 util::Result<std::unique_ptr<Simulation>> Simulation::open(std::shared_ptr<const policy::Policy> policy,
                                                            const Seed& seed) {
@@ -37,7 +40,7 @@ util::Result<std::unique_ptr<Simulation>> Simulation::open(std::shared_ptr<const
 }
 
 Outcome Simulation::replay(const mail::Envelope& env, const mail::Message& msg, std::int64_t now) {
-  context::StoreContext ctx(store_, domains_, policy_->organisation.split_window_seconds, now);
+  context::StoreContext ctx(store_, domains_, policy_->organisation.split_window_seconds, now, addresses_);
   auto ev = engine::evaluate(*policy_, env, msg, ctx);
   auto plan = action::plan(ev.verdict, msg, policy_->organisation);
   learn_as_left(*store_, *policy_, env, msg, plan, now);

@@ -113,8 +113,9 @@ bool StoreContext::written_to_by_anyone(const std::string& address) const {
 }
 
 StoreContext::StoreContext(std::shared_ptr<store::Store> st, std::shared_ptr<DomainCache> cache,
-                           std::int64_t split_window, std::int64_t now)
-    : store_(std::move(st)), cache_(std::move(cache)), window_(split_window), now_(now) {}
+                           std::int64_t split_window, std::int64_t now, std::shared_ptr<KnownAddresses> addresses)
+    : store_(std::move(st)), cache_(std::move(cache)), window_(split_window), now_(now),
+      addresses_(std::move(addresses)) {}
 
 // Both directions: mail the sender wrote to `address`, and (learn mode) mail that came in to the sender
 // showing `address`. A customer's colleague added in Cc of their reply is not first-time.
@@ -139,7 +140,11 @@ std::shared_ptr<const detect::DomainIndex> StoreContext::known_domains() const {
 }
 
 std::vector<detect::KnownAddress> StoreContext::known_addresses_at(const std::string& domain) const {
-  return known(answer(store_->addresses_at(domain, 500), Pairs{}, "addresses at domain"));
+  if (!addresses_) return known(answer(store_->addresses_at(domain, 500), Pairs{}, "addresses at domain"));
+  std::vector<detect::KnownAddress> out;
+  for (auto& a : answer(addresses_->at(*store_, domain, 500), std::vector<std::string>{}, "addresses at domain"))
+    out.push_back({std::move(a), {}});
+  return out;
 }
 
 std::vector<detect::KnownAddress> StoreContext::known_by_name(const std::string& display_name) const {

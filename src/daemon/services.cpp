@@ -257,7 +257,8 @@ milter::Hooks Services::milter_hooks() {
     return learned_words(env, context::record_received(*store_, env, msg, p.organisation, now_seconds()));
   };
   h.context = [this](const policy::Policy& p) -> std::unique_ptr<detect::Context> {
-    return std::make_unique<context::StoreContext>(store_, domains_, p.organisation.split_window_seconds, now_seconds());
+    return std::make_unique<context::StoreContext>(store_, domains_, p.organisation.split_window_seconds, now_seconds(),
+                                                   addresses_);
   };
   return h;
 }

@@ -33,6 +33,7 @@ class Services {
   const Config& config_;
   queue::PolicySource policy_;
   std::shared_ptr<context::DomainCache> domains_ = std::make_shared<context::DomainCache>();
+  std::shared_ptr<context::KnownAddresses> addresses_ = std::make_shared<context::KnownAddresses>();
   std::shared_ptr<store::Store> store_;
   std::unique_ptr<queue::Queue> queue_;
   std::unique_ptr<web::WebServer> web_;

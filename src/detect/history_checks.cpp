@@ -21,6 +21,10 @@ std::vector<mail::Address> external_recipients(const mail::Envelope& env, const 
   return out;
 }
 
+bool is_ascii(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+}
+
 std::string lower_addr(const mail::Address& a) { return util::to_lower(a.local) + "@" + normalise_domain(a.domain); }
 
 // An unknown address one or two edits from an address the organisation has written to at that domain.
@@ -33,10 +37,16 @@ std::string address_typo(const mail::Address& a, const std::string& sender, cons
   std::string addr = lower_addr(a);
   if (std::any_of(known.begin(), known.end(), [&](const KnownAddress& k) { return k.address == addr; })) return {};
   bool free_mail = is_free_mail(organisational_domain(a.domain));
+  bool ascii = is_ascii(local);
   for (const auto& k : known) {
-    std::string klocal = k.address.substr(0, k.address.rfind('@'));
+    std::string_view klocal = std::string_view(k.address).substr(0, k.address.rfind('@'));
+    std::size_t most = std::min(local.size(), klocal.size()) >= 6 ? 2 : 1;
+    // ASCII: lengths further apart than `most` are more edits apart (saves the distance of most candidates)
+    if (ascii && std::max(local.size(), klocal.size()) - std::min(local.size(), klocal.size()) > most &&
+        is_ascii(klocal))
+      continue;
     int d = edit_distance(local, klocal);
-    if (d < 1 || d > (std::min(local.size(), klocal.size()) >= 6 ? 2 : 1)) continue;
+    if (d < 1 || d > static_cast<int>(most)) continue;
     if (free_mail && ctx.sent_to(sender, k.address) == 0) continue;
     return lower_addr(a) + " ~ " + k.address;
   }

@@ -14,7 +14,33 @@ Db::Db(const std::string& path) {
   sqlite3_busy_timeout(db_, 10000);  // the CLI and the daemon share the file
 }
 
-Db::~Db() { sqlite3_close(db_); }
+Db::~Db() {
+  for (auto& [sql, stmts] : idle_)
+    for (auto* s : stmts) sqlite3_finalize(s);
+  sqlite3_close(db_);
+}
+
+sqlite3_stmt* Db::take(const std::string& sql) {
+  if (auto it = idle_.find(sql); it != idle_.end() && !it->second.empty()) {
+    sqlite3_stmt* s = it->second.back();
+    it->second.pop_back();
+    return s;
+  }
+  sqlite3_stmt* s = nullptr;
+  if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &s, nullptr) != SQLITE_OK)
+    fail("prepare failed");
+  return s;
+}
+
+void Db::give_back(const std::string& sql, sqlite3_stmt* stmt) {
+  if (!stmt) return;  // the SQL was only a comment or white space
+  sqlite3_reset(stmt);  // ends its read of the database: a kept statement holds no snapshot
+  sqlite3_clear_bindings(stmt);
+  auto it = idle_.find(sql);
+  if (it == idle_.end() && idle_.size() < kCachedSql) it = idle_.emplace(sql, std::vector<sqlite3_stmt*>{}).first;
+  if (it == idle_.end()) return void(sqlite3_finalize(stmt));
+  it->second.push_back(stmt);
+}
 
 void Db::fail(const std::string& what) { throw DbError{what + ": " + sqlite3_errmsg(db_)}; }
 
@@ -43,12 +69,9 @@ void Db::copy_from(const std::string& path) {
   if (rc != SQLITE_DONE) throw DbError{"cannot copy " + path + ": " + msg};
 }
 
-Stmt::Stmt(Db& db, std::string_view sql) : db_(db) {
-  if (sqlite3_prepare_v2(db.handle(), sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK)
-    db.fail("prepare failed");
-}
+Stmt::Stmt(Db& db, std::string_view sql) : db_(db), sql_(sql), stmt_(db.take(sql_)) {}
 
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::~Stmt() { db_.give_back(sql_, stmt_); }
 
 Stmt& Stmt::bind(int i, std::string_view text) {
   sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);

@@ -1,12 +1,16 @@
 // A small RAII layer over the SQLite C API: one connection, prepared statements with typed binds and
 // column reads, and transactions. Internal to the store module. Not thread-safe by itself: the
-// SQLite store serialises access with its own mutex.
+// SQLite store serialises access with its own mutex. The connection keeps the statements it prepared
+// (up to kCachedSql texts): a Stmt of the same SQL text takes one back, reset and unbound, instead of
+// preparing it again; a Stmt holds its statement alone while it lives (nested uses of one text get two).
 #pragma once
 #include <sqlite3.h>
 
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_map>
+#include <vector>
 
 namespace preflight::store {
 
@@ -15,7 +19,7 @@ class Db;
 class Stmt {
  public:
   Stmt(Db& db, std::string_view sql);
-  ~Stmt();
+  ~Stmt();  // gives the statement back to the connection, reset
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
 
@@ -35,6 +39,7 @@ class Stmt {
 
  private:
   Db& db_;
+  std::string sql_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -56,9 +61,16 @@ class Db {
   std::int64_t changes() { return sqlite3_changes64(db_); }
   std::int64_t last_id() { return sqlite3_last_insert_rowid(db_); }
   [[noreturn]] void fail(const std::string& what);
+  // A prepared statement of `sql` that no Stmt holds: a kept one, else a new one (throws DbError).
+  sqlite3_stmt* take(const std::string& sql);
+  // Keeps `stmt` (reset and unbound) for the next take() of `sql`, or finalises it when the cache is full.
+  void give_back(const std::string& sql, sqlite3_stmt* stmt);
+
+  static constexpr std::size_t kCachedSql = 128;
 
  private:
   sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;  // by SQL text
 };
 
 // BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed without commit().

@@ -28,6 +28,42 @@ Notice read_notice(const Stmt& s) {
 }
 }  // namespace
 
+namespace {
+
+// Deliveries per organisational domain (the sum of history's `count` over its rows), kept by triggers on
+// history (insert, upsert, delete), so that domain_count reads one row whatever the history's size, and every writer of the file
+// (an older version too, once the triggers exist) keeps it exact. A row whose org_domain changes moves
+// its count.
+const char* kTotalsSchema = R"SQL(
+CREATE TABLE domain_totals (org_domain TEXT PRIMARY KEY, count INTEGER NOT NULL) WITHOUT ROWID;
+INSERT INTO domain_totals(org_domain, count) SELECT org_domain, sum(count) FROM history GROUP BY org_domain;
+CREATE TRIGGER history_totals_insert AFTER INSERT ON history BEGIN
+  INSERT INTO domain_totals(org_domain, count) VALUES (new.org_domain, new.count)
+    ON CONFLICT(org_domain) DO UPDATE SET count = count + excluded.count;
+END;
+CREATE TRIGGER history_totals_update AFTER UPDATE OF count, org_domain ON history BEGIN
+  UPDATE domain_totals SET count = count - old.count WHERE org_domain = old.org_domain;
+  INSERT INTO domain_totals(org_domain, count) VALUES (new.org_domain, new.count)
+    ON CONFLICT(org_domain) DO UPDATE SET count = count + excluded.count;
+END;
+CREATE TRIGGER history_totals_delete AFTER DELETE ON history BEGIN
+  UPDATE domain_totals SET count = count - old.count WHERE org_domain = old.org_domain;
+END;
+)SQL";
+
+}  // namespace
+
+// domain_totals, filled from history and its triggers, once, in one transaction (as held_rules).
+void SqliteStore::create_totals_schema() {
+  auto exists = [&] {
+    return Stmt(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'domain_totals'").step();
+  };
+  if (exists()) return;
+  Transaction tx(db_);
+  if (!exists()) db_.exec(kTotalsSchema);
+  tx.commit();
+}
+
 util::Result<bool> SqliteStore::record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
                                                 std::int64_t at) {
   return guarded<bool>([&] {
@@ -72,7 +108,7 @@ util::Result<bool> SqliteStore::address_known(const std::string& address) {
 
 util::Result<std::int64_t> SqliteStore::domain_count(const std::string& org_domain) {
   return guarded<std::int64_t>([&] {
-    Stmt s(db_, "SELECT coalesce(sum(count), 0) FROM history WHERE org_domain = ?");
+    Stmt s(db_, "SELECT coalesce(sum(count), 0) FROM domain_totals WHERE org_domain = ?");
     s.bind(1, util::to_lower(org_domain));
     s.step();
     return s.integer(0);
@@ -100,13 +136,24 @@ util::Result<std::int64_t> SqliteStore::history_mark() {
 
 util::Result<std::vector<std::string>> SqliteStore::domains_since(std::int64_t mark) {
   return guarded<std::vector<std::string>>([&] {
-    Stmt s(db_, "SELECT DISTINCT org_domain, domain FROM history WHERE rowid > ? AND org_domain != ''");
+    // NOT INDEXED: read the new rows by rowid, not the whole history through the org_domain index
+    Stmt s(db_, "SELECT DISTINCT org_domain, domain FROM history NOT INDEXED WHERE rowid > ? AND org_domain != ''");
     s.bind(1, mark);
     std::vector<std::string> out;
     while (s.step()) {
       out.push_back(s.text(0));
       if (s.text(1) != s.text(0)) out.push_back(s.text(1));
     }
+    return out;
+  });
+}
+
+util::Result<std::vector<HistoryAddress>> SqliteStore::addresses_since(std::int64_t mark) {
+  return guarded<std::vector<HistoryAddress>>([&] {
+    Stmt s(db_, "SELECT rowid, address, domain FROM history WHERE rowid > ? ORDER BY rowid");
+    s.bind(1, mark);
+    std::vector<HistoryAddress> out;
+    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2)});
     return out;
   });
 }

@@ -140,6 +140,7 @@ SqliteStore::SqliteStore(const Scratch& scratch) : db_(":memory:") {
 void SqliteStore::create_schema() {
   db_.exec(kSchema);
   create_rule_schema();
+  create_totals_schema();
   create_web_schema();
   create_session_schema();
   create_received_schema();

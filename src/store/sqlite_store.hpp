@@ -64,6 +64,7 @@ class SqliteStore final : public Store {
   util::Result<std::int64_t> history_mark() override;
   util::Result<bool> address_known(const std::string& address) override;
   util::Result<std::vector<std::string>> domains_since(std::int64_t mark) override;
+  util::Result<std::vector<HistoryAddress>> addresses_since(std::int64_t mark) override;
   util::Result<std::vector<std::pair<std::string, std::string>>> addresses_at(const std::string& domain,
                                                                              int limit) override;
   util::Result<std::vector<std::pair<std::string, std::string>>> addresses_named(const std::string& name,
@@ -88,6 +89,7 @@ class SqliteStore final : public Store {
   bool move_state(const std::string& id, State from, State to, const AuditEntry& audit);
   void create_schema();
   void create_rule_schema();
+  void create_totals_schema();  // sqlite_history.cpp
   void create_web_schema();  // sqlite_users.cpp
   void create_session_schema();  // sqlite_sessions.cpp
   void create_received_schema();  // sqlite_received.cpp

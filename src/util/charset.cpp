@@ -7,6 +7,9 @@
 #include <array>
 #include <cerrno>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "preflight/util/iso2022jp.hpp"
 #include "preflight/util/strings.hpp"
@@ -65,11 +68,39 @@ bool is_ascii(std::string_view s) {
   return true;
 }
 
+// Opening a converter is costly (glibc loads its module, and unloads it when the last descriptor closes),
+// so each thread keeps the descriptors it opened (a few charsets), reset to the initial state for each use.
+class Converters {
+ public:
+  ~Converters() {
+    for (auto& [name, cd] : open_) g_iconv_close(cd);
+  }
+  // A descriptor from `from` to UTF-8 in its initial state; (GIConv)-1 for an unknown charset. `keep` is
+  // false when the caller must close it (the thread keeps enough already).
+  GIConv get(const char* from, bool& keep) {
+    keep = true;
+    for (auto& [name, cd] : open_)
+      if (name == from) {
+        g_iconv(cd, nullptr, nullptr, nullptr, nullptr);
+        return cd;
+      }
+    GIConv cd = g_iconv_open("UTF-8", from);
+    if (cd == reinterpret_cast<GIConv>(-1) || open_.size() >= 16) return keep = false, cd;
+    open_.emplace_back(from, cd);
+    return cd;
+  }
+
+ private:
+  std::vector<std::pair<std::string, GIConv>> open_;
+};
+
 // Runs iconv from `from` to UTF-8. With `strict`, any invalid input fails the whole conversion (used for
 // guessing); otherwise each bad byte becomes U+FFFD and conversion resumes after it. nullopt: unknown
 // charset, or invalid input in strict mode.
 std::optional<std::string> iconv_to_utf8(std::string_view bytes, const char* from, bool strict) {
-  GIConv cd = g_iconv_open("UTF-8", from);
+  thread_local Converters converters;
+  bool keep = false;
+  GIConv cd = converters.get(from, keep);
   if (cd == reinterpret_cast<GIConv>(-1)) return std::nullopt;
   std::string out;
   out.reserve(bytes.size() * 3 / 2 + 16);
@@ -99,7 +130,7 @@ std::optional<std::string> iconv_to_utf8(std::string_view bytes, const char* fro
       in_left -= skip;
     }
   }
-  g_iconv_close(cd);
+  if (!keep) g_iconv_close(cd);
   if (failed && strict) return std::nullopt;
   return out;
 }

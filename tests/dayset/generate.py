@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Generates one working day (Monday 2026-11-30, 08:30-20:00 JST) of the outgoing mail of a 300-person
 organisation at example.co.jp, with labelled incidents, the Postfix log of the 30 days before, and the
-inbound mails the replies answer.
+inbound mails the replies answer. --days N continues with the following working days (same people and
+customers, the same kinds of mail and incidents each day; the log stays the 30 days before the first day).
 
-usage: generate.py OUT [--seed N]
+usage: generate.py OUT [--seed N] [--days N]
   OUT/mail/NNNNN.eml, OUT/envelopes.jsonl, OUT/mail.log, OUT/inbound/NNNNN.eml, OUT/inbound.jsonl
 """
 import argparse
 import os
 import random
 import sys
+from datetime import timedelta
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
@@ -80,27 +82,47 @@ def ordinary(day):
         external.joint_project(day, a, b)
 
 
-def main(argv=None):
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("out")
-    ap.add_argument("--seed", type=int, default=20261130)
-    args = ap.parse_args(argv)
-    rng = random.Random(args.seed)
-    day = Day(rng, build_world(rng))
-    seed_history(day)
+def next_working_day(date):
+    date += timedelta(days=1)
+    while date.weekday() >= 5:
+        date += timedelta(days=1)
+    return date
+
+
+def one_day(day):
+    """The day's outgoing and inbound mail, each in time order; day.out and day.inbound start empty again."""
     ordinary(day)
     incidents.generate(day)
     out = sorted(day.out, key=lambda m: m.time)
     inbound = sorted(day.inbound, key=lambda m: m.time)
+    day.out, day.inbound = [], []
+    return out, inbound
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("out")
+    ap.add_argument("--seed", type=int, default=20261130)
+    ap.add_argument("--days", type=int, default=1, help="working days of mail, from Monday 2026-11-30 on")
+    args = ap.parse_args(argv)
+    rng = random.Random(args.seed)
+    day = Day(rng, build_world(rng))
+    seed_history(day)
     os.makedirs(args.out, exist_ok=True)
-    write_all(args.out, out, "mail", "envelopes.jsonl", rng)
-    write_all(args.out, inbound, "inbound", "inbound.jsonl", rng)
-    bounces = [(day.past(), day.world["employees"][5].addr, "sales@hoshino-denkl.co.jp")]
-    maillog.write(os.path.join(args.out, "mail.log"), rng, day.history, bounces)
-    labels = {}
-    for m in out:
-        labels[m.label] = labels.get(m.label, 0) + 1
-    print("%d outgoing mails, %d inbound, %d history messages -> %s" % (len(out), len(inbound), len(day.history), args.out))
+    labels, n_out, n_in = {}, 0, 0
+    for i in range(args.days):
+        if i:
+            day.date = next_working_day(day.date)
+        out, inbound = one_day(day)  # days do not overlap: writing them one after another keeps time order
+        write_all(args.out, out, "mail", "envelopes.jsonl", rng, n_out + 1)
+        write_all(args.out, inbound, "inbound", "inbound.jsonl", rng, n_in + 1)
+        n_out, n_in = n_out + len(out), n_in + len(inbound)
+        for m in out:
+            labels[m.label] = labels.get(m.label, 0) + 1
+        if i == 0:  # the log of the 30 days before, the same whatever the number of days
+            bounces = [(day.past(), day.world["employees"][5].addr, "sales@hoshino-denkl.co.jp")]
+            maillog.write(os.path.join(args.out, "mail.log"), rng, day.history, bounces)
+    print("%d outgoing mails, %d inbound, %d history messages -> %s" % (n_out, n_in, len(day.history), args.out))
     for k in sorted(labels):
         print("  %-40s %5d" % (k, labels[k]))
     return 0

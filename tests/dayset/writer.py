@@ -167,10 +167,11 @@ def render(m, rng):
     return ("\r\n".join(h) + "\r\n").encode("ascii") + head.encode("ascii") + body
 
 
-def write_all(out_dir, mails, sub, listing, rng):
+def write_all(out_dir, mails, sub, listing, rng, first=1):
+    """Writes mails as sub/NNNNN.eml numbered from `first`; a `first` above 1 appends to the listing."""
     os.makedirs(os.path.join(out_dir, sub), exist_ok=True)
-    with open(os.path.join(out_dir, listing), "w", encoding="utf-8") as env:
-        for i, m in enumerate(mails, 1):
+    with open(os.path.join(out_dir, listing), "w" if first == 1 else "a", encoding="utf-8") as env:
+        for i, m in enumerate(mails, first):
             rel = "%s/%05d.eml" % (sub, i)
             with open(os.path.join(out_dir, rel), "wb") as f:
                 f.write(render(m, rng))

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <vector>
 
+#include "preflight/context/known_addresses.hpp"
 #include "preflight/detect/context.hpp"
 #include "preflight/detect/organisation.hpp"
 #include "preflight/mail/envelope.hpp"
@@ -40,8 +41,10 @@ class DomainCache {
 class StoreContext final : public detect::Context {
  public:
   // `split_window` and `now` bound recently_exposed(), `now` approvals(); make one per message (a few pointers).
+  // With `addresses`, known_addresses_at() answers from it (addresses only, no display names), else from
+  // the store; share one between the messages of a store.
   StoreContext(std::shared_ptr<store::Store> st, std::shared_ptr<DomainCache> cache, std::int64_t split_window,
-               std::int64_t now);
+               std::int64_t now, std::shared_ptr<KnownAddresses> addresses = nullptr);
 
   std::int64_t sent_to(const std::string& sender, const std::string& address) const override;
   std::int64_t sent_to_domain(const std::string& domain) const override;
@@ -65,6 +68,7 @@ class StoreContext final : public detect::Context {
   std::int64_t window_, now_;
   mutable std::mutex mu_;
   mutable std::vector<std::string> failures_;
+  std::shared_ptr<KnownAddresses> addresses_;
 };
 
 // Mail left the gateway (accepted, or released from the queue): learn from it. `msg` is the mail as

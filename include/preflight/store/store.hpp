@@ -114,6 +114,13 @@ struct HistoryEntry {
   std::int64_t first_seen = 0, last_seen = 0, count = 0;
 };
 
+// One sender/address pair of history as added: its place in history (history_mark() after it was added),
+// the address and its domain (lower-case).
+struct HistoryAddress {
+  std::int64_t mark = 0;
+  std::string address, domain;
+};
+
 // One recipient of mail that left.
 struct DeliveredTo {
   std::string address;       // lower-case
@@ -209,9 +216,13 @@ class Store {
   virtual util::Result<std::int64_t> history_mark() = 0;
   // The organisational domains and the hosts below them of the addresses history gained after `mark`.
   virtual util::Result<std::vector<std::string>> domains_since(std::int64_t mark) = 0;
+  // The history rows added after `mark` (a history_mark() or a row's `mark`), oldest first: the order in
+  // which addresses_at lists a domain's addresses.
+  virtual util::Result<std::vector<HistoryAddress>> addresses_since(std::int64_t mark) = 0;
   // Hosts below an organisational domain written to (client.example.com), most used first.
   virtual util::Result<std::vector<std::string>> known_subdomains(int limit) = 0;
-  // Addresses (with their last display name) written to at this exact domain.
+  // Addresses (with their last display name) written to at this exact domain, in the order history gained
+  // them (the first `limit`).
   virtual util::Result<std::vector<std::pair<std::string, std::string>>> addresses_at(const std::string& domain,
                                                                                      int limit) = 0;
   // Addresses last seen with this display name (compared NFKC and case-folded).
