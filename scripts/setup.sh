@@ -6,6 +6,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake pkg-config
+  clang-14 libclang-rt-14-dev
   libmilter-dev libgmime-3.0-dev libglib2.0-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
   libpsl-dev publicsuffix libidn2-dev libsqlite3-dev
   doctest-dev

@@ -48,29 +48,19 @@ class Connection {
   int reply(std::string& text) {
     text.clear();
     while (true) {
-      std::string line;
-      if (!read_line(line)) return 0;
-      text += line + " ";
-      if (line.size() < 4 || line[3] != '-') return line.size() >= 3 ? std::atoi(line.substr(0, 3).c_str()) : 0;
-    }
-  }
-
- private:
-  bool read_line(std::string& line) {
-    while (true) {
-      auto eol = buf_.find("\r\n");
-      if (eol != std::string::npos) {
-        line = buf_.substr(0, eol);
-        buf_.erase(0, eol + 2);
-        return true;
+      if (auto r = take_smtp_reply(buf_)) {
+        text = std::move(r->text);
+        return r->code;
       }
       char chunk[4096];
       ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0 || buf_.size() > 65536) return false;
+      if (n <= 0 || buf_.size() > 65536) return 0;
       buf_.append(chunk, static_cast<std::size_t>(n));
     }
   }
+
+ private:
   int fd_ = -1;
   std::string buf_;
 };
@@ -79,7 +69,34 @@ util::Error step_error(const std::string& step, int code, const std::string& tex
   return util::Error{step + " failed: " + (code ? std::to_string(code) + " " + text : "connection lost")};
 }
 
+int reply_code(std::string_view line) {
+  if (line.size() < 3) return 0;
+  int code = 0;
+  for (char c : line.substr(0, 3)) {
+    if (c < '0' || c > '9') return 0;
+    code = code * 10 + (c - '0');
+  }
+  return code;
+}
+
 }  // namespace
+
+std::optional<SmtpReply> take_smtp_reply(std::string& received) {
+  SmtpReply r;
+  std::size_t at = 0;
+  while (true) {
+    const std::size_t eol = received.find("\r\n", at);
+    if (eol == std::string::npos) return std::nullopt;
+    const std::string_view line = std::string_view(received).substr(at, eol - at);
+    r.text.append(line).append(" ");
+    at = eol + 2;
+    if (line.size() < 4 || line[3] != '-') {
+      r.code = reply_code(line);
+      received.erase(0, at);
+      return r;
+    }
+  }
+}
 
 std::string smtp_data(std::string_view message) {
   std::string out;

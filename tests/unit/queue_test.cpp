@@ -30,6 +30,36 @@ TEST_CASE("smtp data: CRLF line ends, dot-stuffing and the final dot") {
   CHECK(queue::smtp_data("") == "\r\n.\r\n");
 }
 
+TEST_CASE("smtp replies are taken whole, line by line, and a line without a code gives code 0") {
+  struct Row {
+    std::string received;
+    bool complete;
+    int code;
+    std::string text, left;
+  };
+  const std::vector<Row> rows = {
+      {"220 mx ESMTP\r\n", true, 220, "220 mx ESMTP ", ""},
+      {"250-mx\r\n250-PIPELINING\r\n250 8BITMIME\r\n354 go\r\n", true, 250,
+       "250-mx 250-PIPELINING 250 8BITMIME ", "354 go\r\n"},
+      {"250-mx\r\n250-PIPE", false, 0, "", "250-mx\r\n250-PIPE"},
+      {"250 ok", false, 0, "", "250 ok"},
+      {"55\r\n", true, 0, "55 ", ""},
+      {"2x0 odd\r\n", true, 0, "2x0 odd ", ""},
+      {"\r\n", true, 0, " ", ""},
+      {"421\r\n", true, 421, "421 ", ""},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.received);
+    std::string received = row.received;
+    auto reply = queue::take_smtp_reply(received);
+    REQUIRE(reply.has_value() == row.complete);
+    CHECK(received == row.left);
+    if (!reply) continue;
+    CHECK(reply->code == row.code);
+    CHECK(reply->text == row.text);
+  }
+}
+
 TEST_CASE("spool: stored files are complete under their final name") {
   std::string dir = "/tmp/preflight-spool-test-" + std::to_string(getpid());
   std::filesystem::remove_all(dir);

@@ -3,6 +3,7 @@
 // recipients, and reports the server's answer. Line ends are normalised to CRLF and lines starting with a
 // dot are dot-stuffed. Blocking, with a timeout on every read and write.
 #pragma once
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,5 +26,16 @@ util::Result<bool> smtp_send(const SmtpTarget& target, const std::string& sender
 
 // CRLF line ends and dot-stuffing, as DATA needs them (exposed for tests).
 std::string smtp_data(std::string_view message);
+
+// One server reply: its three-digit code (0 when the last line has none) and its lines joined by blanks.
+struct SmtpReply {
+  int code = 0;
+  std::string text;
+};
+
+// Takes one complete reply from the front of `received` (bytes read so far): CRLF-terminated lines up to
+// the first whose fourth character is not '-'. Returns nullopt, leaving `received` as it is, while the
+// reply is not complete yet. (Exposed for tests.)
+std::optional<SmtpReply> take_smtp_reply(std::string& received);
 
 }  // namespace preflight::queue
