@@ -40,7 +40,7 @@ anvil     unix  - - n - 1 anvil
 scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
 {reinject_port} inet n - n - - smtpd
-  -o smtpd_milters= -o content_filter=
+  -o smtpd_milters= -o content_filter= -o smtpd_recipient_limit=1000
   -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters
   -o mynetworks=127.0.0.0/8 -o smtpd_client_restrictions=permit_mynetworks,reject
 """
@@ -112,6 +112,8 @@ class SinkMail:
         self.path = path
         self.sender = None
         self.recipients = []
+        self.mail_args = ""   # the whole MAIL FROM argument: "<a@b> BODY=8BITMIME RET=HDRS ..."
+        self.rcpt_args = []   # the whole RCPT TO argument of each recipient
         # smtp-sink writes X-Client-*, X-Helo-Args, X-Mail-Args and X-Rcpt-Args lines, then the message
         lines = raw.split(b"\n")
         i = 0
@@ -121,8 +123,10 @@ class SinkMail:
             first = value.strip().split(" ")[0].strip("<>")
             if name == "X-Mail-Args":
                 self.sender = first
+                self.mail_args = value.strip()
             elif name == "X-Rcpt-Args":
                 self.recipients.append(first)
+                self.rcpt_args.append(value.strip())
             i += 1
         self.raw = b"\n".join(lines[i:])
         self.message = email.message_from_bytes(self.raw, policy=email.policy.default)
@@ -250,16 +254,17 @@ class MailLab:
         self.clear_sink()
 
     # --- mail ------------------------------------------------------------------------------------
-    def send(self, sender, recipients, raw, port=None):
+    def send(self, sender, recipients, raw, port=None, mail_options=(), rcpt_options=()):
         """Sends over SMTP to Postfix (the outgoing listener unless `port` is given); returns (code, text) of
-        the final answer (DATA or earlier refusal)."""
+        the final answer (DATA or earlier refusal). The options are ESMTP parameters of MAIL FROM and of
+        every RCPT TO."""
         with smtplib.SMTP("127.0.0.1", port or self.smtpd_port, timeout=120) as s:
             s.ehlo("client.preflight.test")
-            code, text = s.mail(sender)
+            code, text = s.mail(sender, list(mail_options))
             if code >= 400:
                 return code, text.decode("utf-8", "replace")
             for r in recipients:
-                code, text = s.rcpt(r)
+                code, text = s.rcpt(r, [o.replace("{rcpt}", r) for o in rcpt_options])
                 if code >= 400:
                     return code, text.decode("utf-8", "replace")
             code, text = s.data(raw)

@@ -5,6 +5,7 @@
 #include <glib.h>
 #include <unordered_map>
 
+#include "preflight/mail/header_decode.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::action {
@@ -17,12 +18,35 @@ bool is_ascii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
 }
 
-std::string encode_word(const std::string& text) {
-  if (is_ascii(text)) return text;
-  gchar* b64 = g_base64_encode(reinterpret_cast<const guchar*>(text.data()), text.size());
-  std::string out = std::string("=?UTF-8?B?") + b64 + "?=";
-  g_free(b64);
+// The length of the longest UTF-8 prefix of `text` of at most `limit` bytes that ends between characters.
+std::size_t utf8_cut(std::string_view text, std::size_t limit) {
+  if (text.size() <= limit) return text.size();
+  std::size_t cut = limit;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return cut == 0 ? limit : cut;
+}
+
+// Text as RFC 2047 encoded-words (UTF-8, B), each at most 75 characters and split between characters;
+// ASCII text is kept as it is.
+std::string encode_words(std::string_view text) {
+  if (is_ascii(text)) return std::string(text);
+  std::string out;
+  while (!text.empty()) {
+    std::size_t n = utf8_cut(text, 45);  // 45 bytes -> 60 base64 characters + 12 of framing
+    gchar* b64 = g_base64_encode(reinterpret_cast<const guchar*>(text.data()), n);
+    out += (out.empty() ? "" : " ") + std::string("=?UTF-8?B?") + b64 + "?=";
+    g_free(b64);
+    text.remove_prefix(n);
+  }
   return out;
+}
+
+// The prefixed Subject. An ASCII value (encoded-words included) is kept as written after the prefix; a value
+// with raw 8-bit bytes (unencoded UTF-8, Shift_JIS, ...) is decoded and the whole Subject re-encoded, so
+// the header that leaves is plain ASCII whatever the sender's mailer wrote.
+std::string prefixed_subject(const std::string& prefix, const std::string& raw_value) {
+  if (is_ascii(raw_value)) return encode_words(prefix) + " " + raw_value;
+  return encode_words(prefix + " " + mail::decode_header_text(raw_value));
 }
 
 // Forged copies of our own headers: a sender must not be able to pre-set a verdict.
@@ -37,15 +61,14 @@ void strip_own_headers(const mail::Message& m, std::vector<HeaderEdit>& deletes)
 }
 
 void add_tags(const policy::Verdict& v, const mail::Message& m, Plan& p) {
-  for (const auto& t : v.tags) p.edits.push_back({Kind::Add, kTagHeader, 0, encode_word(util::printable(t))});
+  for (const auto& t : v.tags) p.edits.push_back({Kind::Add, kTagHeader, 0, encode_words(util::printable(t))});
   if (v.subject_prefix.empty()) return;
-  std::string prefix = encode_word(v.subject_prefix);
   for (const auto& h : m.headers)
     if (util::iequals(h.name, "Subject")) {
-      p.edits.push_back({Kind::Change, "Subject", 1, prefix + " " + h.value});
+      p.edits.push_back({Kind::Change, "Subject", 1, prefixed_subject(v.subject_prefix, h.value)});
       return;
     }
-  p.edits.push_back({Kind::Add, "Subject", 0, prefix});
+  p.edits.push_back({Kind::Add, "Subject", 0, encode_words(v.subject_prefix)});
 }
 
 void rewrite_to_bcc(const policy::Verdict& v, const mail::Message& m, const detect::Organisation& org,

@@ -70,7 +70,9 @@ std::string edits_to_json(const std::vector<HeaderEdit>& edits) {
   nlohmann::json j = nlohmann::json::array();
   for (const auto& e : edits)
     j.push_back({{"kind", static_cast<int>(e.kind)}, {"name", e.name}, {"index", e.index}, {"value", e.value}});
-  return j.dump();
+  // plan() writes ASCII values; should bytes that are not UTF-8 ever reach here, they are replaced
+  // rather than thrown on, so that no message is tempfailed for ever over its header text.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 std::optional<std::vector<HeaderEdit>> edits_from_json(const std::string& json) {

@@ -78,7 +78,7 @@ json row_json(const store::HeldMessage& m) {
           {"size", m.size}, {"created_at", m.created_at}, {"due_at", m.due_at}, {"expires_at", m.expires_at},
           {"approvers", m.approvers}, {"decided_by", m.decided_by}, {"released_at", m.released_at},
           {"release_attempts", m.release_attempts}, {"last_error", m.last_error},
-          {"details", queue::details_of(m)}};
+          {"details", queue::details_of(m)}, {"delivery", queue::delivery_of(m)}};
 }
 
 std::string when(std::int64_t t) {
@@ -179,8 +179,11 @@ int queue_command(const std::vector<std::string>& args, std::ostream& out, std::
   auto st = store::open_sqlite(cr.config.state_dir + "/preflight.db");
   if (!st) return err << st.error() << "\n", 1;
   const auto& c = cr.config;
-  queue::Queue q(*st, {c.state_dir + "/spool", c.queue.reinject, c.queue.notice_from, c.queue.lease_seconds, nullptr},
-                 nullptr, now);
+  queue::QueueSettings qs{c.state_dir + "/spool", c.queue.reinject, c.queue.notice_from, c.queue.lease_seconds, nullptr};
+  qs.max_release_attempts = c.queue.max_release_attempts;
+  qs.max_release_seconds = c.queue.max_release_seconds;
+  qs.admin_address = c.queue.admin_address;
+  queue::Queue q(*st, qs, nullptr, now);
   if (a.command == "list") return list(q, a, out, err);
   if (a.command == "show") return show(q, a, out, err);
   if (a.command == "purge") return purge(q, a, out, err);

@@ -105,6 +105,13 @@ struct Reader {
     if (n["interval"] && q.interval_seconds <= 0) error(n["interval"], "interval must be more than 0 seconds");
     if (n["lease"] && q.lease_seconds <= 0) error(n["lease"], "lease must be more than 0 seconds");
     if (n["helo"]) q.reinject.helo = value<std::string>(n["helo"], q.reinject.helo, "a host name");
+    if (n["max_release_attempts"])
+      q.max_release_attempts = value<int>(n["max_release_attempts"], q.max_release_attempts, "a number of attempts");
+    if (n["max_release_time"])
+      q.max_release_seconds = value<std::int64_t>(n["max_release_time"], q.max_release_seconds, "seconds");
+    if (n["admin_address"]) q.admin_address = value<std::string>(n["admin_address"], q.admin_address, "an address");
+    if (q.max_release_attempts < 0) error(n["max_release_attempts"], "max_release_attempts must be 0 or more");
+    if (q.max_release_seconds < 0) error(n["max_release_time"], "max_release_time must be 0 or more seconds");
   }
   void web(const YAML::Node& n, WebConfig& w) {
     if (n["listen"]) endpoint(n["listen"], w.host, w.port);

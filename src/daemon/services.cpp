@@ -15,6 +15,7 @@
 #include "preflight/daemon/web_sessions.hpp"
 #include "preflight/inspect/inspect.hpp"
 #include "preflight/mail/parse.hpp"
+#include "preflight/mail/review.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::daemon {
@@ -66,17 +67,21 @@ store::HeldQuery store_query(const web::QueueQuery& q, std::int64_t now) {
   return s;
 }
 
-// The plain text parts; an HTML-only mail's text with its markup removed (mail::html_to_text). The page
-// escapes the result again.
-std::string body_preview(const mail::Message& msg) {
-  std::string out, fallback;
-  for (std::size_t i = 0; i < msg.texts.size(); ++i) {
-    if (msg.text_is_html(i)) fallback += msg.plain_text(i) + "\n";
-    else out += msg.texts[i] + "\n";
+// Every text part as the approver reviews it (mail::review_texts: HTML reduced to text, never rendered),
+// each cut at kMaxPreview bytes with the cut marked in both languages, and how its text and HTML
+// alternatives differ. The page escapes all of it again.
+void add_texts(const mail::Message& msg, json& out) {
+  auto review = mail::review_texts(msg, kMaxPreview);
+  json texts = json::array();
+  for (const auto& t : review.texts) {
+    json j = {{"content_type", t.content_type}, {"text", t.text}, {"bytes", t.full_bytes}, {"truncated", t.truncated()}};
+    if (t.truncated())
+      j.update({{"mark_ja", mail::truncation_mark(t.text.size(), t.full_bytes, true)},
+                {"mark_en", mail::truncation_mark(t.text.size(), t.full_bytes, false)}});
+    texts.push_back(std::move(j));
   }
-  if (out.empty()) out = fallback;
-  if (out.size() > kMaxPreview) out.resize(kMaxPreview);
-  return out;
+  out["texts"] = std::move(texts);
+  out["alternatives_differ"] = review.differences;
 }
 
 json attachment_json(const mail::Attachment& a) {
@@ -91,10 +96,11 @@ json attachment_json(const mail::Attachment& a) {
 json message_json(store::Store& st, const queue::Queue& q, const store::HeldMessage& m) {
   json out = row_json(m);
   out["details"] = queue::details_of(m);
+  out["delivery"] = queue::delivery_of(m);
   out["attachments"] = json::array();
   if (auto raw = q.spool().load(m.id); raw.ok())
     if (auto msg = mail::parse_message(*raw); msg.ok()) {
-      out["body"] = body_preview(*msg);
+      add_texts(*msg, out);
       for (const auto& a : msg->attachments) out["attachments"].push_back(attachment_json(a));
     }
   json audit = json::array();
@@ -206,6 +212,9 @@ std::string Services::start() {
   if (key_.empty()) return "cannot create the link key in " + config_.state_dir;
   queue::QueueSettings qs{config_.state_dir + "/spool", config_.queue.reinject, config_.queue.notice_from,
                           config_.queue.lease_seconds, policy_};
+  qs.max_release_attempts = config_.queue.max_release_attempts;
+  qs.max_release_seconds = config_.queue.max_release_seconds;
+  qs.admin_address = config_.queue.admin_address;
   bool web_on = has_role(config_, "web");
   auto links = [this, web_on](const std::string& id, const std::string& actor, const std::string& action,
                               std::int64_t until) -> std::string {

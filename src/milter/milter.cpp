@@ -136,6 +136,14 @@ sfsistat on_connect(SMFICTX* ctx, char*, _SOCK_ADDR* addr) {
   });
 }
 
+// The ESMTP parameters after the address (libmilter's argv[1..], NULL-terminated).
+std::vector<std::string> esmtp_args(char** argv) {
+  std::vector<std::string> out;
+  if (argv && argv[0])
+    for (char** a = argv + 1; *a; ++a) out.emplace_back(*a);
+  return out;
+}
+
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
   return guarded(ctx, [&] {
     Session* s = session(ctx);
@@ -144,13 +152,16 @@ sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
     s->tx->policy = g->policy();
     s->tx->envelope.sender = mail::parse_addr_spec(argv && argv[0] ? argv[0] : "");
     s->tx->envelope.client_addr = s->client_addr;
+    s->tx->envelope.mail_params = esmtp_args(argv);
     return SMFIS_CONTINUE;
   });
 }
 
 sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
   return guarded(ctx, [&] {
-    tx(ctx).envelope.recipients.push_back(mail::parse_addr_spec(argv && argv[0] ? argv[0] : ""));
+    Transaction& t = tx(ctx);
+    t.envelope.recipients.push_back(mail::parse_addr_spec(argv && argv[0] ? argv[0] : ""));
+    t.envelope.rcpt_params.push_back(esmtp_args(argv));
     return SMFIS_CONTINUE;
   });
 }

@@ -30,6 +30,17 @@ KindText expired_text(bool released) {
           "Nobody approved the following mail in time.\nIt has been returned and was NOT sent."};
 }
 
+KindText undelivered_text(bool others_got_it) {
+  if (others_got_it)
+    return {"一部配信不能", "Partly undelivered",
+            "次のメールは一部の宛先に配信できませんでした。その他の宛先には送信しました。",
+            "The following mail could not be delivered to some recipients.\nIt has been sent to the others."};
+  return {"配信不能", "Undelivered",
+          "次のメールは配信できませんでした(すべての宛先で拒否されたか、再送の上限に達しました)。",
+          "The following mail could not be delivered: every recipient refused it, or the retries ran out.\n"
+          "It was NOT sent."};
+}
+
 KindText kind_text(const NoticeInput& in) {
   switch (in.kind) {
     case NoticeKind::HeldForDelay:
@@ -60,13 +71,15 @@ KindText kind_text(const NoticeInput& in) {
     case NoticeKind::Cancelled:
       return {"送信取消", "Cancelled", "次のメールの送信は取り消されました。このメールは送信されていません。",
               "Sending of the following mail was cancelled. It was NOT sent."};
+    case NoticeKind::DeliveryFailed:
+      return undelivered_text(in.released);
   }
   return {"通知", "Notice", "", ""};
 }
 
 struct Labels {
   std::string_view held_id, sender, subject, no_subject, recipients, external, first_time, attachments, reasons,
-      release_at, expires_at, approvers, comment, links, link_fallback, footer;
+      release_at, expires_at, approvers, comment, links, link_fallback, footer, undelivered, body, differ;
 };
 
 constexpr Labels kJa{"保留ID",
@@ -84,7 +97,10 @@ constexpr Labels kJa{"保留ID",
                      "承認者のコメント",
                      "リンク",
                      "リンク",
-                     "このメールは preflight が自動送信しています。返信しないでください。"};
+                     "このメールは preflight が自動送信しています。返信しないでください。",
+                     "配信できなかった宛先",
+                     "本文（HTML はテキスト化）",
+                     "注意: テキスト版と HTML 版の内容が食い違っています"};
 constexpr Labels kEn{"Held ID",
                      "From",
                      "Subject",
@@ -100,7 +116,10 @@ constexpr Labels kEn{"Held ID",
                      "Approver's comment",
                      "Links",
                      "Link",
-                     "This message was sent automatically by preflight. Please do not reply."};
+                     "This message was sent automatically by preflight. Please do not reply.",
+                     "Not delivered to",
+                     "Body (HTML shown as text)",
+                     "Warning: the text and HTML versions say different things"};
 
 // The first `max_chars` characters of clean UTF-8, with an ellipsis when something was cut.
 std::string truncate_chars(const std::string& s, std::size_t max_chars) {
@@ -163,6 +182,17 @@ void add_links(const NoticeInput& in, bool ja, const Labels& l, std::vector<std:
   }
 }
 
+void add_bodies(const NoticeInput& in, bool ja, const Labels& l, std::vector<std::string>& out) {
+  if (in.bodies.empty()) return;
+  out.push_back(std::string(l.body) + ":");
+  for (const NoticeBody& b : in.bodies) {
+    out.push_back("  [" + clean_text(b.content_type) + "]");
+    add_lines(b.text, "  | ", out);
+    const std::string& mark = ja ? b.mark_ja : b.mark_en;
+    if (!mark.empty()) out.push_back("  " + clean_text(mark));
+  }
+}
+
 // The whole notice in one language.
 void add_section(const NoticeInput& in, bool ja, std::vector<std::string>& out) {
   const Labels& l = ja ? kJa : kEn;
@@ -172,8 +202,11 @@ void add_section(const NoticeInput& in, bool ja, std::vector<std::string>& out) 
   out.push_back(std::string(l.sender) + ": " + clean_text(in.original_sender));
   out.push_back(std::string(l.subject) + ": " + original_subject(in, l));
   add_list(l.recipients, recipient_items(in, l), out);
+  add_list(l.undelivered, in.undelivered, out);
   add_list(l.attachments, in.attachment_names, out);
   add_list(l.reasons, in.reasons, out);
+  add_list(l.differ, in.differences, out);
+  add_bodies(in, ja, l, out);
   add_times(in, ja, l, out);
   add_list(l.approvers, in.approvers, out);
   if (!in.comment.empty()) {
@@ -231,6 +264,8 @@ std::string_view kind_name(NoticeKind kind) {
       return "expired";
     case NoticeKind::Cancelled:
       return "cancelled";
+    case NoticeKind::DeliveryFailed:
+      return "delivery-failed";
   }
   return "unknown";
 }

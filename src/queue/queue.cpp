@@ -113,7 +113,8 @@ std::string details_json(const action::HoldRequest& in, const std::vector<std::s
                         {"attachments", attachments}, {"language", org.notice_language},
                         {"charset", org.notice_charset}, {"deputies", deputies}, {"client", in.envelope.client_addr},
                         {"department", department}, {"from_name", from_name}, {"bcc_option", bcc_option(in)},
-                        {"external_domains", external_domains}, {"waiver", in.verdict.waiver}}
+                        {"external_domains", external_domains}, {"waiver", in.verdict.waiver},
+                        {"esmtp", {{"mail", in.envelope.mail_params}, {"rcpt", in.envelope.rcpt_params}}}}
       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);  // mail text may be broken UTF-8
 }
 

@@ -5,6 +5,7 @@
 
 #include "preflight/context/store_context.hpp"
 #include "preflight/mail/parse.hpp"
+#include "preflight/mail/review.hpp"
 #include "preflight/queue/queue.hpp"
 #include "preflight/queue/scheduler.hpp"
 #include "preflight/util/strings.hpp"
@@ -37,6 +38,7 @@ NoticeLink link_for(const std::string& action, const std::string& url) {
 }
 
 constexpr int kReleasesPerPass = 50;
+constexpr std::size_t kNoticeTextBytes = 8 * 1024;  // of each text part an approver's notice shows
 constexpr std::int64_t kNoticeLifetime = 7 * 86400;  // seconds an unsent notice is retried  // the rest waits for the next pass (notices and expiry go on meanwhile)
 
 // The links an approver's notice carries: approve and reject, and approve as Bcc when the policy offered it.
@@ -46,6 +48,23 @@ std::vector<std::string> approver_actions(const store::HeldMessage& m) {
   return actions;
 }
 
+// What an approver reviews in the notice: every text part of the held mail, cut and marked, and how its
+// alternatives differ (mail::review_texts). A spool file that cannot be read or parsed adds nothing.
+void add_review(NoticeInput& in, const util::Result<std::string>& raw) {
+  if (!raw) return;
+  auto msg = mail::parse_message(*raw);
+  if (!msg) return;
+  auto review = mail::review_texts(*msg, kNoticeTextBytes);
+  for (const auto& t : review.texts) {
+    NoticeBody b{t.content_type, t.text, "", ""};
+    if (t.truncated())
+      b.mark_ja = mail::truncation_mark(t.text.size(), t.full_bytes, true),
+      b.mark_en = mail::truncation_mark(t.text.size(), t.full_bytes, false);
+    in.bodies.push_back(std::move(b));
+  }
+  in.differences = review.differences;
+}
+
 store::AuditEntry scheduler_audit(const std::string& id, std::int64_t now, const std::string& action,
                                   const std::string& comment = "") {
   return {id, now, "scheduler", "localhost", action, "", "", comment};
@@ -53,8 +72,8 @@ store::AuditEntry scheduler_audit(const std::string& id, std::int64_t now, const
 
 }  // namespace
 
-void Queue::notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
-                   const std::vector<std::string>& actions) {
+NoticeInput Queue::notice_input(const store::HeldMessage& m, NoticeKind kind, const std::string& to,
+                                const std::string& comment, const std::vector<std::string>& actions) {
   auto d = details_of(m);
   NoticeInput in;
   in.kind = kind;
@@ -81,8 +100,18 @@ void Queue::notify(const store::HeldMessage& m, NoticeKind kind, const std::stri
   for (const auto& action : actions)
     if (std::string url = links_ ? links_(m.id, to, action, until) : ""; !url.empty())
       in.links.push_back(link_for(action, url));
-  if (auto ok = store_->enqueue_notice({0, m.id, to, compose_notice(in), in.now, 0}); !ok)
-    spdlog::warn("held={} notice to {} not queued: {}", m.id, to, ok.error());
+  if (kind == NoticeKind::ApprovalRequested) add_review(in, spool_.load(m.id));
+  return in;
+}
+
+void Queue::enqueue(const NoticeInput& in) {
+  if (auto ok = store_->enqueue_notice({0, in.held_id, in.to, compose_notice(in), in.now, 0}); !ok)
+    spdlog::warn("held={} notice to {} not queued: {}", in.held_id, in.to, ok.error());
+}
+
+void Queue::notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
+                   const std::vector<std::string>& actions) {
+  enqueue(notice_input(m, kind, to, comment, actions));
 }
 
 void Queue::notify_hold(const store::HeldMessage& m) {
@@ -142,31 +171,6 @@ void Queue::learn(const store::HeldMessage& m, const std::string& raw, const std
   auto policy = settings_.policy ? settings_.policy() : nullptr;
   context::record_sent(*store_, env, *msg, action::shown_to_cc(*msg, edits),
                        policy ? policy->organisation : detect::Organisation{}, now);
-}
-
-bool Queue::release_one(const store::HeldMessage& m) {
-  auto raw = spool_.load(m.id);
-  auto edits = action::edits_from_json(m.edits_json);
-  std::string error = !raw ? raw.error() : !edits ? "stored header edits are unreadable" : "";
-  if (error.empty()) {
-    auto sent = smtp_send(settings_.reinject, m.sender, m.recipients, action::apply_edits(*raw, *edits));
-    if (sent) {
-      std::int64_t now = clock_();
-      State from = m.state == State::Expired ? State::Expired : State::Approved;
-      if (auto marked = store_->transition(m.id, from, State::Released, scheduler_audit(m.id, now, "release"));
-          !marked || !*marked)
-        spdlog::error("held={} was sent but is not marked released ({}); it is sent again after its lease",
-                      m.id, marked ? "its state changed" : marked.error());
-      learn(m, *raw, *edits, now);
-      spdlog::info("held={} released to {} recipient(s)", m.id, m.recipients.size());
-      return true;
-    }
-    error = sent.error();
-  }
-  spdlog::warn("held={} release failed (attempt {}): {}", m.id, m.release_attempts + 1, error);
-  if (auto noted = store_->note_release_failure(m.id, error); !noted)
-    spdlog::warn("held={} release failure not recorded: {}", m.id, noted.error());
-  return false;
 }
 
 // One message is leased just before it is sent: a lease taken for a whole batch could run out while

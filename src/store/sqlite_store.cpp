@@ -13,7 +13,7 @@ CREATE TABLE IF NOT EXISTS held (
   recipients TEXT, subject TEXT, size INTEGER, created_at INTEGER, due_at INTEGER, expires_at INTEGER,
   escalate_at INTEGER, release_on_expiry INTEGER, approvers TEXT, details TEXT, edits TEXT,
   decided_by TEXT, decided_at INTEGER, released_at INTEGER, release_attempts INTEGER DEFAULT 0,
-  last_error TEXT, lease_until INTEGER DEFAULT 0);
+  last_error TEXT, lease_until INTEGER DEFAULT 0, delivery TEXT DEFAULT '');
 -- The state filter of the web queue reads the messages of one state newest first from this index; it
 -- replaces the index on state alone (held_state), which made the queue sort every held message.
 CREATE INDEX IF NOT EXISTS held_state_created ON held(state, created_at);
@@ -62,7 +62,8 @@ std::string rules_from_details(const std::string& extra) {
 
 const char* kColumns =
     "id, kind, state, queue_id, sender, recipients, subject, size, created_at, due_at, expires_at, escalate_at, "
-    "release_on_expiry, approvers, details, edits, decided_by, decided_at, released_at, release_attempts, last_error";
+    "release_on_expiry, approvers, details, edits, decided_by, decided_at, released_at, release_attempts, last_error, "
+    "delivery";
 
 std::string to_json(const std::vector<std::string>& v) { return nlohmann::json(v).dump(); }
 
@@ -96,6 +97,7 @@ HeldMessage read_held_row(const Stmt& s) {
   m.released_at = s.integer(18);
   m.release_attempts = static_cast<int>(s.integer(19));
   m.last_error = s.text(20);
+  m.delivery_json = s.text(21);
   return m;
 }
 
@@ -110,13 +112,14 @@ const char* state_name(State s) {
     case State::Expired: return "expired";
     case State::Released: return "released";
     case State::Returned: return "returned";
+    case State::Failed: return "failed";
   }
   return "?";
 }
 
 std::optional<State> parse_state(const std::string& s) {
   for (State st : {State::Held, State::Approved, State::Rejected, State::Cancelled, State::Expired, State::Released,
-                   State::Returned})
+                   State::Returned, State::Failed})
     if (s == state_name(st)) return st;
   return std::nullopt;
 }
@@ -139,12 +142,19 @@ SqliteStore::SqliteStore(const Scratch& scratch) : db_(":memory:") {
 
 void SqliteStore::create_schema() {
   db_.exec(kSchema);
+  add_delivery_column();
   create_rule_schema();
   create_totals_schema();
   create_web_schema();
   create_session_schema();
   create_received_schema();
   create_approval_schema();
+}
+
+// The per-recipient delivery record, on a database from before it existed.
+void SqliteStore::add_delivery_column() {
+  Stmt s(db_, "SELECT 1 FROM pragma_table_info('held') WHERE name = 'delivery'");
+  if (!s.step()) db_.exec("ALTER TABLE held ADD COLUMN delivery TEXT DEFAULT ''");
 }
 
 // held_rules, and once, when the table is new, its rows for the messages already held (a database from
@@ -194,13 +204,13 @@ util::Result<bool> SqliteStore::insert_held(const HeldMessage& m, const AuditEnt
       ~Restore() { sqlite3_exec(db.handle(), "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr); }
     } restore{db_};
     Transaction tx(db_);
-    Stmt s(db_, std::string("INSERT INTO held(") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt s(db_, std::string("INSERT INTO held(") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, m.id).bind(2, kind_name(m.kind)).bind(3, state_name(m.state)).bind(4, m.queue_id).bind(5, m.sender);
     s.bind(6, to_json(m.recipients)).bind(7, m.subject).bind(8, m.size).bind(9, m.created_at).bind(10, m.due_at);
     s.bind(11, m.expires_at).bind(12, m.escalate_at).bind(13, std::int64_t{m.release_on_expiry});
     s.bind(14, to_json(m.approvers)).bind(15, m.details_json).bind(16, m.edits_json).bind(17, m.decided_by);
     s.bind(18, m.decided_at).bind(19, m.released_at).bind(20, std::int64_t{m.release_attempts}).bind(21, m.last_error);
-    s.run();
+    s.bind(22, m.delivery_json).run();
     Stmt rules(db_, rules_from_details(" AND held.id = ?"));
     rules.bind(1, m.id).run();
     write_audit(audit);
@@ -302,6 +312,15 @@ util::Result<bool> SqliteStore::note_release_failure(const std::string& id, cons
   });
 }
 
+util::Result<bool> SqliteStore::note_release_progress(const std::string& id, const std::string& delivery_json,
+                                                      const std::string& error) {
+  return guarded<bool>([&] {
+    Stmt s(db_, "UPDATE held SET delivery = ?, last_error = ? WHERE id = ?");
+    s.bind(1, delivery_json).bind(2, error).bind(3, id).run();
+    return db_.changes() == 1;
+  });
+}
+
 util::Result<std::vector<HeldMessage>> SqliteStore::due(std::int64_t now) {
   return guarded<std::vector<HeldMessage>>([&] {
     return select_held("WHERE state = 'held' AND ((kind = 'delay' AND due_at <= ?) OR (kind = 'approval' AND "
@@ -348,7 +367,7 @@ util::Result<std::vector<std::pair<std::string, std::int64_t>>> SqliteStore::pen
 util::Result<std::vector<std::string>> SqliteStore::purge(std::int64_t before) {
   return guarded<std::vector<std::string>>([&] {
     Transaction tx(db_);
-    const char* finished = "state IN ('rejected','cancelled','released','returned') AND "
+    const char* finished = "state IN ('rejected','cancelled','released','returned','failed') AND "
                            "max(decided_at, released_at, created_at) < ?";
     std::vector<std::string> ids;
     {

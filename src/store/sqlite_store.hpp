@@ -34,6 +34,8 @@ class SqliteStore final : public Store {
                                            const AuditEntry& audit) override;
   util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds, int limit) override;
   util::Result<bool> note_release_failure(const std::string& id, const std::string& error) override;
+  util::Result<bool> note_release_progress(const std::string& id, const std::string& delivery_json,
+                                           const std::string& error) override;
   util::Result<std::vector<HeldMessage>> due(std::int64_t now) override;
   util::Result<bool> update_approvers(const std::string& id, const std::vector<std::string>& approvers,
                                       std::int64_t escalate_at, const AuditEntry& audit) override;
@@ -90,6 +92,7 @@ class SqliteStore final : public Store {
   void create_schema();
   void create_rule_schema();
   void create_totals_schema();  // sqlite_history.cpp
+  void add_delivery_column();
   void create_web_schema();  // sqlite_users.cpp
   void create_session_schema();  // sqlite_sessions.cpp
   void create_received_schema();  // sqlite_received.cpp

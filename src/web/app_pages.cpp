@@ -192,7 +192,7 @@ std::string filters(const Viewer& v, const QueueQuery& q) {
   out += "<label>" + T(l, "search") + " <input type=\"search\" name=\"q\" id=\"search\" value=\"" + E(q.text) +
          "\" placeholder=\"" + T(l, "search_hint") + "\"></label>";
   out += "<label>" + T(l, "state") + " <select name=\"state\">" + option("", tr(l, "any"), q.state);
-  for (const char* s : {"held", "approved", "rejected", "cancelled", "expired", "released", "returned"})
+  for (const char* s : {"held", "approved", "rejected", "cancelled", "expired", "released", "returned", "failed"})
     out += option(s, tr(l, s), q.state);
   out += "</select></label>";
   out += "<label>" + T(l, "reason") + " <input name=\"reason\" value=\"" + E(q.reason) + "\" size=\"12\"></label>";
@@ -336,6 +336,20 @@ std::string audit_html(Lang l, const json& audit) {
   return out + "</table>";
 }
 
+// What each recipient's release attempts came to; nothing before the first attempt.
+std::string delivery_html(Lang l, const json& delivery) {
+  if (!delivery.is_object() || delivery.empty()) return {};
+  std::string out = "<h2>" + T(l, "delivery") + "</h2><table class=\"delivery\" id=\"delivery\"><tr><th>" +
+                    T(l, "recipient") + "</th><th>" + T(l, "state") + "</th><th>" + T(l, "reply") + "</th></tr>";
+  for (auto it = delivery.begin(); it != delivery.end(); ++it) {
+    if (!it.value().is_object()) continue;
+    std::string outcome = str(it.value(), "outcome");
+    out += "<tr class=\"delivery-" + E(outcome) + "\"><td>" + E(it.key()) + "</td><td>" + T(l, "delivery_" + outcome) +
+           "</td><td>" + E(str(it.value(), "reply")) + "</td></tr>";
+  }
+  return out + "</table>";
+}
+
 // The "approve as Bcc" choice, when the policy offered it: the button and the addresses it hides.
 std::string bcc_choice(Lang l, const json& details) {
   const json& option = details.value("bcc_option", json());
@@ -345,6 +359,29 @@ std::string bcc_choice(Lang l, const json& details) {
   return " <button name=\"action\" value=\"approve-bcc\" id=\"approve-bcc\">" + T(l, "approve_bcc") +
          "</button><div class=\"note\" id=\"bcc-note\">" + T(l, "approve_bcc_note") + "<ul class=\"hidden-rcpts\">" +
          hidden + "</ul></div>";
+}
+
+// Every text alternative as text (the API's "texts"; an older "body" string alone otherwise), each cut one
+// marked (the API words the mark), and the differences between text and HTML first, where the approver cannot miss them.
+std::string texts_html(Lang l, const json& m) {
+  std::string out;
+  const json& differ = m.value("alternatives_differ", json::array());
+  if (!differ.empty()) {
+    out += "<div class=\"mark danger\" id=\"alternatives-differ\" role=\"alert\">" + T(l, "alternatives_differ") + "<ul>";
+    for (const auto& d : differ) out += "<li>" + E(d.is_string() ? d.get<std::string>() : "") + "</li>";
+    out += "</ul></div>";
+  }
+  out += "<div id=\"body\">";
+  const json& texts = m.value("texts", json());
+  if (!texts.is_array()) return out + "<pre class=\"body\">" + E(str(m, "body")) + "</pre></div>";
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const json& t = texts[i];
+    out += "<h3 class=\"alt\">" + E(str(t, "content_type")) + "</h3><pre class=\"body\" id=\"body-" +
+           std::to_string(i) + "\">" + E(str(t, "text")) + "</pre>";
+    if (t.value("truncated", false))
+      out += "<p class=\"mark warn truncated\">" + E(str(t, l == Lang::Ja ? "mark_ja" : "mark_en")) + "</p>";
+  }
+  return out + "</div>";
 }
 
 std::string decide_form(const Viewer& v, const json& m) {
@@ -379,8 +416,8 @@ std::string message(const Viewer& v, const json& m, std::string_view notice_key)
   body += recipients_table(l, d.value("recipients", json::array()), "envelope_rcpts", false);
   body += recipients_table(l, d.value("header_recipients", json::array()), "header_rcpts", true);
   body += attachments_html(l, m.value("attachments", json::array()));
-  body += "<h2>" + T(l, "body") + "</h2><p class=\"note\">" + T(l, "html_note") + "</p><pre class=\"body\" id=\"body\">" +
-          E(str(m, "body")) + "</pre>";
+  body += "<h2>" + T(l, "body") + "</h2><p class=\"note\">" + T(l, "html_note") + "</p>" + texts_html(l, m);
+  body += delivery_html(l, m.value("delivery", json::object()));
   body += audit_html(l, m.value("audit", json::array()));
   return layout(l, str(m, "subject"), nav(v), body);
 }

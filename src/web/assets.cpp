@@ -27,7 +27,7 @@ h1{font-size:1.4em;overflow-wrap:anywhere}h2{font-size:1.1em;margin-top:1.5em;bo
 table{border-collapse:collapse;width:100%;background:#fff}th,td{border:1px solid #dde;padding:.3em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#eef1f6}.filters label{margin-right:.8em;display:inline-block}.filters{margin-bottom:1em}
 .state{padding:0 .4em;border-radius:3px;background:#dde}.state-held{background:#ffe7a8}.state-approved,.state-released{background:#c9f0cf}
-.state-rejected,.state-returned,.state-expired{background:#f6c9c9}.reason{background:#e8eefc;padding:0 .3em;margin-right:.2em;border-radius:3px}
+.state-rejected,.state-returned,.state-expired,.state-failed{background:#f6c9c9}.reason{background:#e8eefc;padding:0 .3em;margin-right:.2em;border-radius:3px}
 .mark{font-size:.85em;padding:0 .35em;border-radius:3px;background:#e3e6ea}.mark.ext{background:#ffe1b3}.mark.int{background:#d6f0da}
 .mark.warn{background:#ffd28a}.mark.danger{background:#e74c3c;color:#fff}.dname{font-weight:600}
 dl.meta,dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}dd{margin:0;overflow-wrap:anywhere}

@@ -1,6 +1,8 @@
 """The held-mail queue through a real Postfix: hold, approve (CLI and signed link), reject, cancel,
-delay-send, crash recovery, a full spool, link tokens, forged headers, the delivery history, and
-web sign-in sessions that survive a restart of preflightd.
+delay-send, crash recovery, a full spool, link tokens, forged headers, the delivery history, web
+sign-in sessions that survive a restart of preflightd, and release: the ESMTP parameters of the original
+transaction, 1,500 recipients through Postfix's default smtpd_recipient_limit (1000) on the re-injection
+listener, and a raw 8-bit Subject that a tag prefixes.
 
 Run: python3 tests/integration/test_queue.py BUILD_DIR   (as root; ctest does this)
 """
@@ -59,6 +61,14 @@ rules:
     description: "Several companies see each other: supervisor approves, may choose Bcc"
     when: 'message.subject contains "VISIBLE"'
     action: {type: approve, approvers: [supervisor], expire: 1h, allow_bcc: external}
+  - id: tag-8bit
+    description: "External: the Subject gets a prefix"
+    when: 'message.subject contains "8BIT"'
+    action: {type: tag, tag: external, subject_prefix: "[社外]"}
+  - id: delay-8bit
+    description: "Delay-send (with the prefix)"
+    when: 'message.subject contains "8BIT"'
+    action: {type: hold, delay: 1s}
   - id: approve-expiring
     description: "Security approves, quickly"
     when: 'message.subject contains "EXPIRE"'
@@ -126,8 +136,8 @@ class QueueIntegration(unittest.TestCase):
         self.assertEqual(len(rows), 1, rows)
         return rows[0]
 
-    def send_held(self, rcpts, raw):
-        code, text = self.lab.send(SENDER, rcpts, raw)
+    def send_held(self, rcpts, raw, **options):
+        code, text = self.lab.send(SENDER, rcpts, raw, **options)
         self.assertEqual(code, 250, text)  # the client is told the mail was taken
         return text
 
@@ -355,6 +365,55 @@ class QueueIntegration(unittest.TestCase):
         load = {a["approver"]: a for a in self.ctl("approvers")["approvers"]}
         self.assertGreaterEqual(load[BOSS]["pending"], 1)
         self.ctl("cancel", self.held("Quote COUNT")["id"])
+
+    def test_release_replays_the_esmtp_parameters_of_the_original_transaction(self):
+        rcpts = ["buyer-esmtp@vip.example.com", "other-esmtp@vip.example.com"]
+        self.send_held(rcpts, message(rcpts, "Quote ESMTP"),
+                       mail_options=["BODY=8BITMIME", "RET=HDRS", "ENVID=preflight-envid-42"],
+                       rcpt_options=["NOTIFY=SUCCESS,FAILURE", "ORCPT=rfc822;{rcpt}"])
+        row = self.held("Quote ESMTP")
+        self.assertEqual(self.ctl("approve", row["id"])["state"], "approved")
+        got = self.delivered("Quote ESMTP", 1)
+        self.assertEqual(len(got), 1)
+        args = got[0].mail_args.split()
+        self.assertIn("RET=HDRS", args)
+        self.assertIn("ENVID=preflight-envid-42", args)
+        for r, rcpt_args in zip(got[0].recipients, got[0].rcpt_args):
+            self.assertIn("NOTIFY=SUCCESS,FAILURE", rcpt_args.split(), rcpt_args)
+            self.assertIn("ORCPT=rfc822;" + r, rcpt_args.split(), rcpt_args)
+        self.assertEqual(self.ctl("show", row["id"])["state"], "released")
+
+    def test_a_release_to_1500_recipients_passes_postfixs_default_recipient_limit(self):
+        rcpts = ["r%04d@vip.example.com" % i for i in range(1500)]
+        self.send_held(rcpts, message(rcpts[:1], "Quote MANY"))
+        row = self.held("Quote MANY")
+        self.assertEqual(len(row["recipients"]), 1500)
+        self.assertEqual(self.ctl("approve", row["id"])["state"], "approved")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            got = self.delivered("Quote MANY", 1, timeout=1)
+            delivered = [r for m in got for r in m.recipients]
+            if len(delivered) >= 1500:
+                break
+            time.sleep(1)
+        self.assertEqual(sorted(delivered), sorted(rcpts), "every recipient exactly once")
+        shown = self.ctl("show", row["id"])
+        self.assertEqual(shown["state"], "released", shown.get("last_error"))
+
+    def test_a_raw_8bit_subject_with_a_prefix_is_held_and_leaves_encoded(self):
+        for label, subject in (("Shift_JIS", "8BIT SJIS 見積書".encode("shift_jis")),
+                               ("UTF-8", "8BIT UTF8 見積書".encode("utf-8"))):
+            with self.subTest(label):
+                head = ("From: Taro <%s>\r\nTo: buyer-8bit@partner.example.com\r\nMessage-ID: <%d@example.co.jp>\r\n"
+                        "Date: Mon, 23 Nov 2026 10:00:00 +0900\r\n" % (SENDER, time.time_ns())).encode()
+                raw = head + b"Subject: " + subject + b"\r\n\r\nPlease find the quote.\r\n"
+                self.send_held(["buyer-8bit@partner.example.com"], raw)  # 250, not a tempfail
+                tag = subject.split(b" ")[1].decode()
+                got = self.delivered("8BIT " + tag, 1)
+                self.assertEqual(len(got), 1)
+                header = got[0].raw.split(b"\nSubject: ", 1)[1].split(b"\n", 1)[0].rstrip(b"\r")
+                self.assertTrue(header.isascii(), header)
+                self.assertEqual(str(got[0].message["Subject"]), "[社外] 8BIT %s 見積書" % tag)
 
     def web_get(self, path, session):
         """GET on the web role with only this session cookie (not the jar: sign-out deletes it there)."""

@@ -323,7 +323,7 @@ TEST_CASE("Very long input stays within 998-byte lines and survives intact") {
 TEST_CASE("Every kind has its own subject and kind header") {
   const NoticeKind kinds[] = {NoticeKind::HeldForDelay, NoticeKind::ApprovalPending, NoticeKind::ApprovalRequested,
                               NoticeKind::Approved,     NoticeKind::Rejected,        NoticeKind::Expired,
-                              NoticeKind::Cancelled};
+                              NoticeKind::Cancelled,    NoticeKind::DeliveryFailed};
   for (NoticeLanguage lang :
        {NoticeLanguage::JapaneseEnglish, NoticeLanguage::Japanese, NoticeLanguage::English}) {
     std::set<std::string> subjects, names;
@@ -333,13 +333,13 @@ TEST_CASE("Every kind has its own subject and kind header") {
       const Parsed p = parse(compose_notice(in));
       subjects.insert(p.subject);
       names.insert(p.header("X-Preflight-Notice"));
-      if (k == NoticeKind::Expired) {
+      if (k == NoticeKind::Expired || k == NoticeKind::DeliveryFailed) {
         in.released = true;
         subjects.insert(parse(compose_notice(in)).subject);
       }
     }
-    CHECK(subjects.size() == 8);
-    CHECK(names.size() == 7);
+    CHECK(subjects.size() == 10);
+    CHECK(names.size() == 8);
   }
 }
 
@@ -365,6 +365,30 @@ TEST_CASE("Language selection and kind-specific details") {
         std::string::npos);
   CHECK(p.body.find("Approver's comment:") != std::string::npos);
   CHECK(p.body.find("承認期限") == std::string::npos);  // deadlines belong to pending approvals only
+}
+
+TEST_CASE("An approval request shows every text part with its cut marked, and the differences first") {
+  NoticeInput in = sample(NoticeCharset::Utf8, NoticeKind::ApprovalRequested);
+  in.language = NoticeLanguage::English;
+  in.bodies = {{"text/plain", "pay to 1234567\nthanks", "", ""},
+               {"text/html", "pay to 9876543", "…（8 KiB で省略、全体 20 KiB）", "… (truncated at 8 KiB of 20 KiB)"}};
+  in.differences = {"only in text/html: 9876543"};
+  Parsed p = parse(compose_notice(in));
+  CHECK(p.body.find("Warning: the text and HTML versions say different things:\n  - only in text/html: 9876543") !=
+        std::string::npos);
+  CHECK(p.body.find("Body (HTML shown as text):\n  [text/plain]\n  | pay to 1234567\n  | thanks\n  [text/html]\n"
+                    "  | pay to 9876543\n  … (truncated at 8 KiB of 20 KiB)") != std::string::npos);
+  CHECK(p.body.find("Warning") < p.body.find("Body (HTML"));
+
+  in = sample(NoticeCharset::Utf8, NoticeKind::DeliveryFailed);
+  in.language = NoticeLanguage::English;
+  in.undelivered = {"gone@partner.example.com: RCPT TO: 550 5.1.1 no such user"};
+  in.released = true;
+  p = parse(compose_notice(in));
+  CHECK(p.header("X-Preflight-Notice") == "delivery-failed");
+  CHECK(p.body.find("It has been sent to the others.") != std::string::npos);
+  CHECK(p.body.find("Not delivered to:\n  - gone@partner.example.com: RCPT TO: 550 5.1.1 no such user") !=
+        std::string::npos);
 }
 
 TEST_CASE("Notices are deterministic, and distinct notices get distinct Message-IDs") {

@@ -1,5 +1,8 @@
 // A minimal SMTP server on a free loopback port for tests that re-inject mail: it accepts every
 // command, keeps each message's DATA, and answers one connection after another until destroyed.
+// A Script makes it advertise EHLO extensions, refuse chosen recipients, or answer 452 past a number of
+// recipients per transaction (as Postfix's smtpd_recipient_limit does); every transaction's MAIL FROM and
+// RCPT TO lines are kept with its DATA.
 #pragma once
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -7,6 +10,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -15,7 +19,19 @@
 
 class SmtpSink {
  public:
-  SmtpSink() {
+  struct Script {
+    std::vector<std::string> extensions;                              // EHLO keywords after the greeting line
+    std::size_t recipient_limit = 0;                                  // 452 past this many (0: no limit)
+    std::function<std::string(const std::string& address)> rcpt_reply;  // "" or absent: 250
+  };
+  struct Kept {
+    std::string mail_from;            // the whole MAIL FROM line
+    std::vector<std::string> rcpts;   // the accepted RCPT TO lines
+    std::string data;
+  };
+
+  SmtpSink() : SmtpSink(Script{}) {}
+  explicit SmtpSink(Script script) : script_(std::move(script)) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
@@ -36,7 +52,13 @@ class SmtpSink {
   int port() const { return port_; }
   std::vector<std::string> messages() {
     std::lock_guard<std::mutex> lock(mu_);
-    return messages_;
+    std::vector<std::string> out;
+    for (const auto& k : kept_) out.push_back(k.data);
+    return out;
+  }
+  std::vector<Kept> transactions() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return kept_;
   }
 
  private:
@@ -52,7 +74,8 @@ class SmtpSink {
   // Reads CRLF lines; in DATA until the lone dot, then keeps the message.
   void converse(int c) {
     say(c, "220 sink\r\n");
-    std::string buf, data;
+    std::string buf;
+    Kept tx;
     bool in_data = false;
     char chunk[4096];
     for (ssize_t n; (n = ::read(c, chunk, sizeof chunk)) > 0;) {
@@ -62,26 +85,45 @@ class SmtpSink {
         if (in_data && line == ".") {
           in_data = false;
           std::lock_guard<std::mutex> lock(mu_);
-          messages_.push_back(data);
+          kept_.push_back(tx);
           say(c, "250 kept\r\n");
         } else if (in_data) {
-          data += (line.rfind("..", 0) == 0 ? line.substr(1) : line) + "\r\n";
+          tx.data += (line.rfind("..", 0) == 0 ? line.substr(1) : line) + "\r\n";
         } else if (line == "DATA") {
           in_data = true;
-          data.clear();
+          tx.data.clear();
           say(c, "354 go on\r\n");
         } else if (line == "QUIT") {
           return say(c, "221 bye\r\n");
+        } else if (line.rfind("EHLO", 0) == 0) {
+          std::string reply = "250" + std::string(script_.extensions.empty() ? " " : "-") + "sink\r\n";
+          for (std::size_t i = 0; i < script_.extensions.size(); ++i)
+            reply += "250" + std::string(i + 1 < script_.extensions.size() ? "-" : " ") + script_.extensions[i] + "\r\n";
+          say(c, reply);
+        } else if (line.rfind("MAIL FROM:", 0) == 0) {
+          tx = Kept{line, {}, {}};
+          say(c, "250 ok\r\n");
+        } else if (line.rfind("RCPT TO:", 0) == 0) {
+          say(c, rcpt(line, tx) + "\r\n");
         } else {
           say(c, "250 ok\r\n");
         }
       }
     }
   }
+  std::string rcpt(const std::string& line, Kept& tx) {
+    std::string address = line.substr(line.find('<') + 1, line.find('>') - line.find('<') - 1);
+    if (script_.recipient_limit && tx.rcpts.size() >= script_.recipient_limit) return "452 4.5.3 too many recipients";
+    std::string reply = script_.rcpt_reply ? script_.rcpt_reply(address) : "";
+    if (!reply.empty()) return reply;
+    tx.rcpts.push_back(line);
+    return "250 ok";
+  }
 
   int fd_ = -1, port_ = 0;
   std::atomic<bool> stopping_{false};
   std::thread thread_;
   std::mutex mu_;
-  std::vector<std::string> messages_;
+  Script script_;
+  std::vector<Kept> kept_;
 };

@@ -339,3 +339,30 @@ TEST_CASE("web app: the dashboard shows the approver load table in Japanese and 
   CHECK(page->body.find("Load per approver") != std::string::npos);
   CHECK(page->body.find("<td>25 min</td>") != std::string::npos);
 }
+
+TEST_CASE("web app: the message page shows every text part, marks a cut one and warns when alternatives differ") {
+  App app;
+  app.fake.mail.erase("body");
+  app.fake.mail["texts"] = json::array(
+      {{{"content_type", "text/plain"}, {"text", "pay to 1234567"}, {"bytes", 14}, {"truncated", false}},
+       {{"content_type", "text/html"}, {"text", "pay to <9876543>"}, {"bytes", 215040}, {"truncated", true},
+        {"mark_ja", "…（64 KiB で省略、全体 210 KiB）"}, {"mark_en", "… (truncated at 64 KiB of 210 KiB)"}}});
+  app.fake.mail["alternatives_differ"] = json::array({"only in text/html: 9876543"});
+  app.fake.mail["delivery"] = {{"gone@partner.example.com", {{"outcome", "failed"}, {"reply", "RCPT TO: 550 <x>"}}}};
+  auto c = app.client();
+  Signed s = session_of(c, "boss");
+  auto page = c.Get("/held/m1", s.cookie)->body;  // Japanese by default
+  CHECK(page.find("id=\"body-0\">pay to 1234567</pre>") != std::string::npos);
+  CHECK(page.find("id=\"body-1\">pay to &lt;9876543&gt;</pre>") != std::string::npos);
+  CHECK(page.find("…（64 KiB で省略、全体 210 KiB）") != std::string::npos);
+  CHECK(page.find("id=\"alternatives-differ\"") < page.find("id=\"body\""));  // the warning comes first
+  CHECK(page.find("<li>only in text/html: 9876543</li>") != std::string::npos);
+  CHECK(page.find("RCPT TO: 550 &lt;x&gt;") != std::string::npos);
+  CHECK(page.find("配信不能") != std::string::npos);
+  CHECK(page.find(">text/plain</h3>") < page.find(">text/html</h3>"));
+  app.fake.mail["alternatives_differ"] = json::array();
+  app.fake.mail["texts"][1]["truncated"] = false;
+  page = c.Get("/held/m1", s.cookie)->body;
+  CHECK(page.find("alternatives-differ") == std::string::npos);
+  CHECK(page.find("で省略") == std::string::npos);
+}

@@ -2,6 +2,7 @@
 // logging. Relative paths are resolved against the configuration file's directory. Errors carry
 // file:line:column like policy errors.
 #pragma once
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,9 @@ struct QueueConfig {
   std::string notice_from = "preflight@localhost";
   double interval_seconds = 5;                 // scheduler pass interval
   int lease_seconds = 120;                     // a release attempt's hold on a message
+  int max_release_attempts = 100;              // then a release with recipients left gives up (0: no limit)
+  std::int64_t max_release_seconds = 86400;    // the same, counted from the decision to send (0: no limit)
+  std::string admin_address = "postmaster@localhost";  // told when a release gives up
 };
 
 struct WebConfig {

@@ -1,5 +1,5 @@
 // Notices: the mails preflight itself sends about a held message — to the sender (held for delay-send,
-// approved, rejected, expired/returned, cancelled) and to approvers (approval requested). Pure function:
+// approved, rejected, expired/returned, cancelled, not delivered) and to approvers (approval requested). Pure function:
 // input data -> one complete RFC 5322 message (CRLF line ends), ready for SMTP.
 //
 // Language: Japanese with English below by default; Japanese only or English only on request.
@@ -23,6 +23,7 @@ enum class NoticeKind {
   Rejected,           // to sender, with the approver's comment
   Expired,            // to sender: nobody decided in time; returned (not sent) or released (sent)
   Cancelled,          // to sender: confirmation that the mail was not sent
+  DeliveryFailed,     // to sender (and, when the release gave up, the admin address): who did not get it
 };
 
 enum class NoticeLanguage { JapaneseEnglish, Japanese, English };
@@ -39,6 +40,13 @@ struct NoticeLink {
   std::string url;
 };
 
+// One text part of the held mail as an approver's notice shows it (HTML already reduced to text).
+struct NoticeBody {
+  std::string content_type;    // "text/plain", "text/html"
+  std::string text;            // cut at the notice's limit
+  std::string mark_ja, mark_en;  // the truncation mark, empty when nothing was cut
+};
+
 struct NoticeInput {
   NoticeKind kind = NoticeKind::HeldForDelay;
   NoticeLanguage language = NoticeLanguage::JapaneseEnglish;
@@ -53,11 +61,15 @@ struct NoticeInput {
   std::vector<std::string> attachment_names;  // decoded UTF-8
   std::vector<std::string> approvers;         // who may decide (ApprovalPending)
   std::string comment;                        // the approver's comment (Approved/Rejected)
-  bool released = false;                      // Expired: true = sent anyway, false = returned
+  bool released = false;                      // Expired: true = sent anyway, false = returned;
+                                              // DeliveryFailed: true = the other recipients got it
+  std::vector<std::string> undelivered;       // DeliveryFailed: "address: why", one per recipient
   std::int64_t release_at = 0;                // HeldForDelay: unix seconds
   std::int64_t expires_at = 0;                // ApprovalRequested/Pending: unix seconds
   std::int64_t now = 0;                       // Date header, unix seconds
   std::vector<NoticeLink> links;
+  std::vector<NoticeBody> bodies;        // ApprovalRequested: every text part of the held mail
+  std::vector<std::string> differences;  // ApprovalRequested: how its text and HTML alternatives differ
 };
 
 std::string compose_notice(const NoticeInput& in);

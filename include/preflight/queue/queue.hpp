@@ -4,7 +4,12 @@
 //
 // Release is at least once and normally exactly once: a message is leased before it is sent, marked
 // released after the MTA answered 250; a crash in between lets the lease run out and the next pass sends
-// it again. Nothing in a message's headers influences any of this.
+// it again. Nothing in a message's headers influences any of this. Each recipient is followed on its own
+// (HeldMessage::delivery_json): one accepted is never sent again, one refused with a 5xx is recorded as
+// failed (the sender is told) while the others are released, one refused with a 4xx is tried again alone on
+// a later pass. When the attempt or time limit is reached with recipients still to try, or when every
+// recipient refused it, the message becomes `failed`: an audit row and a notice to the sender and the admin
+// address. The ESMTP parameters of the original transaction are kept in its details ("esmtp") and replayed.
 //
 // Thread-safe: the store serialises its own access; the spool has no shared state.
 #pragma once
@@ -38,6 +43,11 @@ struct QueueSettings {
   std::string notice_from = "preflight@localhost";
   int lease_seconds = 120;                    // how long a release attempt owns a message
   PolicySource policy;                        // may be empty (nothing is internal then)
+  // A release that still has recipients to try after this many attempts, or this long after the decision
+  // to send it, gives up: the message becomes `failed` (0: no limit of that kind).
+  int max_release_attempts = 100;
+  std::int64_t max_release_seconds = 86400;
+  std::string admin_address = "postmaster@localhost";  // told, besides the sender, when a release gives up
 };
 
 // Makes the URL of an action link ("approve", "reject", "cancel") for a held message and actor, valid
@@ -90,11 +100,15 @@ class Queue {
   void notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
               const std::vector<std::string>& actions);
   void release_due(const store::HeldMessage& m, std::int64_t now);
+  NoticeInput notice_input(const store::HeldMessage& m, NoticeKind kind, const std::string& to,
+                           const std::string& comment, const std::vector<std::string>& actions);
+  void enqueue(const NoticeInput& in);
   void expire(const store::HeldMessage& m, std::int64_t now);
   void return_expired(const store::HeldMessage& m, std::int64_t now);
   void return_stranded(std::int64_t now);
   void escalate(const store::HeldMessage& m, std::int64_t now);
   bool release_one(const store::HeldMessage& m);
+  void finish_release(const store::HeldMessage& m, const nlohmann::json& delivery, bool gave_up, std::int64_t now);
   void learn(const store::HeldMessage& m, const std::string& raw, const std::vector<action::HeaderEdit>& edits,
              std::int64_t now);
 
@@ -108,6 +122,10 @@ class Queue {
 // A held message's details (reasons, recipient marks, attachments, the Bcc option) as a JSON object;
 // an empty object when they are not valid JSON.
 nlohmann::json details_of(const store::HeldMessage& m);
+
+// What became of each recipient of a held message so far (HeldMessage::delivery_json), an empty object
+// before its first release attempt: address -> {"outcome": "sent"|"deferred"|"failed", "reply", "at"}.
+nlohmann::json delivery_of(const store::HeldMessage& m);
 
 // Resolves a hold spec's approvers for a sender: addresses as written, role:NAME from the organisation's
 // roles, "supervisor" from the directory, "self" as the sender; each approver's delegate (directory) is

@@ -13,8 +13,10 @@
 
 namespace preflight::store {
 
-// held → approved | rejected | cancelled | expired;  approved → released;  expired → released | returned
-enum class State { Held, Approved, Rejected, Cancelled, Expired, Released, Returned };
+// held → approved | rejected | cancelled | expired;  approved → released | failed;
+// expired → released | returned | failed.  `failed`: the release gave up (attempt or time limit) or every
+// recipient refused the mail; it is terminal.
+enum class State { Held, Approved, Rejected, Cancelled, Expired, Released, Returned, Failed };
 enum class HoldKind { Delay, Approval };
 
 const char* state_name(State s);
@@ -43,6 +45,9 @@ struct HeldMessage {
   std::int64_t released_at = 0;
   int release_attempts = 0;
   std::string last_error;
+  // What became of each recipient so far (queue::delivery_of reads it): a JSON object address ->
+  // {"outcome": "sent"|"deferred"|"failed", "reply": TEXT, "at": UNIX}; "" before the first attempt.
+  std::string delivery_json;
 };
 
 struct AuditEntry {
@@ -166,6 +171,9 @@ class Store {
   // At most `limit` of them: a sender leases what it sends next, so no lease runs out while it waits its turn.
   virtual util::Result<std::vector<HeldMessage>> lease_releasable(std::int64_t now, int lease_seconds, int limit) = 0;
   virtual util::Result<bool> note_release_failure(const std::string& id, const std::string& error) = 0;
+  // Records what a release attempt did to each recipient (HeldMessage::delivery_json) and its last error.
+  virtual util::Result<bool> note_release_progress(const std::string& id, const std::string& delivery_json,
+                                                   const std::string& error) = 0;
   // Held delay-sends whose due time has come; held approvals whose expiry or escalation time has come.
   virtual util::Result<std::vector<HeldMessage>> due(std::int64_t now) = 0;
   virtual util::Result<bool> update_approvers(const std::string& id, const std::vector<std::string>& approvers,
@@ -180,7 +188,7 @@ class Store {
   // and each external organisational domain of its details ("external_domains"); never purged with it.
   virtual util::Result<std::int64_t> approvals_since(const std::string& sender, const std::string& org_domain,
                                                      const std::string& rule_id, std::int64_t since) = 0;
-  // Deletes finished messages (rejected, cancelled, released, returned) decided before `before`;
+  // Deletes finished messages (rejected, cancelled, released, returned, failed) decided before `before`;
   // returns their ids so the caller can delete the spool files.
   virtual util::Result<std::vector<std::string>> purge(std::int64_t before) = 0;
 
