@@ -4,9 +4,11 @@
 #include <nlohmann/json.hpp>
 
 #include "preflight/context/store_context.hpp"
+#include "preflight/mail/address.hpp"
 #include "preflight/mail/parse.hpp"
 #include "preflight/queue/queue.hpp"
 #include "preflight/util/strings.hpp"
+#include "notice_spec.hpp"
 
 namespace preflight::queue {
 
@@ -77,11 +79,22 @@ void Queue::notify(const store::HeldMessage& m, NoticeKind kind, const std::stri
   in.expires_at = m.expires_at;
   in.now = clock_();
   std::int64_t until = m.kind == store::HoldKind::Approval ? m.expires_at : m.due_at;
-  for (const auto& action : actions)
-    if (std::string url = links_ ? links_(m.id, to, action, until) : ""; !url.empty())
-      in.links.push_back(link_for(action, url));
-  if (auto ok = store_->enqueue_notice({0, m.id, to, compose_notice(in), in.now, 0}); !ok)
+  // The row keeps what the links will do, not the links: they are signed when the notice is sent.
+  std::string spec = detail::notice_spec_json({in, actions, until});
+  if (auto ok = store_->enqueue_notice({0, m.id, to, spec, in.now, 0}); !ok)
     spdlog::warn("held={} notice to {} not queued: {}", m.id, to, ok.error());
+}
+
+// The mail a stored notice becomes, with its links signed now; a row an older version stored as a
+// composed mail is sent as it is.
+std::string Queue::notice_mail(const store::Notice& n) const {
+  auto spec = detail::parse_notice_spec(n.raw);
+  if (!spec) return n.raw;
+  for (const auto& action : spec->actions)
+    if (std::string url = links_ ? links_(spec->input.held_id, spec->input.to, action, spec->links_until) : "";
+        !url.empty())
+      spec->input.links.push_back(link_for(action, url));
+  return compose_notice(spec->input);
 }
 
 void Queue::notify_hold(const store::HeldMessage& m) {
@@ -90,7 +103,7 @@ void Queue::notify_hold(const store::HeldMessage& m) {
     return;
   }
   for (const auto& a : m.approvers) notify(m, NoticeKind::ApprovalRequested, a, "", approver_actions(m));
-  if (std::find(m.approvers.begin(), m.approvers.end(), util::to_lower(m.sender)) == m.approvers.end())
+  if (std::find(m.approvers.begin(), m.approvers.end(), mail::mailbox_key(m.sender)) == m.approvers.end())
     notify(m, NoticeKind::ApprovalPending, m.sender, "", {"cancel"});
 }
 
@@ -189,7 +202,7 @@ int Queue::send_notices() {
   if (!pending) return 0;
   int sent = 0;
   for (const auto& n : *pending) {
-    auto ok = smtp_send(settings_.reinject, settings_.notice_from, {n.rcpt}, n.raw);
+    auto ok = smtp_send(settings_.reinject, settings_.notice_from, {n.rcpt}, notice_mail(n));
     if (ok) {
       store_->notice_sent(n.id, clock_());
       ++sent;
@@ -218,6 +231,8 @@ void Queue::tick() {
   return_stranded(now);
   release_ready();
   send_notices();
+  if (auto gone = store_->purge_notices(now - settings_.notice_retention_seconds); !gone)
+    spdlog::warn("scheduler: {}", gone.error());
 }
 
 }  // namespace preflight::queue
