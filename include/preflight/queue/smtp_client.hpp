@@ -1,5 +1,6 @@
 // A minimal SMTP client for re-injection and notices: connects to the MTA's listener without milters
-// (Postfix: 127.0.0.1:10026, see packaging/postfix/master.cf.snippet), sends one message to its envelope
+// (Postfix: a unix-domain smtpd socket only preflight's group can reach, see
+// packaging/postfix/master.cf.snippet; or host:port), sends one message to its envelope
 // recipients, and reports the server's answer. Line ends are normalised to CRLF and lines starting with a
 // dot are dot-stuffed. Blocking, with a timeout on every read and write.
 #pragma once
@@ -16,6 +17,7 @@ struct SmtpTarget {
   int port = 10026;
   std::string helo = "preflight.localhost";
   int timeout_seconds = 60;
+  std::string socket;  // a unix-domain socket path; when set, host and port are not used
 };
 
 // Succeeds only when the server accepted the message for every recipient it was given (250 after DATA).
