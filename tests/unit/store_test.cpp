@@ -210,7 +210,7 @@ TEST_CASE("store: purge keeps the audit trail unless asked to remove the records
     CAPTURE(records);
     TempDb db;
     auto s = *open_sqlite(db.path);
-    REQUIRE(s->insert_held(held("m1"), by("milter", 100)).ok());
+    REQUIRE(s->insert_held(held("m1"), {"m1", 100, "milter", "", "hold", "", "held", ""}).ok());
     REQUIRE(*s->transition("m1", State::Held, State::Rejected, by("boss@example.co.jp", 150)));
     REQUIRE(s->enqueue_notice({0, "m1", "taro@example.co.jp", "spec", 150, 0}).ok());
     REQUIRE(*s->purge(1000, records) == std::vector<std::string>{"m1"});
