@@ -18,7 +18,7 @@ milter: {{socket: "inet:{milter_port}@127.0.0.1", on_error: tempfail}}
 state_dir: {state_dir}
 policies: [{policy}]
 log: {{level: info, file: {log}}}
-queue: {{reinject: "127.0.0.1:{reinject_port}", notice_from: preflight@example.co.jp, interval: 2}}
+queue: {{reinject: "unix:{reinject_socket}", notice_from: preflight@example.co.jp, interval: 2}}
 web: {{listen: "127.0.0.1:{web_port}", base_url: "http://127.0.0.1:{web_port}"}}
 """
 

@@ -39,7 +39,7 @@ local     unix  - n n - - local
 anvil     unix  - - n - 1 anvil
 scache    unix  - - n - 1 scache
 postlog   unix-dgram n - n - 1 postlogd
-{reinject_port} inet n - n - - smtpd
+preflight-reinject unix n - n - - smtpd
   -o smtpd_milters= -o content_filter= -o smtpd_recipient_limit=1000
   -o receive_override_options=no_unknown_recipient_checks,no_header_body_checks,no_milters
   -o mynetworks=127.0.0.0/8 -o smtpd_client_restrictions=permit_mynetworks,reject
@@ -143,13 +143,16 @@ class MailLab:
         self.smtpd_port = ports.get("smtpd") or free_port()
         self.sink_port = ports.get("sink") or free_port()
         self.milter_port = ports.get("milter") or free_port()
-        self.reinject_port = ports.get("reinject") or free_port()
+        self.reinject_port = ports.get("reinject") or free_port()  # unused: re-injection is a unix socket
         self.web_port = ports.get("web") or free_port()
         self.inbound_port = (ports.get("inbound") or free_port()) if inbound else None
         self.procs = {}
         self.postfix_dir = os.path.join(self.root, "postfix")
         self.sink_dir = os.path.join(self.root, "sink")
         self.state_dir = os.path.join(self.root, "state")
+        # Postfix makes an unprivileged ("n") unix service's socket in queue/public, which only root and the
+        # postdrop group may enter: no other local user can hand mail to the listener without milters.
+        self.reinject_socket = os.path.join(self.postfix_dir, "queue", "public", "preflight-reinject")
         self.log_file = os.path.join(self.root, "preflightd.log")
         self.config_file = os.path.join(self.root, "preflight.yaml")
         self.policy_file = os.path.join(self.root, "policy.yaml")
@@ -158,7 +161,8 @@ class MailLab:
         with open(self.config_file, "w") as f:
             f.write(config_yaml.format(milter_port=self.milter_port, state_dir=self.state_dir,
                                        policy=self.policy_file, log=self.log_file,
-                                       reinject_port=self.reinject_port, web_port=self.web_port))
+                                       reinject_port=self.reinject_port, web_port=self.web_port,
+                                       reinject_socket=self.reinject_socket))
 
     # --- processes -------------------------------------------------------------------------------
     def start(self):
@@ -185,9 +189,16 @@ class MailLab:
             raise RuntimeError("preflightd did not start: " + self.read(self.log_file) +
                                self.read(os.path.join(self.root, "preflightd.stderr")))
 
-    def wait_reinject(self):
-        if not wait_port(self.reinject_port):
-            raise RuntimeError("postfix re-injection listener did not open")
+    def wait_reinject(self, timeout=15.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                with socket.socket(socket.AF_UNIX) as s:
+                    s.connect(self.reinject_socket)
+                    return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError("postfix re-injection listener did not open " + self.reinject_socket)
 
     def stop_preflightd(self, sig=signal.SIGTERM):
         p = self.procs.pop("preflightd", None)
@@ -207,8 +218,7 @@ class MailLab:
         with open(os.path.join(self.postfix_dir, "main.cf"), "w") as f:
             f.write(POSTFIX_MAIN.format(root=self.root, sink_port=self.sink_port, milter_port=self.milter_port))
         with open(os.path.join(self.postfix_dir, "master.cf"), "w") as f:
-            f.write(POSTFIX_SERVICES.format(smtpd_port="127.0.0.1:%d" % self.smtpd_port,
-                                            reinject_port="127.0.0.1:%d" % self.reinject_port))
+            f.write(POSTFIX_SERVICES.format(smtpd_port="127.0.0.1:%d" % self.smtpd_port))
             if self.inbound_port:
                 f.write(INBOUND_SERVICE.format(inbound_port="127.0.0.1:%d" % self.inbound_port,
                                                milter_port=self.milter_port))

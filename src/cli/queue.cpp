@@ -2,7 +2,8 @@
 // while it runs: SQLite serialises writers, and every decision is a conditional state change).
 //   list [--state S] [--approver ADDR]   show ID   approve|reject|cancel ID [--comment T]   release ID
 //   approve ID --bcc (deliver with To/Cc moved to Bcc, when the policy offered that choice)
-//   purge [--older-than DAYS]            approvers [--approver ADDR] (pending now, decisions in 30 days)
+//   purge [--older-than DAYS] [--records] (--records: their audit rows and notices too)
+//   approvers [--approver ADDR] (pending now, decisions in 30 days)
 // Options everywhere: --config FILE, --json. Exit 0 on success, 1 on failure, 64 on usage errors.
 #include <nlohmann/json.hpp>
 
@@ -27,6 +28,7 @@ struct QueueArgs {
   int older_than_days = 30;
   bool json = false;
   bool bcc = false;
+  bool records = false;  // purge: audit rows and notices of the purged messages too
 };
 
 std::int64_t now() { return static_cast<std::int64_t>(std::time(nullptr)); }
@@ -43,6 +45,7 @@ bool parse(const std::vector<std::string>& args, QueueArgs& a, std::ostream& err
     bool v = i + 1 < args.size();
     if (s == "--json") a.json = true;
     else if (s == "--bcc") a.bcc = true;
+    else if (s == "--records") a.records = true;
     else if (s == "--config" && v) a.config = args[++i];
     else if (s == "--comment" && v) a.comment = args[++i];
     else if (s == "--approver" && v) a.approver = args[++i];
@@ -65,7 +68,7 @@ bool parse(const std::vector<std::string>& args, QueueArgs& a, std::ostream& err
                   a.command == "release";
   if (a.command.empty() || (needs_id && a.id.empty())) {
     err << "usage: preflightctl queue list|show ID|approve ID|reject ID|cancel ID|release ID|purge|approvers\n"
-           "       [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT] [--older-than DAYS] [--bcc]\n";
+           "       [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT] [--older-than DAYS] [--records] [--bcc]\n";
     return false;
   }
   if (a.bcc && a.command != "approve") return err << "preflightctl queue: --bcc belongs to approve\n", false;
@@ -145,11 +148,12 @@ int decide(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream&
 }
 
 int purge(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& err) {
-  auto ids = q.store().purge(now() - std::int64_t{a.older_than_days} * 86400);
+  auto ids = q.store().purge(now() - std::int64_t{a.older_than_days} * 86400, a.records);
   if (!ids) return err << ids.error() << "\n", 1;
   for (const auto& id : *ids) q.spool().remove(id);
   if (a.json) out << json{{"purged", *ids}}.dump() << "\n";
-  else out << ids->size() << " finished message(s) purged\n";
+  else out << ids->size() << " finished message(s) purged" << (a.records ? ", with their audit rows and notices" : "")
+           << "\n";
   return 0;
 }
 

@@ -14,6 +14,7 @@
 #include "preflight/cli/cli.hpp"
 #include "preflight/daemon/config.hpp"
 #include "preflight/store/store.hpp"
+#include "preflight/util/private_files.hpp"
 #include "preflight/web/app.hpp"
 #include "preflight/web/password.hpp"
 
@@ -82,8 +83,8 @@ int user_command(const std::vector<std::string>& args, std::ostream& out, std::o
   auto cr = daemon::load_config(a.config);
   for (const auto& e : cr.errors) err << e.str() << "\n";
   if (!cr.errors.empty()) return 1;
-  std::error_code ec;
-  std::filesystem::create_directories(cr.config.state_dir, ec);  // before the daemon's first start
+  if (auto ok = util::make_private_dir(cr.config.state_dir); !ok)  // before the daemon's first start
+    return err << ok.error() << "\n", 1;
   auto st = store::open_sqlite(cr.config.state_dir + "/preflight.db");
   if (!st) return err << st.error() << "\n", 1;
   if (a.command == "add") return add(**st, a, std::cin, out, err);

@@ -1,6 +1,7 @@
 // preflight.yaml -> Config; see config.hpp.
 #include "preflight/daemon/config.hpp"
 
+#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -85,6 +86,18 @@ struct Reader {
       else if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
     }
   }
+  // The reverse proxies whose X-Forwarded-For is believed: IP addresses, as the peer address reads.
+  void trusted_proxies(const YAML::Node& n, std::vector<std::string>& out) {
+    if (!n.IsSequence()) return error(n, "trusted_proxies is a list of IP addresses, e.g. [127.0.0.1]");
+    for (const auto& item : n) {
+      std::string v = item.IsScalar() ? item.Scalar() : std::string();
+      unsigned char buf[sizeof(in6_addr)];
+      if (inet_pton(AF_INET, v.c_str(), buf) != 1 && inet_pton(AF_INET6, v.c_str(), buf) != 1)
+        error(item, "'" + v + "' is not an IP address");
+      else
+        out.push_back(v);
+    }
+  }
   // "host:port"
   void endpoint(const YAML::Node& n, std::string& host, int& port) {
     std::string v = value<std::string>(n, "", "host:port");
@@ -97,8 +110,20 @@ struct Reader {
       error(n, "expected host:port such as 127.0.0.1:10026");
     }
   }
+  // "unix:/path" (a unix-domain socket, absolute) or "host:port"
+  void smtp_target(const YAML::Node& n, queue::SmtpTarget& t) {
+    std::string v = value<std::string>(n, "", "unix:/path or host:port");
+    t.socket = v.starts_with("unix:") ? v.substr(5) : "";
+    if (t.socket.empty()) return endpoint(n, t.host, t.port);
+    if (!fs::path(t.socket).is_absolute())
+      error(n, "expected an absolute socket path such as unix:/var/spool/postfix/preflight/reinject");
+  }
   void queue(const YAML::Node& n, QueueConfig& q) {
-    if (n["reinject"]) endpoint(n["reinject"], q.reinject.host, q.reinject.port);
+    if (n["reinject"]) smtp_target(n["reinject"], q.reinject);
+    if (n["notice_retention"])
+      q.notice_retention_seconds = value<std::int64_t>(n["notice_retention"], q.notice_retention_seconds, "seconds");
+    if (n["notice_retention"] && q.notice_retention_seconds <= 0)
+      error(n["notice_retention"], "notice_retention must be more than 0 seconds");
     if (n["notice_from"]) q.notice_from = value<std::string>(n["notice_from"], q.notice_from, "an address");
     if (n["interval"]) q.interval_seconds = value<double>(n["interval"], 5, "seconds");
     if (n["lease"]) q.lease_seconds = value<int>(n["lease"], 120, "seconds");
@@ -120,6 +145,13 @@ struct Reader {
     if (n["secure_cookies"]) w.secure_cookies = value<bool>(n["secure_cookies"], false, "true or false");
     if (n["trust_proxy_header"])
       w.trust_proxy_header = value<std::string>(n["trust_proxy_header"], "", "a header name, or \"\" for off");
+    if (n["trust_proxy_secret"])
+      w.trust_proxy_secret = value<std::string>(n["trust_proxy_secret"], "", "the secret the SSO proxy sends");
+    if (!w.trust_proxy_header.empty() && w.trust_proxy_secret.size() < 16)
+      error(n["trust_proxy_header"], "trust_proxy_header needs trust_proxy_secret (16 characters or more), which the "
+                                     "SSO proxy sends in X-Preflight-Proxy-Secret: without it any local process "
+                                     "could claim any account");
+    if (const auto& t = n["trusted_proxies"]) trusted_proxies(t, w.trusted_proxies);
     if (n["session_idle"]) w.session_idle_seconds = value<std::int64_t>(n["session_idle"], w.session_idle_seconds, "seconds");
   }
 };

@@ -14,6 +14,7 @@
 #include "preflight/mail/parse.hpp"
 #include "preflight/milter/milter.hpp"
 #include "preflight/policy/compile.hpp"
+#include "preflight/util/private_files.hpp"
 #include "services.hpp"
 
 namespace preflight::daemon {
@@ -39,11 +40,15 @@ bool setup_logging(const Config& c) {
   }
 }
 
+// The state directory and its spill directory are 0700 whatever the umask: they hold held mail, the
+// database and the link key.
 bool prepare_state_dir(const Config& c) {
-  std::error_code ec;
-  std::filesystem::create_directories(c.milter.spill_dir, ec);
-  if (ec) spdlog::critical("cannot create state directory {}: {}", c.milter.spill_dir, ec.message());
-  return !ec;
+  for (const std::string& dir : {c.state_dir, c.milter.spill_dir})
+    if (auto ok = util::make_private_dir(dir); !ok) {
+      spdlog::critical("state directory: {}", ok.error());
+      return false;
+    }
+  return true;
 }
 
 // Waits for signals in the calling (main) thread until the milter stops or SIGTERM/SIGINT arrive.
@@ -117,6 +122,7 @@ bool reload_policy(PolicyHolder& holder, const std::vector<std::string>& files) 
                   holder.get() ? "the previous policy stays in force" : "refusing to start");
     return false;
   }
+  for (const auto& w : result.warnings) spdlog::warn("policy: {}", w.str());
   spdlog::info("policy loaded: {} rule(s) from {} file(s)", result.policy->rules.size(), files.size());
   holder.set(result.policy);
   return true;

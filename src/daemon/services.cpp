@@ -16,6 +16,8 @@
 #include "preflight/inspect/inspect.hpp"
 #include "preflight/mail/parse.hpp"
 #include "preflight/mail/review.hpp"
+#include "preflight/util/private_files.hpp"
+#include "preflight/util/random.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::daemon {
@@ -24,17 +26,17 @@ std::int64_t now_seconds() {
   return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// The HMAC key for action links: 32 random bytes, made once, readable by the daemon's user only.
+// The HMAC key for action links: 32 random bytes, made once, readable by the daemon's user only (0600,
+// also when an older version left it wider).
 std::string Services::load_or_create_key() {
   std::string path = config_.state_dir + "/link.key";
   std::ifstream in(path, std::ios::binary);
   std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (key.size() >= 32) return key;
-  std::ifstream random("/dev/urandom", std::ios::binary);
-  key.assign(32, '\0');
-  if (!random.read(key.data(), 32)) return {};
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  bool ok = fd >= 0 && ::write(fd, key.data(), key.size()) == 32 && ::fsync(fd) == 0;
+  if (key.size() >= 32) return util::restrict_file(path) ? key : std::string();
+  key = util::random_bytes(32);
+  if (key.size() != 32) return {};
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+  bool ok = fd >= 0 && ::fchmod(fd, 0600) == 0 && ::write(fd, key.data(), key.size()) == 32 && ::fsync(fd) == 0;
   if (fd >= 0) ::close(fd);
   return ok ? key : std::string();
 }
@@ -150,6 +152,12 @@ web::AppHandlers Services::app_handlers() {
     for (const auto& m : *rows) list.push_back(row_json(m));
     return json{{"total", *total}, {"rows", list}};
   };
+  h.row = [this](const std::string& id) -> util::Result<std::optional<json>> {  // the row only, never the mail
+    auto m = store_->get(id);
+    if (!m) return util::Error{m.error()};
+    if (!m->has_value()) return std::optional<json>();
+    return std::optional<json>(row_json(**m));
+  };
   h.message = [this](const std::string& id) -> util::Result<std::optional<json>> {
     auto m = store_->get(id);
     if (!m) return util::Error{m.error()};
@@ -212,6 +220,7 @@ std::string Services::start() {
   if (key_.empty()) return "cannot create the link key in " + config_.state_dir;
   queue::QueueSettings qs{config_.state_dir + "/spool", config_.queue.reinject, config_.queue.notice_from,
                           config_.queue.lease_seconds, policy_};
+  qs.notice_retention_seconds = config_.queue.notice_retention_seconds;
   qs.max_release_attempts = config_.queue.max_release_attempts;
   qs.max_release_seconds = config_.queue.max_release_seconds;
   qs.admin_address = config_.queue.admin_address;
@@ -231,9 +240,10 @@ std::string Services::start() {
   if (!problems) return problems.error();
   for (const auto& p : *problems) spdlog::warn("reconcile: {}", p);
   if (web_on) {
-    web::WebSettings ws{config_.web.host, config_.web.port, key_, config_.web.secure_cookies};
+    web::WebSettings ws{config_.web.host, config_.web.port, key_, config_.web.secure_cookies,
+                        config_.web.trusted_proxies};
     web::AppSettings as{config_.web.trust_proxy_header, config_.web.session_idle_seconds,
-                        session_backend(store_)};  // sessions survive a restart
+                        session_backend(store_), config_.web.trust_proxy_secret};  // sessions survive a restart
     web_ = std::make_unique<web::WebServer>(ws, link_handlers(), app_handlers(), as);
     auto port = web_->start();
     if (!port) return "web: " + port.error();

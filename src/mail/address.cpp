@@ -21,6 +21,13 @@ Address parse_addr_spec(std::string_view text) {
   return a;
 }
 
+std::string mailbox_key(std::string_view address) {
+  Address a = parse_addr_spec(address);
+  std::string local = util::to_lower(a.local);
+  if (auto plus = local.find('+'); plus != std::string::npos && plus > 0 && !a.domain.empty()) local.resize(plus);
+  return a.domain.empty() ? local : local + "@" + a.domain;
+}
+
 namespace {
 bool is_ascii(std::string_view s) {
   for (unsigned char c : s)

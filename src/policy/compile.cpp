@@ -4,6 +4,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -13,6 +14,7 @@
 #include "preflight/detect/content.hpp"
 #include "preflight/detect/lookalike.hpp"
 #include "directory.hpp"
+#include "preflight/mail/address.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::policy {
@@ -53,6 +55,7 @@ class Compiler {
   void approvers(const YAML::Node& n, std::vector<std::string>& out);
   void organisation(const YAML::Node& n);
   void approval_fatigue(const YAML::Node& n);
+  void approver_fallback(const YAML::Node& n);
   void rule(const YAML::Node& n);
   std::optional<Condition> condition(const YAML::Node& n);
   SenderScope scope(const YAML::Node& map);
@@ -195,7 +198,7 @@ void Compiler::notices(const YAML::Node& n) {
 void Compiler::organisation(const YAML::Node& n) {
   if (!expect(n, YAML::NodeType::Map, "a map with internal_domains, groups, minority_external")) return;
   keys(n, {"internal_domains", "groups", "roles", "directory", "notices", "minority_external", "mailing_lists",
-           "important", "partners", "split_window", "keywords", "approval_fatigue"},
+           "important", "partners", "split_window", "keywords", "approval_fatigue", "approver_fallback"},
        "organisation");
   if (n["approval_fatigue"]) approval_fatigue(n["approval_fatigue"]);
   if (const auto& k = n["keywords"]; k && expect(k, YAML::NodeType::Map, "a map of keyword set name -> words"))
@@ -233,8 +236,9 @@ void Compiler::organisation(const YAML::Node& n) {
       if (org.roles.count(name)) error(kv.first, "role '" + name + "' is defined twice (names are case-insensitive)");
       auto& list = org.roles[name];
       list.clear();
-      for (const auto& a : strings(kv.second, "approver addresses")) list.push_back(util::to_lower(a));
+      for (const auto& a : strings(kv.second, "approver addresses")) list.push_back(mail::mailbox_key(a));
     }
+  if (const auto& f = n["approver_fallback"]) approver_fallback(f);
   if (n["directory"]) directory(n["directory"]);
   if (n["notices"]) notices(n["notices"]);
   if (const auto& m = n["minority_external"];
@@ -243,6 +247,17 @@ void Compiler::organisation(const YAML::Node& n) {
     if (m["max_external"]) org.minority.max_external = number(m["max_external"], "max_external");
     if (m["min_internal"]) org.minority.min_internal = number(m["min_internal"], "min_internal");
   }
+}
+
+// organisation.approver_fallback: the role asked when an approve rule finds nobody; "none" (or "") turns it
+// off, and such mail is tempfailed. A named role must exist (roles are read before this key).
+void Compiler::approver_fallback(const YAML::Node& n) {
+  std::string name = util::to_lower(scalar(n, "a role name, or none"));
+  if (util::istarts_with(name, "role:")) name = name.substr(5);
+  if (name == "none") name.clear();
+  if (!name.empty() && !policy_.organisation.roles.count(name))
+    error(n, "approver_fallback names the role '" + name + "', which organisation.roles does not define");
+  policy_.organisation.approver_fallback = name;
 }
 
 void Compiler::approval_fatigue(const YAML::Node& n) {
@@ -492,14 +507,41 @@ void compile_one(std::string_view yaml, const std::string& name, Policy& p, std:
   }
 }
 
+bool role_has_someone(const detect::Organisation& org, const std::string& name) {
+  auto it = org.roles.find(name);
+  return it != org.roles.end() && !it->second.empty();
+}
+
+// An approve rule whose approvers are only "supervisor" and empty roles finds nobody for a sender the
+// directory lacks; without a fallback role such mail is tempfailed (queue::resolve_approvers).
+std::vector<PolicyError> approver_warnings(const Policy& p) {
+  std::vector<PolicyError> out;
+  const auto& org = p.organisation;
+  if (role_has_someone(org, org.approver_fallback)) return out;
+  for (const auto& r : p.rules) {
+    if (r.action.type != Action::Approve) continue;
+    bool always = std::any_of(r.action.hold.approvers.begin(), r.action.hold.approvers.end(), [&](const auto& a) {
+      return a == "self" || a.find('@') != std::string::npos ||
+             (util::istarts_with(a, "role:") && role_has_someone(org, a.substr(5)));
+    });
+    if (!always)
+      out.push_back({r.where, "rule '" + r.id + "' may find no approver (a sender without a supervisor in the "
+                              "directory, or an empty role) and then tempfails the mail: define the role '" +
+                              (org.approver_fallback.empty() ? std::string("security") : org.approver_fallback) +
+                              "' and set organisation.approver_fallback to it, or name an address"});
+  }
+  return out;
+}
+
 // The content scanner and the index of the organisation's own domains are built once here, and shared by
 // every message.
 CompileResult finish(std::shared_ptr<Policy> p, std::vector<PolicyError> errors,
                      std::vector<detect::KeywordSet> keywords) {
-  if (!errors.empty()) return {nullptr, std::move(errors)};
+  if (!errors.empty()) return {nullptr, std::move(errors), {}};
   p->organisation.scanner = std::make_shared<detect::ContentScanner>(std::move(keywords));
   p->organisation.domain_index = std::make_shared<detect::DomainIndex>(p->organisation.own_domains());
-  return {std::move(p), {}};
+  auto warnings = approver_warnings(*p);
+  return {std::move(p), {}, std::move(warnings)};
 }
 
 }  // namespace

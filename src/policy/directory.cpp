@@ -5,6 +5,7 @@
 
 #include <fstream>
 
+#include "preflight/mail/address.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::policy {
@@ -26,7 +27,7 @@ std::string set_field(detect::DirectoryEntry& e, const std::string& column, cons
     e.department = value;
     return {};
   }
-  std::string v = util::to_lower(value);
+  std::string v = mail::mailbox_key(value);
   if (!v.empty() && v.find('@') == std::string::npos)
     return "'" + value + "' in " + column + " is not an address";
   if (column == "supervisor") e.supervisor = v;
@@ -58,7 +59,7 @@ DirectoryResult load_csv(std::ifstream& in) {
       if (std::string err = set_field(e, columns[i], cells[i]); !err.empty()) return {{}, at_line(n) + err};
     if (cells[0].find('@') == std::string::npos)
       return {{}, at_line(n) + "'" + cells[0] + "' is not an address"};
-    r.entries[cells[0]] = e;
+    r.entries[mail::mailbox_key(cells[0])] = e;
   }
   return r;
 }
@@ -82,7 +83,7 @@ DirectoryResult load_yaml(const std::string& path) {
         if (const auto& v = item[column]; v && !v.IsNull())
           if (std::string err = set_field(e, column, v.as<std::string>()); !err.empty())
             return {{}, at_line(item[column].Mark().line + 1) + err};
-      std::string address = util::to_lower(item["address"].as<std::string>());
+      std::string address = mail::mailbox_key(item["address"].as<std::string>());
       if (address.find('@') == std::string::npos) return {{}, at_line(n) + "'" + address + "' is not an address"};
       r.entries[address] = e;
     }

@@ -1,7 +1,8 @@
 // Reads the directory file the administrator maintains: who is whose supervisor and deputy, and
 // departments. CSV (header line `address,supervisor,deputy,delegate,department`, `#` comments) or YAML (a list of
 // maps with the same keys). An unknown column or key, and a supervisor, deputy or delegate that is not an
-// address, is an error ("line N: ..."). Internal to the policy module.
+// address, is an error ("line N: ..."). Addresses are kept as mailbox keys (mail::mailbox_key: lower-case,
+// no +extension), as approver resolution looks them up. Internal to the policy module.
 #pragma once
 #include <map>
 #include <string>

@@ -1,6 +1,7 @@
 // Who approves a held message, and how loaded each approver is; see queue.hpp.
 #include <algorithm>
 
+#include "preflight/mail/address.hpp"
 #include "preflight/queue/queue.hpp"
 #include "preflight/util/strings.hpp"
 
@@ -12,31 +13,47 @@ void add(std::vector<std::string>& out, const std::string& a) {
 }
 
 const detect::DirectoryEntry* entry(const detect::Organisation& org, const std::string& address) {
-  auto it = org.directory.find(util::to_lower(address));
+  auto it = org.directory.find(mail::mailbox_key(address));
   return it == org.directory.end() ? nullptr : &it->second;
+}
+
+void add_role(std::vector<std::string>& out, const detect::Organisation& org, const std::string& name) {
+  auto it = org.roles.find(util::to_lower(name));
+  if (it != org.roles.end())
+    for (const auto& r : it->second) add(out, mail::mailbox_key(r));
+}
+
+// Each approver's delegate (directory) is added: while someone is away, their delegate decides too. The
+// sender is then taken out unless the rule says "self": nobody approves their own mail by accident.
+void delegate_and_drop_sender(std::vector<std::string>& out, const detect::Organisation& org,
+                              const std::string& from, bool self) {
+  for (std::size_t i = 0, n = out.size(); i < n; ++i)
+    if (const auto* e = entry(org, out[i])) add(out, mail::mailbox_key(e->delegate));
+  if (!self) std::erase(out, from);
 }
 }  // namespace
 
 std::vector<std::string> resolve_approvers(const policy::HoldSpec& spec, const std::string& sender,
                                            const detect::Organisation& org) {
   std::vector<std::string> out;
-  std::string from = util::to_lower(sender);
+  std::string from = mail::mailbox_key(sender);
+  bool self = std::find(spec.approvers.begin(), spec.approvers.end(), "self") != spec.approvers.end();
   for (const auto& a : spec.approvers) {
     if (a == "self") {
       add(out, from);
     } else if (a == "supervisor") {
-      if (const auto* e = entry(org, from)) add(out, e->supervisor);
+      if (const auto* e = entry(org, from)) add(out, mail::mailbox_key(e->supervisor));
     } else if (util::istarts_with(a, "role:")) {
-      auto it = org.roles.find(a.substr(5));
-      if (it != org.roles.end())
-        for (const auto& r : it->second) add(out, r);
+      add_role(out, org, a.substr(5));
     } else {
-      add(out, util::to_lower(a));
+      add(out, mail::mailbox_key(a));
     }
   }
-  // Delegation: while someone is away, their delegate decides too.
-  for (std::size_t i = 0, n = out.size(); i < n; ++i)
-    if (const auto* e = entry(org, out[i])) add(out, e->delegate);
+  delegate_and_drop_sender(out, org, from, self);
+  if (out.empty() && !org.approver_fallback.empty()) {
+    add_role(out, org, org.approver_fallback);
+    delegate_and_drop_sender(out, org, from, self);
+  }
   return out;
 }
 

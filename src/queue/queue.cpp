@@ -8,6 +8,7 @@
 #include <set>
 
 #include "preflight/detect/organisation.hpp"
+#include "preflight/mail/address.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::queue {
@@ -107,7 +108,7 @@ std::string details_json(const action::HoldRequest& in, const std::vector<std::s
   for (const auto& a : in.message.attachments) attachments.push_back(a.filename);
   std::string from_name;
   for (const auto& a : in.message.addresses("From")) from_name = a.display_name;
-  auto dir = org.directory.find(util::to_lower(in.envelope.sender.addr()));
+  auto dir = org.directory.find(mail::mailbox_key(in.envelope.sender.addr()));
   std::string department = dir == org.directory.end() ? "" : dir->second.department;
   return nlohmann::json{{"rules", rules}, {"recipients", rcpts}, {"header_recipients", headers},
                         {"attachments", attachments}, {"language", org.notice_language},
@@ -128,7 +129,8 @@ std::string bcc_edits(const store::HeldMessage& m) {
 }
 
 bool contains(const std::vector<std::string>& list, const std::string& who) {
-  return std::any_of(list.begin(), list.end(), [&](const std::string& a) { return util::iequals(a, who); });
+  std::string key = mail::mailbox_key(who);
+  return std::any_of(list.begin(), list.end(), [&](const std::string& a) { return util::iequals(a, key); });
 }
 
 }  // namespace
@@ -191,7 +193,11 @@ util::Result<std::string> Queue::hold(const action::HoldRequest& in) {
   m.created_at = now;
   if (approval) {
     m.approvers = resolve_approvers(spec, m.sender, org);
-    if (m.approvers.empty()) m.approvers.push_back(util::to_lower(m.sender));  // nobody found: the sender confirms
+    if (m.approvers.empty())
+      return util::Error{"no approver for " + m.sender + " (rules " +
+                         util::join(in.verdict.rule_ids(policy::Mode::Enforce), ",") + "): not in the directory "
+                         "or an empty role, and the approver_fallback role '" + org.approver_fallback +
+                         "' has nobody either; the mail is tempfailed until the policy names someone"};
     m.expires_at = now + spec.expire_seconds;
     m.escalate_at = spec.escalate_seconds > 0 ? now + spec.escalate_seconds : 0;
     m.release_on_expiry = spec.release_on_expiry;
@@ -222,7 +228,7 @@ util::Result<State> Queue::decide(const DecisionRequest& req) {
   if (!found) return util::Error{found.error()};
   if (!found->has_value()) return util::Error{"no held message " + req.id};
   const store::HeldMessage& m = **found;
-  bool is_sender = util::iequals(req.actor, m.sender);
+  bool is_sender = mail::mailbox_key(req.actor) == mail::mailbox_key(m.sender);
   bool is_approver = m.kind == store::HoldKind::Approval ? contains(m.approvers, req.actor) : is_sender;
   bool allowed = req.admin || (req.decision == Decision::Cancel ? is_sender || is_approver : is_approver);
   if (!allowed) return util::Error{req.actor + " may not " + decision_name(req.decision) + " message " + req.id};

@@ -102,8 +102,12 @@ bool Queue::release_one(const store::HeldMessage& m) {
   if (!t.deferred.empty() && !out_of_attempts && !out_of_time) {
     spdlog::warn("held={} release attempt {} left {} recipient(s) for later: {}", m.id, attempt, t.deferred.size(),
                  error);
-    store_->note_release_progress(m.id, delivery.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                  error);
+    // Unrecorded progress means the accepted recipients are sent again on the next attempt: a duplicate,
+    // never a loss.
+    if (auto noted = store_->note_release_progress(
+            m.id, delivery.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), error);
+        !noted)
+      spdlog::error("held={} release progress not recorded: {}", m.id, noted.error());
     return false;
   }
   std::string why = out_of_attempts ? "gave up after " + std::to_string(attempt) + " attempt(s)"
@@ -120,8 +124,11 @@ void Queue::finish_release(const store::HeldMessage& m, const nlohmann::json& de
                            std::int64_t now) {
   Tally t = tally(m, delivery);
   std::string text = summary(t, m.recipients.size());
-  store_->note_release_progress(m.id, delivery.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                                t.failures.empty() ? "" : util::join(t.failures, "; "));
+  if (auto noted = store_->note_release_progress(
+          m.id, delivery.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+          t.failures.empty() ? "" : util::join(t.failures, "; "));
+      !noted)
+    spdlog::error("held={} delivery outcome not recorded: {}", m.id, noted.error());
   bool failed = gave_up || t.sent.empty();
   State from = m.state == State::Expired ? State::Expired : State::Approved;
   State to = failed ? State::Failed : State::Released;
@@ -143,7 +150,7 @@ void Queue::finish_release(const store::HeldMessage& m, const nlohmann::json& de
   std::vector<std::string> to_tell = {m.sender};
   if (failed && !settings_.admin_address.empty()) to_tell.push_back(settings_.admin_address);
   for (const auto& who : to_tell) {
-    NoticeInput in = notice_input(m, NoticeKind::DeliveryFailed, who, "", {});
+    NoticeInput in = notice_input(m, NoticeKind::DeliveryFailed, who, "");
     in.undelivered = t.failures;
     in.released = !t.sent.empty();
     enqueue(in);

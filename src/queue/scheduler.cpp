@@ -4,11 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "preflight/context/store_context.hpp"
+#include "preflight/mail/address.hpp"
 #include "preflight/mail/parse.hpp"
 #include "preflight/mail/review.hpp"
 #include "preflight/queue/queue.hpp"
 #include "preflight/queue/scheduler.hpp"
 #include "preflight/util/strings.hpp"
+#include "notice_spec.hpp"
 
 namespace preflight::queue {
 
@@ -73,7 +75,7 @@ store::AuditEntry scheduler_audit(const std::string& id, std::int64_t now, const
 }  // namespace
 
 NoticeInput Queue::notice_input(const store::HeldMessage& m, NoticeKind kind, const std::string& to,
-                                const std::string& comment, const std::vector<std::string>& actions) {
+                                const std::string& comment) {
   auto d = details_of(m);
   NoticeInput in;
   in.kind = kind;
@@ -96,22 +98,33 @@ NoticeInput Queue::notice_input(const store::HeldMessage& m, NoticeKind kind, co
   in.release_at = m.due_at;
   in.expires_at = m.expires_at;
   in.now = clock_();
-  std::int64_t until = m.kind == store::HoldKind::Approval ? m.expires_at : m.due_at;
-  for (const auto& action : actions)
-    if (std::string url = links_ ? links_(m.id, to, action, until) : ""; !url.empty())
-      in.links.push_back(link_for(action, url));
   if (kind == NoticeKind::ApprovalRequested) add_review(in, spool_.load(m.id));
   return in;
 }
 
-void Queue::enqueue(const NoticeInput& in) {
-  if (auto ok = store_->enqueue_notice({0, in.held_id, in.to, compose_notice(in), in.now, 0}); !ok)
+// The row keeps what the links will do, not the links: they are signed when the notice is sent.
+void Queue::enqueue(const NoticeInput& in, const std::vector<std::string>& actions, std::int64_t links_until) {
+  std::string spec = detail::notice_spec_json({in, actions, links_until});
+  if (auto ok = store_->enqueue_notice({0, in.held_id, in.to, spec, in.now, 0}); !ok)
     spdlog::warn("held={} notice to {} not queued: {}", in.held_id, in.to, ok.error());
 }
 
 void Queue::notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
                    const std::vector<std::string>& actions) {
-  enqueue(notice_input(m, kind, to, comment, actions));
+  std::int64_t until = m.kind == store::HoldKind::Approval ? m.expires_at : m.due_at;
+  enqueue(notice_input(m, kind, to, comment), actions, until);
+}
+
+// The mail a stored notice becomes, with its links signed now; a row an older version stored as a
+// composed mail is sent as it is.
+std::string Queue::notice_mail(const store::Notice& n) const {
+  auto spec = detail::parse_notice_spec(n.raw);
+  if (!spec) return n.raw;
+  for (const auto& action : spec->actions)
+    if (std::string url = links_ ? links_(spec->input.held_id, spec->input.to, action, spec->links_until) : "";
+        !url.empty())
+      spec->input.links.push_back(link_for(action, url));
+  return compose_notice(spec->input);
 }
 
 void Queue::notify_hold(const store::HeldMessage& m) {
@@ -120,7 +133,7 @@ void Queue::notify_hold(const store::HeldMessage& m) {
     return;
   }
   for (const auto& a : m.approvers) notify(m, NoticeKind::ApprovalRequested, a, "", approver_actions(m));
-  if (std::find(m.approvers.begin(), m.approvers.end(), util::to_lower(m.sender)) == m.approvers.end())
+  if (std::find(m.approvers.begin(), m.approvers.end(), mail::mailbox_key(m.sender)) == m.approvers.end())
     notify(m, NoticeKind::ApprovalPending, m.sender, "", {"cancel"});
 }
 
@@ -195,7 +208,7 @@ int Queue::send_notices() {
   if (!pending) return 0;
   int sent = 0;
   for (const auto& n : *pending) {
-    auto ok = smtp_send(settings_.reinject, settings_.notice_from, {n.rcpt}, n.raw);
+    auto ok = smtp_send(settings_.reinject, settings_.notice_from, {n.rcpt}, notice_mail(n));
     if (ok) {
       // Not marked sent: it goes out once more on the next pass (a duplicate notice, never a lost one).
       if (auto marked = store_->notice_sent(n.id, clock_()); !marked)
@@ -232,6 +245,8 @@ void Queue::tick() {
   return_stranded(now);
   release_ready();
   send_notices();
+  if (auto gone = store_->purge_notices(now - settings_.notice_retention_seconds); !gone)
+    spdlog::warn("scheduler: {}", gone.error());
 }
 
 Scheduler::Scheduler(Pass pass, std::chrono::milliseconds interval) : pass_(std::move(pass)), interval_(interval) {}

@@ -1,6 +1,8 @@
 // Minimal blocking SMTP client; see smtp_client.hpp.
 #include "preflight/queue/smtp_client.hpp"
 
+#include "smtp_connect.hpp"
+
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <sys/socket.h>
@@ -21,22 +23,7 @@ class Connection {
   ~Connection() {
     if (fd_ >= 0) ::close(fd_);
   }
-  std::string open(const SmtpTarget& t) {
-    addrinfo hints{}, *res = nullptr;
-    hints.ai_socktype = SOCK_STREAM;
-    if (int rc = getaddrinfo(t.host.c_str(), std::to_string(t.port).c_str(), &hints, &res); rc != 0)
-      return std::string("cannot resolve ") + t.host + ": " + gai_strerror(rc);
-    fd_ = ::socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    timeval tv{t.timeout_seconds, 0};
-    if (fd_ >= 0) {
-      setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    }
-    bool ok = fd_ >= 0 && ::connect(fd_, res->ai_addr, res->ai_addrlen) == 0;
-    freeaddrinfo(res);
-    if (!ok) return "cannot connect to " + t.host + ":" + std::to_string(t.port) + ": " + std::strerror(errno);
-    return {};
-  }
+  std::string open(const SmtpTarget& t) { return detail::smtp_connect(t, fd_); }
   bool send(std::string_view data) {
     while (!data.empty()) {
       ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);

@@ -9,7 +9,9 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <random>
+
+#include "preflight/util/private_files.hpp"
+#include "preflight/util/random.hpp"
 
 namespace preflight::queue {
 
@@ -51,22 +53,15 @@ bool valid_id(const std::string& id) {
 
 }  // namespace
 
-std::string new_id() {
-  static thread_local std::mt19937_64 rng(std::random_device{}());
-  static const char* hex = "0123456789abcdef";
-  std::string id;
-  for (int i = 0; i < 20; ++i) id += hex[rng() % 16];
-  return id;
-}
+std::string new_id() { return util::random_hex(10); }  // kernel CSPRNG; empty (an invalid id) on failure
 
 Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
 
 std::string Spool::path(const std::string& id) const { return dir_ + "/" + id + ".eml"; }
 
 util::Result<bool> Spool::prepare() const {
-  std::error_code ec;
-  std::filesystem::create_directories(dir_ + "/tmp", ec);
-  if (ec) return util::Error{"cannot create spool " + dir_ + ": " + ec.message()};
+  for (const std::string& dir : {dir_, dir_ + "/tmp"})
+    if (auto ok = util::make_private_dir(dir); !ok) return util::Error{"spool: " + ok.error()};
   return true;
 }
 

@@ -273,6 +273,14 @@ util::Result<bool> SqliteStore::notice_failed(std::int64_t id, const std::string
   });
 }
 
+util::Result<std::int64_t> SqliteStore::purge_notices(std::int64_t before) {
+  return guarded<std::int64_t>([&] {
+    Stmt s(db_, "DELETE FROM notices WHERE (sent_at > 0 AND sent_at < ?) OR (sent_at = 0 AND created_at < ?)");
+    s.bind(1, before).bind(2, before).run();
+    return static_cast<std::int64_t>(db_.changes());
+  });
+}
+
 util::Result<std::vector<Notice>> SqliteStore::notices_for(const std::string& held_id) {
   return guarded<std::vector<Notice>>([&] {
     Stmt s(db_, "SELECT id, held_id, rcpt, raw, created_at, attempts FROM notices WHERE held_id = ? ORDER BY id");

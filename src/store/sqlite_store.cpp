@@ -3,6 +3,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "preflight/util/private_files.hpp"
+
 namespace preflight::store {
 
 namespace {
@@ -126,8 +128,17 @@ std::optional<State> parse_state(const std::string& s) {
 
 const char* kind_name(HoldKind k) { return k == HoldKind::Approval ? "approval" : "delay"; }
 
-SqliteStore::SqliteStore(const std::string& path) : db_(path) {
+// The database file exists 0600 before SQLite opens it, so that SQLite, which gives a new WAL and
+// shared-memory file the mode of the database, makes those 0600 too whatever the umask.
+static const std::string& private_file(const std::string& path) {
+  if (auto ok = util::create_private_file(path); !ok) throw DbError{ok.error()};
+  return path;
+}
+
+SqliteStore::SqliteStore(const std::string& path) : db_(private_file(path)) {
   db_.exec("PRAGMA journal_mode=WAL");
+  for (const char* suffix : {"-wal", "-shm"})  // left wider by an older version
+    if (auto ok = util::restrict_file(path + suffix); !ok) throw DbError{ok.error()};
   // NORMAL in WAL mode: always consistent, and history/notice writes cost no fsync. A new held message is
   // committed with FULL (insert_held): it must survive a power cut before the MTA discards its copy.
   db_.exec("PRAGMA synchronous=NORMAL");
@@ -364,7 +375,7 @@ util::Result<std::vector<std::pair<std::string, std::int64_t>>> SqliteStore::pen
   });
 }
 
-util::Result<std::vector<std::string>> SqliteStore::purge(std::int64_t before) {
+util::Result<std::vector<std::string>> SqliteStore::purge(std::int64_t before, bool records) {
   return guarded<std::vector<std::string>>([&] {
     Transaction tx(db_);
     const char* finished = "state IN ('rejected','cancelled','released','returned','failed') AND "
@@ -375,9 +386,12 @@ util::Result<std::vector<std::string>> SqliteStore::purge(std::int64_t before) {
       s.bind(1, before);
       while (s.step()) ids.push_back(s.text(0));
     }
-    Stmt rules(db_, std::string("DELETE FROM held_rules WHERE held_id IN (SELECT id FROM held WHERE ") + finished +
-                        ")");
-    rules.bind(1, before).run();
+    std::vector<const char*> tables = {"held_rules"};
+    if (records) tables.insert(tables.end(), {"audit", "notices"});
+    for (const char* table : tables) {
+      Stmt s(db_, std::string("DELETE FROM ") + table + " WHERE held_id IN (SELECT id FROM held WHERE " + finished + ")");
+      s.bind(1, before).run();
+    }
     Stmt del(db_, std::string("DELETE FROM held WHERE ") + finished);
     del.bind(1, before).run();
     tx.commit();

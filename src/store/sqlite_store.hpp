@@ -44,7 +44,7 @@ class SqliteStore final : public Store {
   util::Result<std::vector<ApproverLoad>> approver_load(std::int64_t since) override;
   util::Result<std::int64_t> approvals_since(const std::string& sender, const std::string& org_domain,
                                              const std::string& rule_id, std::int64_t since) override;
-  util::Result<std::vector<std::string>> purge(std::int64_t before) override;
+  util::Result<std::vector<std::string>> purge(std::int64_t before, bool records) override;
 
   util::Result<std::vector<HeldMessage>> search(const HeldQuery& q) override;
   util::Result<std::int64_t> count(const HeldQuery& q) override;
@@ -85,6 +85,7 @@ class SqliteStore final : public Store {
   util::Result<bool> notice_sent(std::int64_t id, std::int64_t at) override;
   util::Result<bool> notice_failed(std::int64_t id, const std::string& error) override;
   util::Result<std::vector<Notice>> notices_for(const std::string& held_id) override;
+  util::Result<std::int64_t> purge_notices(std::int64_t before) override;
 
  private:
   void write_audit(const AuditEntry& a);

@@ -112,7 +112,7 @@ void AppRoutes::api_decide(const httplib::Request& req, httplib::Response& res) 
   auto body = body_of(req);
   if (!body) return reply_json(res, 400, {{"error", "the body is not a JSON object"}});
   std::string id = req.matches[1].str();
-  auto [status, text] = decide(*ctx, id, req.matches[2].str(), field(req, *body, "comment"), req.remote_addr);
+  auto [status, text] = decide(*ctx, id, req.matches[2].str(), field(req, *body, "comment"), from(req));
   if (status != 200) return reply_json(res, status, {{"id", id}, {"error", text}});
   reply_json(res, 200, {{"id", id}, {"state", text}});
 }
@@ -131,7 +131,7 @@ void AppRoutes::api_bulk(const httplib::Request& req, httplib::Response& res) {
   if (!strings) return reply_json(res, 400, {{"error", "ids must be a list of message ids"}});
   json results = json::array();
   for (const auto& id : ids) {
-    auto [status, text] = decide(*ctx, id.get<std::string>(), action, comment, req.remote_addr);
+    auto [status, text] = decide(*ctx, id.get<std::string>(), action, comment, from(req));
     results.push_back(status == 200 ? json{{"id", id}, {"ok", true}, {"state", text}}
                                     : json{{"id", id}, {"ok", false}, {"status", status}, {"error", text}});
   }

@@ -110,6 +110,23 @@ std::string notice(const Viewer& v, std::string_view key) {
                 "<p class=\"error\">" + T(v.lang, key) + "</p><p><a href=\"/queue\">" + T(v.lang, "back") + "</a></p>");
 }
 
+std::string bulk_result(const Viewer& v, const json& results) {
+  std::string rows;
+  int done = 0;
+  for (const auto& r : results) {
+    if (r.value("ok", false)) {
+      ++done;
+      continue;
+    }
+    std::string id = r.value("id", "");
+    rows += "<li><a href=\"/held/" + E(id) + "\">" + E(id) + "</a>: " + E(r.value("error", "")) + "</li>";
+  }
+  return layout(v.lang, tr(v.lang, "bulk_failed"), nav(v),
+                "<p class=\"error\">" + T(v.lang, "bulk_failed") + "</p><ul class=\"bulk-failed\">" + rows +
+                    "</ul><p>" + T(v.lang, "bulk_done") + ": " + std::to_string(done) + "</p><p><a href=\"/queue\">" +
+                    T(v.lang, "back") + "</a></p>");
+}
+
 std::string bar_chart(const json& given, std::string_view title) {
   json pairs = json::array();  // only well-formed [label, count] entries
   for (const auto& p : given)

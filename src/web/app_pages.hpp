@@ -29,6 +29,9 @@ std::string message(const Viewer& v, const nlohmann::json& m, std::string_view n
 std::string dashboard(const Viewer& v, const nlohmann::json& stats, const nlohmann::json& approvers);
 // A short page with one message from the catalogue (errors: not found, forbidden, ...).
 std::string notice(const Viewer& v, std::string_view key);
+// After a bulk decision some of whose messages failed: each failed message's id and why (the API's
+// results objects {id, ok, error}); the ones that went through are counted.
+std::string bulk_result(const Viewer& v, const nlohmann::json& results);
 
 // Inline SVG charts (horizontal bars), labels escaped. Exposed for tests.
 std::string bar_chart(const nlohmann::json& pairs, std::string_view title);

@@ -87,18 +87,27 @@ void reply_json(httplib::Response& res, int status, const nlohmann::json& body) 
   res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), "application/json; charset=utf-8");
 }
 
+std::string AppRoutes::cookie_name(std::string_view base) const {
+  return secure_cookies_ ? "__Host-" + std::string(base) : std::string(base);
+}
+
 // A browser-session cookie (the server ends idle sessions itself); `remove` deletes it (sign-out).
 std::string AppRoutes::session_cookie(const std::string& id, bool remove) const {
-  std::string c = std::string(kSessionCookie) + "=" + id + "; Path=/; HttpOnly; SameSite=Strict";
+  std::string c = cookie_name(kSessionCookie) + "=" + id + "; Path=/; HttpOnly; SameSite=Strict";
   if (remove) c += "; Max-Age=0";
   return secure_cookies_ ? c + "; Secure" : c;
 }
 
+// The SSO proxy's header counts only with the shared secret: any local process can reach a loopback port.
+bool AppRoutes::proxy_vouches(const httplib::Request& req) const {
+  return !settings_.trust_proxy_header.empty() && !settings_.trust_proxy_secret.empty() &&
+         same_secret(req.get_header_value("X-Preflight-Proxy-Secret"), settings_.trust_proxy_secret);
+}
+
 std::optional<AppRoutes::Ctx> AppRoutes::signed_in(const httplib::Request& req, httplib::Response& res) {
   std::int64_t now = unix_now();
-  auto session = sessions_.find(cookie_value(req, kSessionCookie), now);
-  const std::string& header = settings_.trust_proxy_header;
-  std::string proxied = header.empty() ? "" : req.get_header_value(header.c_str());
+  auto session = sessions_.find(cookie_value(req, cookie_name(kSessionCookie)), now);
+  std::string proxied = proxy_vouches(req) ? req.get_header_value(settings_.trust_proxy_header.c_str()) : "";
   if (!proxied.empty() && (!session || session->user != proxied)) {
     // The proxy vouches for this user: give the browser a session so that CSRF tokens work as usual
     // (only for an existing account: nobody else gets a session row or a cookie).
@@ -112,20 +121,23 @@ std::optional<AppRoutes::Ctx> AppRoutes::signed_in(const httplib::Request& req, 
   return Ctx{*account, *session};
 }
 
+// The sign-in form's token is one this server issued (request_origin.hpp); a browser's own is replaced.
 void AppRoutes::login_page(const httplib::Request& req, httplib::Response& res, const std::string& error, int status) {
-  std::string token = cookie_value(req, kLoginCookie);
-  if (token.size() != 64) token = random_token();
-  std::string cookie = std::string(kLoginCookie) + "=" + token + "; Path=/login; HttpOnly; SameSite=Strict";
-  res.set_header("Set-Cookie", secure_cookies_ ? cookie + "; Secure" : cookie);
+  std::string token = cookie_value(req, cookie_name(kLoginCookie));
+  if (!valid_login_token(token, key_)) token = issue_login_token(key_);
+  if (token.empty()) return html(res, 500, app_pages::sign_in(lang_of(req), "", "error"));
+  std::string cookie = cookie_name(kLoginCookie) + "=" + token + "; HttpOnly; SameSite=Strict";
+  res.set_header("Set-Cookie", secure_cookies_ ? cookie + "; Path=/; Secure" : cookie + "; Path=/login");
   html(res, status, app_pages::sign_in(lang_of(req), token, error));
 }
 
 void AppRoutes::login(const httplib::Request& req, httplib::Response& res) {
-  if (!same_secret(cookie_value(req, kLoginCookie), req.get_param_value("csrf")))
+  std::string token = cookie_value(req, cookie_name(kLoginCookie));
+  if (!valid_login_token(token, key_) || !same_secret(token, req.get_param_value("csrf")))
     return login_page(req, res, "csrf_failed", 403);
   std::string user = req.get_param_value("user");
   std::int64_t now = unix_now();
-  std::string user_key = "user:" + util::to_lower(user), ip_key = "ip:" + req.remote_addr;
+  std::string user_key = "user:" + util::to_lower(user), ip_key = "ip:" + from(req);
   if (limiter_.locked_for(user_key, now) > 0 || ip_limiter_.locked_for(ip_key, now) > 0)
     return login_page(req, res, "locked", 429);
   auto account = handlers_.account(user);
@@ -183,7 +195,7 @@ void AppRoutes::decide_form(const httplib::Request& req, httplib::Response& res)
   if (!same_secret(ctx->session.csrf, req.get_param_value("csrf")))
     return html(res, 403, app_pages::notice(v, "csrf_failed"));
   std::string id = req.matches[1].str();
-  auto [status, text] = decide(*ctx, id, req.get_param_value("action"), req.get_param_value("comment"), req.remote_addr);
+  auto [status, text] = decide(*ctx, id, req.get_param_value("action"), req.get_param_value("comment"), from(req));
   if (status == 200) return redirect(res, "/held/" + httplib::detail::encode_query_param(id) + "?done=1");
   html(res, status, app_pages::notice(v, status == 404 ? "not_found" : status == 403 ? "forbidden" : "error"));
 }
@@ -196,9 +208,15 @@ void AppRoutes::bulk_form(const httplib::Request& req, httplib::Response& res) {
     return html(res, 403, app_pages::notice(v, "csrf_failed"));
   if (ctx->account.role == Role::Auditor) return html(res, 403, app_pages::notice(v, "forbidden"));
   if (!bulk_action(req.get_param_value("action"))) return html(res, 400, app_pages::notice(v, "error"));
-  for (std::size_t i = 0; i < req.get_param_value_count("ids"); ++i)
-    decide(*ctx, req.get_param_value("ids", i), req.get_param_value("action"), req.get_param_value("comment"),
-           req.remote_addr);
+  nlohmann::json results = nlohmann::json::array();
+  bool failed = false;
+  for (std::size_t i = 0; i < req.get_param_value_count("ids"); ++i) {
+    std::string id = req.get_param_value("ids", i);
+    auto [status, text] = decide(*ctx, id, req.get_param_value("action"), req.get_param_value("comment"), from(req));
+    failed = failed || status != 200;
+    results.push_back({{"id", id}, {"ok", status == 200}, {"error", status == 200 ? "" : text}});
+  }
+  if (failed) return html(res, 409, app_pages::bulk_result(v, results));
   redirect(res, "/queue");
 }
 
@@ -231,12 +249,23 @@ std::optional<nlohmann::json> AppRoutes::visible_message(const Ctx& ctx, const s
   return **m;
 }
 
+bool AppRoutes::in_scope(const Ctx& ctx, const std::string& id, std::string& error) {
+  if (!handlers_.row) return visible_message(ctx, id, error).has_value();
+  auto row = handlers_.row(id);
+  if (!row) return error = row.error(), false;
+  if (!row->has_value()) return false;
+  if (ctx.account.role != Role::Approver) return true;
+  for (const auto& a : (**row).value("approvers", nlohmann::json::array()))
+    if (a.is_string() && util::iequals(a.get<std::string>(), ctx.account.email)) return true;
+  return false;  // out of scope looks exactly like absent
+}
+
 std::pair<int, std::string> AppRoutes::decide(const Ctx& ctx, const std::string& id, const std::string& action,
                                               const std::string& comment, const std::string& address) {
   if (action != "approve" && action != "approve-bcc" && action != "reject") return {400, "unknown action"};
   if (comment.size() > kMaxComment) return {413, "comment too long"};
   std::string error;
-  if (!visible_message(ctx, id, error)) return {error.empty() ? 404 : 500, error.empty() ? "not found" : error};
+  if (!in_scope(ctx, id, error)) return {error.empty() ? 404 : 500, error.empty() ? "not found" : error};
   if (ctx.account.role == Role::Auditor) return {403, "auditors may not decide"};
   auto r = handlers_.decide({id, action, ctx.account.email, address, comment, ctx.account.role == Role::Admin});
   if (!r) return {409, r.error()};

@@ -8,6 +8,7 @@
 
 #include "preflight/web/server.hpp"
 #include "preflight/web/sessions.hpp"
+#include "request_origin.hpp"
 
 namespace preflight::web {
 
@@ -22,8 +23,9 @@ void app_headers(httplib::Response& res);
 
 class AppRoutes {
  public:
-  AppRoutes(bool secure_cookies, AppSettings settings, AppHandlers handlers)
-      : secure_cookies_(secure_cookies), settings_(std::move(settings)), handlers_(std::move(handlers)),
+  AppRoutes(const WebSettings& web, AppSettings settings, AppHandlers handlers)
+      : secure_cookies_(web.secure_cookies), key_(web.key), trusted_proxies_(web.trusted_proxies),
+        settings_(std::move(settings)), handlers_(std::move(handlers)),
         sessions_(settings_.session_idle_seconds, settings_.sessions) {
     sessions_.purge(unix_now());  // sessions that expired while the daemon was down
   }
@@ -41,6 +43,11 @@ class AppRoutes {
  private:
   std::optional<Ctx> signed_in(const httplib::Request& req, httplib::Response& res);
   std::string session_cookie(const std::string& id, bool remove) const;
+  // A cookie's name: with the __Host- prefix when cookies are Secure (browsers then refuse it from a
+  // sibling domain or over plain HTTP).
+  std::string cookie_name(std::string_view base) const;
+  std::string from(const httplib::Request& req) const { return client_address(req, trusted_proxies_); }
+  bool proxy_vouches(const httplib::Request& req) const;
 
   void login_page(const httplib::Request& req, httplib::Response& res, const std::string& error, int status);
   void login(const httplib::Request& req, httplib::Response& res);
@@ -61,11 +68,15 @@ class AppRoutes {
 
   // The message when it exists and `ctx` may see it; nullopt otherwise (or a store error, in `error`).
   std::optional<nlohmann::json> visible_message(const Ctx& ctx, const std::string& id, std::string& error);
+  // The same check on the queue row alone (handlers.row), without reading the mail.
+  bool in_scope(const Ctx& ctx, const std::string& id, std::string& error);
   // One decision with the scope and role checks; returns the HTTP status and the new state or error.
   std::pair<int, std::string> decide(const Ctx& ctx, const std::string& id, const std::string& action,
                                      const std::string& comment, const std::string& address);
 
   bool secure_cookies_;
+  std::string key_;  // the gateway's key: sign-in tokens are derived from it
+  std::vector<std::string> trusted_proxies_;
   AppSettings settings_;
   AppHandlers handlers_;
   SessionStore sessions_;

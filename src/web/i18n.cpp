@@ -111,6 +111,8 @@ const std::map<std::string_view, Text>& catalogue() {
       {"csrf_failed", {"フォームの有効期限が切れました。もう一度お試しください。",
                        "The form has expired. Please try again."}},
       {"error", {"エラーが発生しました。", "Something went wrong."}},
+      {"bulk_failed", {"一部のメールは処理できませんでした。", "Some messages could not be decided."}},
+      {"bulk_done", {"処理できた件数", "Decided"}},
       {"read_only", {"閲覧のみ（監査者）", "Read only (auditor)"}},
       {"back", {"キューに戻る", "Back to the queue"}},
       {"held", {"保留中", "held"}},

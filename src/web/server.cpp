@@ -15,6 +15,7 @@
 
 #include "app_routes.hpp"
 #include "pages.hpp"
+#include "request_origin.hpp"
 #include "preflight/web/sessions.hpp"
 
 namespace preflight::web {
@@ -74,6 +75,7 @@ struct WebServer::Impl {
   // Verifies the token in the path; on failure writes the 403 page and returns nullopt.
   std::optional<LinkClaims> verified(const httplib::Request& req, httplib::Response& res) const;
   std::string csrf_cookie_header(const std::string& value) const;
+  std::string csrf_cookie_name() const;
 };
 
 std::optional<LinkClaims> WebServer::Impl::verified(const httplib::Request& req,
@@ -86,10 +88,14 @@ std::optional<LinkClaims> WebServer::Impl::verified(const httplib::Request& req,
   return *claims;
 }
 
+// Secure: the __Host- prefix, which needs Path=/.
+std::string WebServer::Impl::csrf_cookie_name() const {
+  return settings.secure_cookies ? "__Host-" + std::string(kCsrfCookie) : std::string(kCsrfCookie);
+}
+
 std::string WebServer::Impl::csrf_cookie_header(const std::string& value) const {
-  std::string header = std::string(kCsrfCookie) + "=" + value + "; Path=/link; HttpOnly; SameSite=Strict";
-  if (settings.secure_cookies) header += "; Secure";
-  return header;
+  if (settings.secure_cookies) return csrf_cookie_name() + "=" + value + "; Path=/; HttpOnly; SameSite=Strict; Secure";
+  return csrf_cookie_name() + "=" + value + "; Path=/link; HttpOnly; SameSite=Strict";
 }
 
 void WebServer::Impl::on_get(const httplib::Request& req, httplib::Response& res) {
@@ -98,7 +104,7 @@ void WebServer::Impl::on_get(const httplib::Request& req, httplib::Response& res
   auto summary = handlers.summary(claims->message_id);
   if (!summary) return reply(res, 404, pages::unknown_message());
   // Keep a cookie the browser already holds, so two confirmation pages open side by side both work.
-  std::string csrf = cookie_value(req, kCsrfCookie);
+  std::string csrf = cookie_value(req, csrf_cookie_name());
   if (!is_csrf_value(csrf)) csrf = random_token();
   if (csrf.empty()) return reply(res, 500, pages::error_status(500));
   res.set_header("Set-Cookie", csrf_cookie_header(csrf));
@@ -108,12 +114,12 @@ void WebServer::Impl::on_get(const httplib::Request& req, httplib::Response& res
 void WebServer::Impl::on_post(const httplib::Request& req, httplib::Response& res) {
   auto claims = verified(req, res);
   if (!claims) return;
-  std::string cookie = cookie_value(req, kCsrfCookie);
+  std::string cookie = cookie_value(req, csrf_cookie_name());
   std::string field = req.get_param_value("csrf");
   if (!is_csrf_value(cookie) || !same_secret(cookie, field)) return reply(res, 403, pages::csrf_failed());
   std::string comment = req.get_param_value("comment");
   if (comment.size() > kMaxComment) return reply(res, 413, pages::error_status(413));
-  auto result = handlers.decide(LinkDecision{*claims, std::move(comment), req.remote_addr});
+  auto result = handlers.decide(LinkDecision{*claims, std::move(comment), client_address(req, settings.trusted_proxies)});
   if (!result) return reply(res, 409, pages::conflict(result.error()));
   reply(res, 200, pages::done(*claims, *result));
 }
@@ -146,8 +152,7 @@ WebServer::WebServer(WebSettings settings, LinkHandlers handlers)
 
 WebServer::WebServer(WebSettings settings, LinkHandlers handlers, AppHandlers app_handlers, AppSettings app_settings)
     : impl_(std::make_unique<Impl>(std::move(settings), std::move(handlers))) {
-  impl_->app = std::make_unique<AppRoutes>(impl_->settings.secure_cookies, std::move(app_settings),
-                                           std::move(app_handlers));
+  impl_->app = std::make_unique<AppRoutes>(impl_->settings, std::move(app_settings), std::move(app_handlers));
   impl_->install_routes();
 }
 

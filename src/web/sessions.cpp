@@ -3,11 +3,11 @@
 #include "preflight/web/sessions.hpp"
 
 #include <openssl/crypto.h>
-#include <openssl/rand.h>
 #include <openssl/sha.h>
 
 #include <array>
 
+#include "preflight/util/random.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::web {
@@ -22,11 +22,7 @@ std::string digest(const std::string& id) {
 
 }  // namespace
 
-std::string random_token() {
-  std::array<unsigned char, 32> bytes{};
-  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) return {};
-  return util::to_hex(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
-}
+std::string random_token() { return util::random_hex(32); }
 
 bool same_secret(std::string_view a, std::string_view b) {
   return a.size() == b.size() && !a.empty() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -29,7 +29,7 @@ milter:
 state_dir: {state_dir}
 policies: [{policy}]
 log: {{level: info, file: {log}}}
-queue: {{reinject: "127.0.0.1:{reinject_port}", interval: 0.2}}
+queue: {{reinject: "unix:{reinject_socket}", interval: 0.2}}
 web: {{listen: "127.0.0.1:{web_port}", base_url: "http://127.0.0.1:{web_port}"}}
 """
 

@@ -34,7 +34,7 @@ milter: {{socket: "inet:{milter_port}@127.0.0.1", timeout: 60, memory_limit: 655
 state_dir: {state_dir}
 policies: [{policy}]
 log: {{level: info, file: {log}}}
-queue: {{reinject: "127.0.0.1:{reinject_port}", notice_from: preflight@example.co.jp, interval: 0.2, lease: 5}}
+queue: {{reinject: "unix:{reinject_socket}", notice_from: preflight@example.co.jp, interval: 0.2, lease: 5}}
 web: {{listen: "127.0.0.1:{web_port}", base_url: "http://127.0.0.1:{web_port}"}}
 """
 
@@ -113,7 +113,12 @@ class QueueIntegration(unittest.TestCase):
         lab = MailLab(os.path.join(BUILD, "src/bin/preflightd"), CONFIG, POLICY)
         with open(os.path.join(lab.root, "directory.csv"), "w") as f:
             f.write(DIRECTORY)
-        cls.lab = lab.start()
+        # umask 0000: preflightd must still make its state private by itself (test_state_is_private...).
+        old = os.umask(0)
+        try:
+            cls.lab = lab.start()
+        finally:
+            os.umask(old)
         cls.lab.wait_reinject()
 
     @classmethod
@@ -177,6 +182,70 @@ class QueueIntegration(unittest.TestCase):
             return db.execute("SELECT count FROM history WHERE sender=? AND address=?", (sender, address)).fetchone()
 
     # --- tests ---------------------------------------------------------------------------------------
+    def test_state_is_private_though_preflightd_started_with_umask_0000(self):
+        self.send_held(["x@partner.example.com"], message(["x@partner.example.com"], "WAIT private files"))
+        row = self.held("WAIT private files")
+        state = self.lab.state_dir
+        expect = {state: 0o700, os.path.join(state, "tmp"): 0o700, os.path.join(state, "spool"): 0o700,
+                  os.path.join(state, "spool", "tmp"): 0o700, os.path.join(state, "link.key"): 0o600,
+                  os.path.join(state, "spool", row["id"] + ".eml"): 0o600}
+        for suffix in ("", "-wal", "-shm"):
+            expect[os.path.join(state, "preflight.db" + suffix)] = 0o600
+        for path, mode in expect.items():
+            self.assertEqual(oct(os.stat(path).st_mode & 0o777), oct(mode), path)
+        # Another local user cannot read the database (notices, password hashes) nor the held mail.
+        for path in (os.path.join(state, "preflight.db"), os.path.join(state, "spool", row["id"] + ".eml")):
+            r = subprocess.run(["runuser", "-u", "nobody", "--", "cat", path], capture_output=True, text=True)
+            self.assertNotEqual(r.returncode, 0, path)
+            self.assertIn("Permission denied", r.stderr)
+        self.ctl("cancel", row["id"])
+
+    def test_the_outbox_keeps_no_approve_link_only_the_sent_notice_has_one(self):
+        self.send_held(["buyer@vip.example.com"], message(["buyer@vip.example.com"], "Quote OUTBOX"))
+        row = self.held("Quote OUTBOX")
+        request = self.notices("approval-requested", BOSS)
+        self.assertTrue(request and self.links(request[0]))  # the mail that left carries the signed links
+        with sqlite3.connect(os.path.join(self.lab.state_dir, "preflight.db")) as db:
+            stored = [r[0] for r in db.execute("SELECT raw FROM notices WHERE held_id = ?", (row["id"],))]
+        self.assertGreaterEqual(len(stored), 2)
+        for raw in stored:
+            text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
+            self.assertEqual(json.loads(text)["notice_spec"], 1)
+            self.assertNotIn("/link/", text)
+        self.ctl("reject", row["id"])
+
+    def test_no_other_local_user_can_hand_mail_to_the_listener_without_milters(self):
+        probe = ("import socket, sys\n"
+                 "s = socket.socket(socket.AF_UNIX)\n"
+                 "s.settimeout(10)\n"
+                 "s.connect(sys.argv[1])\n"
+                 "print(s.recv(200).decode())\n")
+        as_preflight = subprocess.run([sys.executable, "-c", probe, self.lab.reinject_socket],
+                                      capture_output=True, text=True, timeout=30)
+        self.assertIn("220", as_preflight.stdout, as_preflight.stderr)
+        # The system's Python: a per-user interpreter may not be readable by nobody.
+        as_other = subprocess.run(["runuser", "-u", "nobody", "--", "/usr/bin/python3", "-c", probe,
+                                   self.lab.reinject_socket], capture_output=True, text=True, timeout=30)
+        self.assertNotEqual(as_other.returncode, 0, as_other.stdout)
+        self.assertIn("PermissionError", as_other.stderr)
+        # No TCP listener without milters is left: the only inet smtpd is the one preflight checks.
+        services = subprocess.run(["postconf", "-c", self.lab.postfix_dir, "-M"], capture_output=True,
+                                  text=True).stdout.splitlines()
+        inet = [s for s in services if s.split()[1:2] == ["inet"]]
+        self.assertEqual(len(inet), 1, inet)
+        self.assertTrue(inet[0].startswith("127.0.0.1:%d " % self.lab.smtpd_port), inet)
+
+    def test_a_sender_without_a_supervisor_is_approved_by_the_fallback_role_not_by_themself(self):
+        stranger = "stranger+quotes@example.co.jp"
+        raw = message(["buyer@vip.example.com"], "Quote STRANGER").replace(SENDER.encode(), stranger.encode())
+        code, text = self.lab.send(stranger, ["buyer@vip.example.com"], raw)
+        self.assertEqual(code, 250, text)
+        row = self.held("Quote STRANGER")
+        self.assertEqual(row["approvers"], ["sec@example.co.jp"])
+        self.assertEqual(len(self.notices("approval-requested", "sec@example.co.jp")), 1)
+        self.assertEqual(self.notices("approval-requested", stranger, timeout=1), [])
+        self.ctl("reject", row["id"])
+
     def test_a_held_mail_waits_and_is_delivered_once_after_cli_approval(self):
         rcpts = ["buyer-cli@vip.example.com", "other@vip.example.com"]
         raw = message(rcpts, "Quote CLI")

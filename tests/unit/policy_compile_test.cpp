@@ -288,3 +288,39 @@ TEST_CASE("directory: unknown columns and keys, and supervisors that are not add
   auto ybad = write_temp("dir.yaml", "- address: taro@example.co.jp\n  deputy: vice\n");
   CHECK(directory_errors(ybad) == "p.yaml:2:14: directory " + ybad + ": line 2: 'vice' in deputy is not an address\n");
 }
+
+TEST_CASE("an approve rule that may find nobody is a warning unless a fallback role has someone") {
+  struct Case {
+    std::string organisation;
+    std::string approvers;
+    std::size_t warnings;
+  };
+  const std::vector<Case> cases = {
+      {"{}", "[supervisor]", 1},                                          // no 'security' role defined
+      {"{roles: {security: [sec@example.co.jp]}}", "[supervisor]", 0},    // the default fallback has someone
+      {"{roles: {security: []}}", "[supervisor]", 1},                      // ... or nobody
+      {"{roles: {security: [s@example.co.jp]}, approver_fallback: none}", "[supervisor]", 1},
+      {"{roles: {ops: [o@example.co.jp]}, approver_fallback: ops}", "[supervisor]", 0},
+      {"{roles: {empty: []}}", "[\"role:empty\"]", 1},
+      {"{}", "[supervisor, self]", 0},
+      {"{}", "[supervisor, boss@example.co.jp]", 0},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.organisation);
+    CAPTURE(c.approvers);
+    auto r = compile_text("organisation: " + c.organisation + "\nrules:\n  - {id: a, action: {type: approve, approvers: " +
+                              c.approvers + "}}\n",
+                          "p.yaml");
+    for (const auto& e : r.errors) INFO(e.str());
+    REQUIRE(r.policy);
+    REQUIRE(r.warnings.size() == c.warnings);
+    if (c.warnings) {
+      CHECK(r.warnings[0].where.str() == "p.yaml:3:5");
+      CHECK(r.warnings[0].message.find("rule 'a' may find no approver") == 0);
+    }
+  }
+  auto bad = compile_text("organisation: {approver_fallback: nobody}\n", "p.yaml");
+  REQUIRE(bad.errors.size() == 1);
+  CHECK(bad.errors[0].str() == "p.yaml:1:35: approver_fallback names the role 'nobody', which organisation.roles "
+                               "does not define");
+}

@@ -21,7 +21,46 @@ TEST_CASE("approvers: addresses, roles, supervisor, self and delegates") {
                                         "taro@example.co.jp", "audit@example.co.jp", "acting@example.co.jp"});
   CHECK(queue::deputies_of({"boss@example.co.jp"}, org) == std::vector<std::string>{"vice@example.co.jp"});
   spec.approvers = {"supervisor"};
+  CHECK(queue::resolve_approvers(spec, "unknown@example.co.jp", org) ==
+        std::vector<std::string>{"sec1@example.co.jp", "sec2@example.co.jp"});  // the fallback role
+  org.approver_fallback.clear();
   CHECK(queue::resolve_approvers(spec, "unknown@example.co.jp", org).empty());
+}
+
+TEST_CASE("approvers: the sender is never an approver unless the rule says self") {
+  struct Case {
+    std::vector<std::string> approvers;
+    std::string sender;
+    std::string fallback;
+    std::vector<std::string> expected;
+  };
+  detect::Organisation org;
+  org.roles["security"] = {"sec@example.co.jp"};
+  org.roles["empty"] = {};
+  org.roles["team"] = {"taro@example.co.jp", "hana@example.co.jp"};
+  org.directory["taro@example.co.jp"] = {"boss@example.co.jp", "", "", ""};
+  org.directory["boss@example.co.jp"] = {"", "", "taro@example.co.jp", ""};  // boss's delegate is taro
+  org.directory["self@example.co.jp"] = {"self@example.co.jp", "", "", ""};  // own supervisor
+  const std::vector<Case> cases = {
+      {{"supervisor"}, "nobody@example.co.jp", "security", {"sec@example.co.jp"}},
+      {{"supervisor"}, "nobody@example.co.jp", "", {}},
+      {{"role:empty"}, "taro@example.co.jp", "security", {"sec@example.co.jp"}},
+      {{"supervisor"}, "taro+x@example.co.jp", "", {"boss@example.co.jp"}},  // extension removed before look-up
+      {{"supervisor"}, "TARO@Example.CO.JP", "", {"boss@example.co.jp"}},    // case too
+      {{"role:team"}, "taro+x@example.co.jp", "", {"hana@example.co.jp"}},   // in the role: taken out
+      {{"supervisor"}, "self@example.co.jp", "security", {"sec@example.co.jp"}},  // own supervisor: not asked
+      {{"boss@example.co.jp"}, "taro@example.co.jp", "", {"boss@example.co.jp"}},  // boss's delegate is the sender
+      {{"self"}, "Taro+x@example.co.jp", "security", {"taro@example.co.jp"}},
+      {{"supervisor", "self"}, "taro@example.co.jp", "", {"boss@example.co.jp", "taro@example.co.jp"}},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.sender);
+    CAPTURE(c.fallback);
+    org.approver_fallback = c.fallback;
+    policy::HoldSpec spec;
+    spec.approvers = c.approvers;
+    CHECK(queue::resolve_approvers(spec, c.sender, org) == c.expected);
+  }
 }
 
 TEST_CASE("smtp data: CRLF line ends, dot-stuffing and the final dot") {

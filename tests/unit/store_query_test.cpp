@@ -170,7 +170,7 @@ TEST_CASE("store query: rule ids are indexed at insert, backfilled for an older 
   }
   auto s = *open_sqlite(db.path);
   REQUIRE(*s->transition("id1", State::Held, State::Rejected, {"", 2000, "boss", "", "reject", "", "", ""}));
-  auto purged = *s->purge(3000);
+  auto purged = *s->purge(3000, false);
   REQUIRE(purged == std::vector<std::string>{"id1"});
   RawDb raw(db.path);
   CHECK(raw.number("SELECT count(*) FROM held_rules WHERE held_id = 'id1'") == 0);

@@ -1,6 +1,7 @@
 // The SQLite store on a real file: held messages, conditional transitions with audit rows, leases,
 // history, notices.
 #include <doctest/doctest.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "preflight/store/store.hpp"
@@ -173,4 +174,63 @@ TEST_CASE("store: an unopenable path is an error, not a crash") {
   auto s = open_sqlite("/nonexistent/dir/preflight.db");
   REQUIRE_FALSE(s.ok());
   CHECK(s.error().find("cannot open") != std::string::npos);
+}
+
+TEST_CASE("store: the database, its WAL and shared-memory files are 0600 whatever the umask") {
+  for (mode_t mask : {mode_t{0000}, mode_t{0022}}) {
+    CAPTURE(mask);
+    TempDb db;
+    mode_t old = umask(mask);
+    {
+      auto s = *open_sqlite(db.path);
+      REQUIRE(s->insert_held(held("m1"), by("milter", 100)).ok());  // a write: the WAL exists now
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        CAPTURE(suffix);
+        struct stat st {};
+        REQUIRE(stat((db.path + suffix).c_str(), &st) == 0);
+        CHECK((st.st_mode & 0777) == 0600);
+      }
+    }
+    umask(old);
+  }
+}
+
+TEST_CASE("store: a database an older version left world-readable is made 0600 when opened") {
+  TempDb db;
+  { *open_sqlite(db.path); }
+  for (const char* suffix : {"", "-wal", "-shm"}) chmod((db.path + suffix).c_str(), 0644);
+  auto s = *open_sqlite(db.path);
+  struct stat st {};
+  REQUIRE(stat(db.path.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+}
+
+TEST_CASE("store: purge keeps the audit trail unless asked to remove the records too") {
+  for (bool records : {false, true}) {
+    CAPTURE(records);
+    TempDb db;
+    auto s = *open_sqlite(db.path);
+    REQUIRE(s->insert_held(held("m1"), {"m1", 100, "milter", "", "hold", "", "held", ""}).ok());
+    REQUIRE(*s->transition("m1", State::Held, State::Rejected, by("boss@example.co.jp", 150)));
+    REQUIRE(s->enqueue_notice({0, "m1", "taro@example.co.jp", "spec", 150, 0}).ok());
+    REQUIRE(*s->purge(1000, records) == std::vector<std::string>{"m1"});
+    CHECK_FALSE(s->get("m1")->has_value());
+    CHECK(s->audit_trail("m1")->size() == (records ? 0u : 2u));
+    CHECK(s->notices_for("m1")->size() == (records ? 0u : 1u));
+  }
+}
+
+TEST_CASE("store: sent notices are deleted after the retention period, unsent ones only when long given up") {
+  TempDb db;
+  auto s = *open_sqlite(db.path);
+  const std::vector<std::pair<std::string, std::int64_t>> made = {
+      {"sent-early", 100}, {"sent-late", 900}, {"unsent-old", 100}, {"unsent-new", 900}};
+  for (const auto& [held_id, at] : made) REQUIRE(s->enqueue_notice({0, held_id, "taro@example.co.jp", "spec", at, 0}).ok());
+  REQUIRE(*s->notice_sent(1, 200));
+  REQUIRE(*s->notice_sent(2, 950));
+  CHECK(*s->purge_notices(500) == 2);  // sent at 200, and unsent since 100
+  CHECK(s->notices_for("sent-early")->empty());
+  CHECK(s->notices_for("unsent-old")->empty());
+  CHECK(s->notices_for("sent-late")->size() == 1);
+  CHECK(s->notices_for("unsent-new")->size() == 1);
 }

@@ -21,6 +21,7 @@ struct FakeApp {
   std::vector<AppDecision> decisions;
   std::vector<QueueQuery> queries;
   std::vector<std::string> load_scopes;  // scopes the approver load was asked for
+  int message_reads = 0;                 // calls of the handler that reads the mail itself
   json mail = {{"id", "m1"}, {"state", "held"}, {"sender", "taro@example.co.jp"},
                {"subject", "<script>window.x=1</script>見積"}, {"approvers", {"boss@example.co.jp"}},
                {"details", {{"rules", {{{"id", "r1"}, {"description", "External <b>"}, {"facts", {{"f", "<i>"}}}}}}}},
@@ -44,6 +45,12 @@ struct FakeApp {
       return json{{"total", rows.size()}, {"rows", rows}};
     };
     h.message = [this](const std::string& id) -> Result<std::optional<json>> {
+      std::lock_guard lock(mu);
+      ++message_reads;
+      if (id != "m1") return std::optional<json>();
+      return std::optional<json>(mail);
+    };
+    h.row = [this](const std::string& id) -> Result<std::optional<json>> {
       if (id != "m1") return std::optional<json>();
       return std::optional<json>(mail);
     };
@@ -77,14 +84,17 @@ struct FakeApp {
   }
 };
 
+constexpr const char* kProxySecret = "proxy-secret-0123456789";
+
 struct App {
   FakeApp fake;
   WebServer server;
   int port = 0;
-  App()
-      : server(WebSettings{"127.0.0.1", 0, "key-0123456789abcdef", false}, LinkHandlers{[](const std::string&) {
-          return std::optional<MessageSummary>(); }, [](const LinkDecision&) -> Result<std::string> { return Error{"no"}; }},
-               fake.handlers(), AppSettings{"X-Remote-User", 3600}) {
+  explicit App(bool secure = false, std::vector<std::string> trusted_proxies = {})
+      : server(WebSettings{"127.0.0.1", 0, "key-0123456789abcdef", secure, std::move(trusted_proxies)},
+               LinkHandlers{[](const std::string&) { return std::optional<MessageSummary>(); },
+                            [](const LinkDecision&) -> Result<std::string> { return Error{"no"}; }},
+               fake.handlers(), AppSettings{"X-Remote-User", 3600, {}, kProxySecret}) {
     auto p = server.start();
     REQUIRE(p.ok());
     port = *p;
@@ -108,11 +118,14 @@ std::string hidden_csrf(const std::string& body) {
   return body.substr(at, body.find('"', at) - at);
 }
 
-// Signs in; returns the session cookie ("" when refused) and the last status.
-std::pair<std::string, int> sign_in(httplib::Client& c, const std::string& user, const std::string& password) {
-  auto page = c.Get("/login");
+// Signs in; returns the session cookie ("" when refused) and the last status. `extra` goes with both
+// requests (e.g. the X-Forwarded-For a proxy adds).
+std::pair<std::string, int> sign_in(httplib::Client& c, const std::string& user, const std::string& password,
+                                    const httplib::Headers& extra = {}) {
+  auto page = c.Get("/login", extra);
   std::string token = cookie_from(page, "pf_login");
   httplib::Headers h{{"Cookie", "pf_login=" + token}};
+  h.insert(extra.begin(), extra.end());
   auto res = c.Post("/login", h, httplib::Params{{"csrf", token}, {"user", user}, {"password", password}});
   return {cookie_from(res, "pf_session"), res->status};
 }
@@ -267,13 +280,16 @@ TEST_CASE("web app: Japanese by default and for Accept-Language ja; English when
   CHECK(c.Get("/lang?to=en&back=%2Fheld%2Fm1")->get_header_value("Location") == "/held/m1");
 }
 
-TEST_CASE("web app: the trusted proxy header signs in the named account only") {
+TEST_CASE("web app: the trusted proxy header signs in the named account only, and only with the proxy's secret") {
   App app;
   auto c = app.client();
-  auto res = c.Get("/api/me", httplib::Headers{{"X-Remote-User", "boss"}});
+  CHECK(c.Get("/api/me", httplib::Headers{{"X-Remote-User", "boss"}})->status == 401);  // any local process
+  CHECK(c.Get("/api/me", httplib::Headers{{"X-Remote-User", "boss"}, {"X-Preflight-Proxy-Secret", "guess"}})->status ==
+        401);
+  auto res = c.Get("/api/me", httplib::Headers{{"X-Remote-User", "boss"}, {"X-Preflight-Proxy-Secret", kProxySecret}});
   REQUIRE(res->status == 200);
   CHECK(json::parse(res->body)["name"] == "boss");
-  auto nobody = c.Get("/api/me", httplib::Headers{{"X-Remote-User", "nobody"}});
+  auto nobody = c.Get("/api/me", httplib::Headers{{"X-Remote-User", "nobody"}, {"X-Preflight-Proxy-Secret", kProxySecret}});
   CHECK(nobody->status == 401);
   CHECK(cookie_from(nobody, "pf_session").empty());  // no session (and no stored row) for a non-account
 }
@@ -365,4 +381,88 @@ TEST_CASE("web app: the message page shows every text part, marks a cut one and 
   page = c.Get("/held/m1", s.cookie)->body;
   CHECK(page.find("alternatives-differ") == std::string::npos);
   CHECK(page.find("で省略") == std::string::npos);
+}
+
+TEST_CASE("web app: behind a trusted proxy, 20 bad sign-ins from one client do not lock out another") {
+  struct Case {
+    std::vector<std::string> trusted;
+    int expected;  // the other client's sign-in
+  };
+  // Without the proxy in trusted_proxies every client has the proxy's address: one attacker locks out all.
+  for (const Case& c : {Case{{"127.0.0.1"}, 303}, Case{{}, 429}}) {
+    CAPTURE(c.trusted.size());
+    App app(false, c.trusted);
+    auto client = app.client();
+    httplib::Headers attacker{{"X-Forwarded-For", "198.51.100.7, 203.0.113.9"}};  // the proxy appended .9
+    for (int i = 0; i < 20; ++i) CHECK(sign_in(client, "guess" + std::to_string(i), "wrong", attacker).second == 401);
+    CHECK(sign_in(client, "boss", "pass-word", attacker).second == 429);  // the attacker is locked out
+    httplib::Headers colleague{{"X-Forwarded-For", "192.0.2.44"}};
+    CHECK(sign_in(client, "boss", "pass-word", colleague).second == c.expected);
+  }
+}
+
+TEST_CASE("web app: decisions record the client behind a trusted proxy; a forwarded address from others is ignored") {
+  for (bool trusted : {true, false}) {
+    CAPTURE(trusted);
+    App app(false, trusted ? std::vector<std::string>{"127.0.0.1"} : std::vector<std::string>{});
+    auto c = app.client();
+    Signed s = session_of(c, "boss");
+    httplib::Headers h = s.cookie;
+    h.emplace("X-CSRF-Token", s.csrf);
+    h.emplace("X-Forwarded-For", "192.0.2.44");
+    REQUIRE(c.Post("/api/held/m1/approve", h, "{}", "application/json")->status == 200);
+    REQUIRE(app.fake.calls() == 1);
+    CHECK(app.fake.decisions[0].address == (trusted ? "192.0.2.44" : "127.0.0.1"));
+  }
+}
+
+TEST_CASE("web app: a sign-in token the browser invents is refused; only a server-issued one works") {
+  App app;
+  auto c = app.client();
+  std::string invented(64, 'a');
+  auto res = c.Post("/login", httplib::Headers{{"Cookie", "pf_login=" + invented}},
+                    httplib::Params{{"csrf", invented}, {"user", "boss"}, {"password", "pass-word"}});
+  CHECK(res->status == 403);
+  CHECK(cookie_from(res, "pf_session").empty());
+  auto page = c.Get("/login", httplib::Headers{{"Cookie", "pf_login=" + invented}});
+  CHECK(cookie_from(page, "pf_login") != invented);  // replaced, never adopted
+  CHECK(sign_in(c, "boss", "pass-word").second == 303);
+}
+
+TEST_CASE("web app: Secure cookies carry the __Host- prefix with Path=/") {
+  App app(true);
+  auto c = app.client();
+  auto page = c.Get("/login");
+  std::string set = page->get_header_value("Set-Cookie");
+  CHECK(set.rfind("__Host-pf_login=", 0) == 0);
+  CHECK(set.find("; Path=/;") != std::string::npos);
+  CHECK(set.find("Secure") != std::string::npos);
+  std::string token = cookie_from(page, "__Host-pf_login");
+  auto res = c.Post("/login", httplib::Headers{{"Cookie", "__Host-pf_login=" + token}},
+                    httplib::Params{{"csrf", token}, {"user", "boss"}, {"password", "pass-word"}});
+  REQUIRE(res->status == 303);
+  std::string session = res->get_header_value("Set-Cookie");
+  CHECK(session.rfind("__Host-pf_session=", 0) == 0);
+  CHECK(session.find("Path=/;") != std::string::npos);
+  CHECK(session.find("Secure") != std::string::npos);
+  std::string id = cookie_from(res, "__Host-pf_session");
+  CHECK(c.Get("/api/me", httplib::Headers{{"Cookie", "__Host-pf_session=" + id}})->status == 200);
+  CHECK(c.Get("/api/me", httplib::Headers{{"Cookie", "pf_session=" + id}})->status == 401);  // the prefix is the name
+}
+
+TEST_CASE("web app: a bulk decision in the form reports each message that failed; scope is checked on the row") {
+  App app;
+  auto c = app.client();
+  Signed s = session_of(c, "boss");
+  int reads = app.fake.message_reads;
+  httplib::Params form{{"csrf", s.csrf}, {"ids", "m1"}, {"ids", "m404"}, {"action", "approve"}};
+  auto res = c.Post("/bulk", s.cookie, form);
+  CHECK(res->status == 409);
+  CHECK(res->body.find("m404") != std::string::npos);
+  CHECK(res->body.find("not found") != std::string::npos);
+  CHECK(res->body.find("href=\"/held/m1\"") == std::string::npos);  // m1 went through: not listed as failed
+  CHECK(app.fake.calls() == 1);
+  CHECK(app.fake.message_reads == reads);  // the decisions read no mail
+  auto ok = c.Post("/bulk", s.cookie, httplib::Params{{"csrf", s.csrf}, {"ids", "m1"}, {"action", "reject"}});
+  CHECK(ok->status == 303);
 }

@@ -13,13 +13,20 @@
 namespace preflight::daemon {
 
 struct QueueConfig {
-  queue::SmtpTarget reinject;                  // the MTA listener without milters (127.0.0.1:10026)
+  // The MTA listener without milters: unix:/path or host:port; by default Postfix's unix socket from
+  // packaging/postfix/master.cf.snippet.
+  queue::SmtpTarget reinject = [] {
+    queue::SmtpTarget t;
+    t.socket = "/var/spool/postfix/public/preflight-reinject";
+    return t;
+  }();
   std::string notice_from = "preflight@localhost";
   double interval_seconds = 5;                 // scheduler pass interval
   int lease_seconds = 120;                     // a release attempt's hold on a message
   int max_release_attempts = 100;              // then a release with recipients left gives up (0: no limit)
   std::int64_t max_release_seconds = 86400;    // the same, counted from the decision to send (0: no limit)
   std::string admin_address = "postmaster@localhost";  // told when a release gives up
+  std::int64_t notice_retention_seconds = 30 * 86400;  // sent notices are deleted this long after sending
 };
 
 struct WebConfig {
@@ -29,6 +36,8 @@ struct WebConfig {
   std::int64_t link_ttl_seconds = 7 * 86400;       // upper bound of an action link's life
   bool secure_cookies = false;                     // Secure cookies: set when browsers reach it over HTTPS
   std::string trust_proxy_header;                  // e.g. X-Remote-User from an SSO proxy; empty: off
+  std::string trust_proxy_secret;                  // the proxy proves itself with X-Preflight-Proxy-Secret
+  std::vector<std::string> trusted_proxies;        // peers whose X-Forwarded-For names the client
   std::int64_t session_idle_seconds = 8 * 3600;    // a web session ends after this long unused
 };
 

@@ -39,7 +39,10 @@ struct Organisation {
   std::vector<std::string> internal_domains;  // lower-case ASCII (IDN converted); subdomains included
   std::map<std::string, std::vector<std::string>> groups;  // name -> sender patterns (glob)
   std::map<std::string, std::vector<std::string>> roles;   // name -> approver addresses
-  std::map<std::string, DirectoryEntry> directory;         // lower-case address -> entry
+  std::map<std::string, DirectoryEntry> directory;         // mailbox key (mail::mailbox_key) -> entry
+  // The role asked when an approval rule finds nobody else (sender not in the directory, empty role);
+  // empty: such mail is tempfailed. organisation.approver_fallback in the policy.
+  std::string approver_fallback = "security";
   MinorityRule minority;
   std::vector<std::string> mailing_lists;  // recipient patterns that are lists (all@*, ml-*@…, *-list@*)
   std::vector<std::string> important;      // recipient patterns that are important customers

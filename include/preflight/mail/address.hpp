@@ -18,6 +18,10 @@ struct Address {
 // Splits "local@domain" (angle brackets and surrounding blanks removed) at the last '@'.
 Address parse_addr_spec(std::string_view text);
 
+// The mailbox an address names, as the directory and approver lists key it: angle brackets and blanks
+// removed, lower-case, and without an address extension ("Taro+x@Example.co.jp" -> "taro@example.co.jp").
+std::string mailbox_key(std::string_view address);
+
 // One To/Cc/Bcc/From/Reply-To header occurrence as the MTA passed it, with its parsed addresses.
 struct AddressHeader {
   std::string name;   // canonical case: "To", "Cc", ...

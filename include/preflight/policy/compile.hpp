@@ -19,6 +19,9 @@ struct PolicyError {
 struct CompileResult {
   std::shared_ptr<const Policy> policy;  // null when errors is not empty
   std::vector<PolicyError> errors;
+  // What compiles but may not do what the author meant, e.g. an approve rule that can find nobody to ask
+  // (its mail is then tempfailed). `preflightctl policy lint` prints them as file:line:column: warning: ...
+  std::vector<PolicyError> warnings;
 };
 
 // Compiles one or more files into one policy: one `organisation` block at most, rules concatenated in

@@ -48,6 +48,7 @@ struct QueueSettings {
   int max_release_attempts = 100;
   std::int64_t max_release_seconds = 86400;
   std::string admin_address = "postmaster@localhost";  // told, besides the sender, when a release gives up
+  std::int64_t notice_retention_seconds = 30 * 86400;  // sent notices are deleted this long after sending
 };
 
 // Makes the URL of an action link ("approve", "reject", "cancel") for a held message and actor, valid
@@ -96,13 +97,15 @@ class Queue {
 
  private:
   void notify_hold(const store::HeldMessage& m);
-  // Composes a notice about `m` for `to` and puts it in the outbox; `actions` become signed links.
+  // Puts a notice about `m` for `to` in the outbox; `actions` become signed links when it is sent.
   void notify(const store::HeldMessage& m, NoticeKind kind, const std::string& to, const std::string& comment,
               const std::vector<std::string>& actions);
   void release_due(const store::HeldMessage& m, std::int64_t now);
   NoticeInput notice_input(const store::HeldMessage& m, NoticeKind kind, const std::string& to,
-                           const std::string& comment, const std::vector<std::string>& actions);
-  void enqueue(const NoticeInput& in);
+                           const std::string& comment);
+  // Stores a notice for sending: its data and the actions its links will offer until `links_until`.
+  void enqueue(const NoticeInput& in, const std::vector<std::string>& actions = {}, std::int64_t links_until = 0);
+  std::string notice_mail(const store::Notice& n) const;
   void expire(const store::HeldMessage& m, std::int64_t now);
   void return_expired(const store::HeldMessage& m, std::int64_t now);
   void return_stranded(std::int64_t now);
@@ -129,7 +132,9 @@ nlohmann::json delivery_of(const store::HeldMessage& m);
 
 // Resolves a hold spec's approvers for a sender: addresses as written, role:NAME from the organisation's
 // roles, "supervisor" from the directory, "self" as the sender; each approver's delegate (directory) is
-// added. Empty when nobody could be found.
+// added. Addresses are mailbox keys (mail::mailbox_key: lower-case, no +extension). The sender is never
+// among them unless the rule says "self". When nobody is left, the organisation's approver_fallback role
+// is asked; empty when that finds nobody either (hold() then refuses the mail, which the milter tempfails).
 std::vector<std::string> resolve_approvers(const policy::HoldSpec& spec, const std::string& sender,
                                            const detect::Organisation& org);
 // Each approver's load (store.hpp, ApproverLoad) over the last `days` days before `now`, as the object the

@@ -1,7 +1,8 @@
 // A minimal SMTP client for re-injection and notices: connects to the MTA's listener without milters
-// (Postfix: 127.0.0.1:10026, see packaging/postfix/master.cf.snippet), sends one message to its envelope
-// recipients, and reports the server's answer per recipient. Line ends are normalised to CRLF and lines
-// starting with a dot are dot-stuffed. Blocking, with a timeout on every read and write.
+// (Postfix: a unix-domain smtpd socket only preflight's group can reach, see
+// packaging/postfix/master.cf.snippet; or host:port), sends one message to its envelope recipients, and
+// reports the server's answer per recipient. Line ends are normalised to CRLF and lines starting with a
+// dot are dot-stuffed. Blocking, with a timeout on every read and write.
 //
 // The ESMTP parameters of the original transaction (MAIL FROM: SMTPUTF8, BODY=, RET=, ENVID=; RCPT TO:
 // NOTIFY=, ORCPT=) are replayed when the server's EHLO advertises their extension (SMTPUTF8, 8BITMIME, DSN)
@@ -23,6 +24,7 @@ struct SmtpTarget {
   int port = 10026;
   std::string helo = "preflight.localhost";
   int timeout_seconds = 60;
+  std::string socket;  // a unix-domain socket path; when set, host and port are not used
 };
 
 // One recipient and the ESMTP parameters its RCPT TO had ("NOTIFY=SUCCESS,FAILURE", "ORCPT=rfc822;a@b").

@@ -33,7 +33,7 @@ class Spool {
   std::string dir_;
 };
 
-// A new random message id (hex, 20 characters).
+// A new random message id (hex, 20 characters, from the kernel CSPRNG; empty if it fails).
 std::string new_id();
 
 }  // namespace preflight::queue

@@ -146,7 +146,7 @@ struct Notice {
   std::int64_t id = 0;
   std::string held_id;
   std::string rcpt;
-  std::string raw;  // complete message
+  std::string raw;  // what to send: a notice spec (queue/notice_spec.hpp, links made at send time)
   std::int64_t created_at = 0;
   int attempts = 0;
 };
@@ -189,8 +189,9 @@ class Store {
   virtual util::Result<std::int64_t> approvals_since(const std::string& sender, const std::string& org_domain,
                                                      const std::string& rule_id, std::int64_t since) = 0;
   // Deletes finished messages (rejected, cancelled, released, returned, failed) decided before `before`;
-  // returns their ids so the caller can delete the spool files.
-  virtual util::Result<std::vector<std::string>> purge(std::int64_t before) = 0;
+  // returns their ids so the caller can delete the spool files. With `records`, their audit rows and
+  // notices go too (otherwise the audit trail outlives the message, for the record).
+  virtual util::Result<std::vector<std::string>> purge(std::int64_t before, bool records) = 0;
 
   // --- the web queue (paging, search, dashboard) ---
   virtual util::Result<std::vector<HeldMessage>> search(const HeldQuery& q) = 0;
@@ -263,6 +264,9 @@ class Store {
   virtual util::Result<bool> notice_sent(std::int64_t id, std::int64_t at) = 0;
   virtual util::Result<bool> notice_failed(std::int64_t id, const std::string& error) = 0;
   virtual util::Result<std::vector<Notice>> notices_for(const std::string& held_id) = 0;
+  // Deletes notices sent before `before`, and unsent ones made before `before` (given up long ago);
+  // returns how many.
+  virtual util::Result<std::int64_t> purge_notices(std::int64_t before) = 0;
 };
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode; ":memory:" for a private one.

@@ -48,11 +48,13 @@ struct AppDecision {
 
 struct AppSettings {
   // A request header naming the signed-in account, set by a reverse proxy that authenticated the user
-  // (SSO). Empty: off. Only safe when the web role listens on loopback behind that proxy, which must
-  // remove the header from what browsers send.
+  // (SSO). Empty: off. Believed only together with X-Preflight-Proxy-Secret carrying trust_proxy_secret,
+  // so that no other local process can claim an account; the proxy must remove both headers from what
+  // browsers send.
   std::string trust_proxy_header;
   std::int64_t session_idle_seconds = 8 * 3600;  // a session ends after this long unused
   SessionBackend sessions{};  // where sessions persist across restarts; empty: in memory only
+  std::string trust_proxy_secret;  // empty: the proxy header is never believed
 };
 
 struct AppHandlers {
@@ -72,6 +74,9 @@ struct AppHandlers {
   // requests now and decisions of the last 30 days per approver; only `scope`'s entry when it is not empty.
   // Optional: without it the dashboard leaves the table out and /api/approvers answers 404.
   std::function<util::Result<nlohmann::json>(const std::string& scope)> approvers;
+  // One queue row as in `list` (no mail content: the spool is not read); nullopt when it does not exist.
+  // Scope checks before a decision use it. Optional: without it they use `message`.
+  std::function<util::Result<std::optional<nlohmann::json>>(const std::string& id)> row;
 };
 
 }  // namespace preflight::web

@@ -42,7 +42,9 @@ struct WebSettings {
   std::string host = "127.0.0.1";
   int port = 8025;  // 0: any free port (tests)
   std::string key;  // the HMAC key for link tokens; start() refuses an empty one
-  bool secure_cookies = false;  // adds Secure to the CSRF cookie; set when served over HTTPS (a proxy)
+  bool secure_cookies = false;  // Secure cookies with the __Host- prefix; set when served over HTTPS (a proxy)
+  // Reverse proxies (peer IP addresses) whose X-Forwarded-For names the client for rate limits and audit.
+  std::vector<std::string> trusted_proxies;
 };
 
 class WebServer {
