@@ -8,6 +8,9 @@ scripts/setup.sh
 scripts/build.sh
 (cd build && ctest --output-on-failure)
 
-CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPREFLIGHT_FUZZ=ON >/dev/null
+launcher=()
+command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPREFLIGHT_FUZZ=ON \
+  "${launcher[@]}" >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz
 (cd build-fuzz && ctest --output-on-failure -R fuzz_smoke)
