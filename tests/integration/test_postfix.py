@@ -268,11 +268,11 @@ class PostfixIntegration(unittest.TestCase):
         self.assertFalse(sender.is_alive())
         self.assertEqual([code for code, _ in answers], [250] * 8, answers)
         deadline = time.time() + 10
-        while time.time() < deadline and "policy loaded: 5 rule(s)" not in self.log()[log_start:]:
+        while time.time() < deadline and "policy loaded: 7 rule(s)" not in self.log()[log_start:]:
             time.sleep(0.1)
         since = self.log()[log_start:]
         self.assertEqual(since.count("SIGHUP: reloading policy"), 2)
-        self.assertIn("policy loaded: 5 rule(s)", since)
+        self.assertIn("policy loaded: 7 rule(s)", since)
         self.assertNotIn("policy not loaded", since)
         self.assertIsNone(self.lab.procs["preflightd"].poll())
         self.lab.flush()
