@@ -1,6 +1,7 @@
 // pdf_page_text (pdf_text.hpp): walks the page tree and shows each page's text through its fonts.
 #include "pdf_text.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <charconv>
 #include <memory>
@@ -193,7 +194,8 @@ class PageText {
       const auto v = pdf_dict_value(fd, t.raw);
       if (!v) continue;
       out.emplace(std::string(t.raw), &font(*v));
-      pos = static_cast<std::size_t>(v->data() - fd.data()) + v->size();
+      // Past the value just read, never back: the value found may belong to an earlier use of the name.
+      pos = std::max(pos, static_cast<std::size_t>(v->data() - fd.data()) + v->size());
     }
     return out;
   }

@@ -202,3 +202,12 @@ TEST_CASE("content streams behind ASCII85 and ASCIIHex filters, also chained wit
   CHECK(contains(r.text, "hex then flate"));
   CHECK(r.incomplete.empty());
 }
+
+TEST_CASE("a PDF whose font dictionary repeats a name is read once, not in a loop (found by fuzzing)") {
+  // A mutated one-page PDF: the page's /Font dictionary is broken so that looking up a font name finds
+  // an earlier use of it; the reader used to step back there and never finish.
+  const std::string pdf = fixture("fuzz-regressions/pdf-font-name-repeated.pdf");
+  const FileReport r = inspect("quote.pdf", pdf);
+  CHECK(r.kind == "pdf");
+  CHECK(r.text.find("Hello") != std::string::npos);
+}
