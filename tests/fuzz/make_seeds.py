@@ -219,6 +219,14 @@ def office_seeds(tmp):
     put("inspect_cfb", "xlwt.xls", xls_by_xlwt(tmp))
 
 
+def fixture_seeds():
+    """Real documents and disk images of tests/fixtures (made by LibreOffice, genisoimage, mkfs.fat)."""
+    for target, names in [("inspect_pdf", ["quote-ja.pdf"]), ("inspect_cfb", ["minutes-ja.doc", "list-ja.xls"]),
+                          ("inspect_disk", ["invoice.iso", "invoice.img", "invoice.vhd"])]:
+        for name in names:
+            put(target, name, slurp(os.path.join(ROOT, "tests", "fixtures", name)))
+
+
 def text_seeds():
     texts = ["個人番号 1234 5678 9012\nマイナンバー：１２３４－５６７８－９０１８\n", "Card 4111 1111 1111 1111, TEL 03-1234-5678",
              "〒100-0001 東京都千代田区 社外秘 Confidential taro@example.co.jp 法人番号 1234567890123"]
@@ -296,6 +304,7 @@ def main():
     shutil.rmtree(CORPUS, ignore_errors=True)
     with tempfile.TemporaryDirectory() as tmp:
         mail_seeds()
+        fixture_seeds()
         header_seeds()
         address_seeds()
         archive_seeds(tmp)
