@@ -51,7 +51,8 @@ void tally(const inspect::FileReport& r, bool top, Tally& t) {
   tally_incomplete(r, t);
   add_once(t.kinds, r.kind);
   t.names.push_back(util::nfkc(r.name));
-  if (r.kind == "unknown") ++t.unknown_kind, t.unknown_kind_names.push_back(util::nfkc(r.name));
+  // An encrypted entry is unreadable by design, not of an unknown kind: attachments.encrypted says so.
+  if (r.kind == "unknown" && !r.encrypted) ++t.unknown_kind, t.unknown_kind_names.push_back(util::nfkc(r.name));
   for (const auto& s : r.sheets) t.sheets.push_back(r.name + ": " + s);
   for (const auto& s : r.hidden_sheets) t.hidden_sheets.push_back(r.name + ": " + s);
   t.text += r.name + "\n" + r.text + "\n";

@@ -1,6 +1,8 @@
 // Attachment and content facts from parsed messages: encryption, PPAP, password lines, content counts.
 #include <doctest/doctest.h>
 
+#include "inspect_support.hpp"
+
 #include "preflight/detect/attachments.hpp"
 #include "preflight/detect/content.hpp"
 #include "preflight/mail/parse.hpp"
@@ -104,4 +106,15 @@ TEST_CASE("attachment facts: a file of a kind nobody recognises is counted and n
   CHECK(std::get<std::int64_t>(*f.get("attachments.unknown_kind")) == 1);
   CHECK(std::get<detect::StringList>(*f.get("attachments.unknown_kind_names")) == detect::StringList{"data.bin"});
   CHECK(std::get<detect::StringList>(*f.get("attachments.kinds")) == detect::StringList{"unknown", "png"});
+}
+
+TEST_CASE("attachment facts: the entries of a password zip are encrypted, not of an unknown kind") {
+  using namespace inspect_test;
+  const std::string dir = scratch_dir();
+  spit(dir + "/invoice.csv", "請求番号,金額\n1,5000\n");
+  run("cd " + dir + " && zip -q -e -P secret invoice.zip invoice.csv && base64 -w0 invoice.zip > invoice.b64");
+  const detect::Facts f = facts_of(mixed_with(1, "invoice.zip", slurp(dir + "/invoice.b64")));
+  CHECK(std::get<std::int64_t>(*f.get("attachments.encrypted")) == 1);
+  CHECK(std::get<std::int64_t>(*f.get("attachments.unknown_kind")) == 0);
+  CHECK(list_fact(f, "attachments.unknown_kind_names").empty());
 }
