@@ -244,7 +244,7 @@ int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   struct smfiDesc desc = {};
   desc.xxfi_name = name;
   desc.xxfi_version = SMFI_VERSION;
-  desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;  // DISCARD after a hold needs no flag
+  desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY;  // CHGBODY: detach; DISCARD needs no flag
   desc.xxfi_connect = on_connect;
   desc.xxfi_envfrom = on_envfrom;
   desc.xxfi_envrcpt = on_envrcpt;
