@@ -118,13 +118,13 @@ util::Result<DetachedMail> detach_attachments(std::string_view raw) {
   GPtr<GMimeMessage> msg(g_mime_parser_construct_message(parser.get(), nullptr));
   if (!msg) return util::Error{"not a MIME message: no header block could be parsed"};
   DetachedMail out;
-  GMimeObject* top_headers = GMIME_OBJECT(msg.get());
-  out.top_content_type = !header_value(top_headers, "Content-Type").empty();
-  out.mime_version = !header_value(top_headers, "MIME-Version").empty();
-  out.top_encoding = header_value(top_headers, "Content-Transfer-Encoding");
-  out.top_disposition = header_value(top_headers, "Content-Disposition");
+  // GMime keeps the top-level Content-* headers with the message's MIME part, the others with the message.
+  out.mime_version = !header_value(GMIME_OBJECT(msg.get()), "MIME-Version").empty();
   GMimeObject* top = g_mime_message_get_mime_part(msg.get());
   if (!top) return out;
+  out.top_content_type = !header_value(top, "Content-Type").empty();
+  out.top_encoding = header_value(top, "Content-Transfer-Encoding");
+  out.top_disposition = header_value(top, "Content-Disposition");
   if (!GMIME_IS_MULTIPART(top)) {
     if (!detachable(top, false)) return out;
     out.files.push_back(file_of(top, 1));

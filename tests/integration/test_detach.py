@@ -171,7 +171,8 @@ class DetachIntegration(unittest.TestCase):
         encoded = re.search(r"filename\*=UTF-8''(\S+)", disposition).group(1)
         self.assertEqual(urllib.parse.unquote(encoded), NAME)
         self.assertEqual(request(links[0], {"fetch": token})[0], 403, "a form token works once")
-        audit = self.db("SELECT action, address, comment FROM audit WHERE action = 'download'")
+        audit = self.db("SELECT action, address, comment FROM audit WHERE action = 'download' AND held_id = "
+                        "(SELECT batch FROM detached WHERE id = ?)", file_id)
         self.assertEqual(len(audit), 1)
         self.assertEqual(audit[0][1], "127.0.0.1")
         self.assertIn(NAME, audit[0][2])

@@ -14,7 +14,7 @@ namespace {
 
 // "見積書.pdf" as RFC 2231 (UTF-8, percent-encoded) and the base64 of the bytes "%PDF-1.4\n\x00\xff binary".
 const std::string kPdfBase64 = "JVBERi0xLjQKAP8gYmluYXJ5";
-const std::string kPdfBytes = std::string("%PDF-1.4\n\x00\xff binary", 19);
+const std::string kPdfBytes = std::string("%PDF-1.4\n\x00\xff binary", 18);
 
 std::string mixed_mail() {
   return "From: taro@example.co.jp\r\nTo: client@partner.example\r\nSubject: quote\r\nMIME-Version: 1.0\r\n"

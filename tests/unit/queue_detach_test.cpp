@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-const std::string kPdfBytes = std::string("%PDF-1.4\n\x00\xff binary", 19);
+const std::string kPdfBytes = std::string("%PDF-1.4\n\x00\xff binary", 18);
 
 std::string mail_with_pdf() {
   return "From: taro@example.co.jp\r\nTo: client@partner.example\r\nSubject: quote\r\nMIME-Version: 1.0\r\n"
@@ -80,17 +80,28 @@ TEST_CASE("detach: files stored privately, downloaded identically, counted and a
   auto r = f.run();
   REQUIRE(r.ok());
   REQUIRE(r->files == 1);
-  CHECK(r->body.find("https://gw.example.co.jp/file/") != std::string::npos);
+  auto left = mail::parse_message(action::rewritten_message(mail_with_pdf(), r->edits, r->body));
+  REQUIRE(left.ok());
+  CHECK(left->attachments.empty());
+  std::string texts;
+  for (const auto& t : left->texts) texts += t;
+  CHECK(texts.find("見積書.pdf (18 bytes)") != std::string::npos);
   auto rows = f.store->detached_batch(r->batch);
   REQUIRE(rows.ok());
   REQUIRE(rows->size() == 1);
   const auto row = rows->front();
   CHECK(row.filename == "見積書.pdf");
-  CHECK(row.size == 19);
+  CHECK(row.size == 18);
   CHECK(row.expires_at == f.now + 3600);
   CHECK(row.sender == "taro@example.co.jp");
   REQUIRE(f.links.size() == 1);
   CHECK(f.links[0] == "download " + row.id + "  " + std::to_string(f.now + 3600));
+  CHECK(texts.find("https://gw.example.co.jp/file/" + row.id) != std::string::npos);
+  auto outbox = f.store->notices_for(r->batch);  // the sender's notice, its revoke link made when it is sent
+  REQUIRE(outbox.ok());
+  REQUIRE(outbox->size() == 1);
+  CHECK((*outbox)[0].rcpt == "taro@example.co.jp");
+  CHECK((*outbox)[0].raw.find("\"revoke\"") != std::string::npos);
   CHECK(mode_of(f.file_path(row.id)) == 0600);
   CHECK(mode_of((f.dir / "detached").string()) == 0700);
 
@@ -171,7 +182,7 @@ TEST_CASE("detach: excepted partner domains keep their attachments; size limits 
     CHECK(f.run()->files == 1);
   }
   SUBCASE("a file over max_file_size") {
-    f.policy->detach.max_file_bytes = 18;
+    f.policy->detach.max_file_bytes = 17;
     auto r = f.run();
     REQUIRE(r.ok());
     CHECK(r->files == 0);
