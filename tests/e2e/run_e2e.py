@@ -149,6 +149,7 @@ def run(lab):
 
 
 DETACH_NAME = "見積書 2026.pdf"
+DETACH_RCPT = "client@other.example"  # not a partner-approval recipient: the mail leaves at once
 DETACH_BYTES = b"%PDF-1.4\n" + bytes(range(256)) * 200 + b"\n%%EOF\n"
 
 
@@ -156,10 +157,10 @@ def run_detach(lab):
     """A mail whose attachment leaves as a link: tests/e2e/detach.mjs opens the link in Chromium,
     downloads the file and revokes the links with the sender's notice."""
     msg = email.message.EmailMessage(policy=email.policy.SMTP)
-    msg["From"], msg["To"], msg["Subject"] = SENDER, RCPT, "Quote E2E-DETACH"
+    msg["From"], msg["To"], msg["Subject"] = SENDER, DETACH_RCPT, "Quote E2E-DETACH"
     msg.set_content("The quote is attached.\n")
     msg.add_attachment(DETACH_BYTES, maintype="application", subtype="pdf", filename=DETACH_NAME)
-    code, text = lab.send(SENDER, [RCPT], msg.as_bytes())
+    code, text = lab.send(SENDER, [DETACH_RCPT], msg.as_bytes())
     if code != 250:
         raise RuntimeError("send: %d %s" % (code, text))
     base = "http://127.0.0.1:%d" % lab.web_port
