@@ -161,6 +161,10 @@ util::Result<action::BodyRewrite> Detachments::detach(const action::DetachReques
   std::vector<store::DetachedFileRow> rows;
   auto batch = store_files(r, mail->files, rows);
   if (!batch) return util::Error{batch.error()};
+  if (r.budget && r.budget->past_deadline()) {  // the MTA may have given up: it would send the mail again
+    discard(*batch, rows, "deadline passed");
+    return util::Error{"detach: the message's deadline passed while storing: not kept"};
+  }
   std::vector<NoticeFile> notice;
   for (const auto& row : rows) {
     std::string url = links_ ? links_(row.id, "", "download", row.expires_at) : std::string();
