@@ -3,26 +3,12 @@
 // notice), FILE_NAME and FILE_SHA256 (of the bytes that were attached). Opens the link page, downloads the
 // file with the button and compares name and bytes; then revokes the links and checks the page offers no
 // download any more. Prints one line per check; exits non-zero on any failure.
-import { chromium } from 'playwright-core';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ARTIFACTS, check, finish, launch } from './harness.mjs';
 
-const ARTIFACTS = process.env.ARTIFACTS || 'e2e-artifacts';
-mkdirSync(ARTIFACTS, { recursive: true });
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = '') {
-  if (ok) passed++; else failed++;
-  console.log(`${ok ? 'ok' : 'FAIL'}: ${what}${ok || !detail ? '' : ' — ' + detail}`);
-}
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 try {
   const context = await browser.newContext({ acceptDownloads: true, locale: 'ja-JP' });
   const page = await context.newPage();
@@ -55,5 +41,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`detach: ${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish('detach');
