@@ -228,7 +228,9 @@ def main():
     ap.add_argument("build")
     ap.add_argument("--smoke", action="store_true", help="a short run for CI: every config and mix, few mails")
     ap.add_argument("--rounds", type=int)
-    ap.add_argument("--mixes", default="abcd")
+    ap.add_argument("--mixes", default="abcd", help="which mixes, e.g. ab (default abcd)")
+    ap.add_argument("--modes", default="seq,load", help="seq (one session: ms per mail), load (mails/s), or both")
+    ap.add_argument("--mails", type=int, help="mails per run instead of the plan's")
     ap.add_argument("--json-out")
     ap.add_argument("--keep", action="store_true", help="keep the lab directory")
     args = ap.parse_args()
@@ -245,8 +247,8 @@ def main():
         for r in range(rounds):
             order = CONFIGS[r % len(CONFIGS):] + CONFIGS[:r % len(CONFIGS)]
             for mix in args.mixes:
-                for mode in ("seq", "load"):
-                    mails = plan[mode][mix]
+                for mode in args.modes.split(","):
+                    mails = args.mails if args.mails and plan[mode][mix] else plan[mode][mix]
                     if not mails:
                         continue
                     for name in order:
