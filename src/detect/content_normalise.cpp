@@ -3,8 +3,9 @@
 // still the reference, it is only called on the short stretches that really change.
 //
 // Why this shape: g_utf8_normalize runs at well under 100 MB/s, and almost all mail text is already NFKC
-// (kana, kanji, ASCII). So we walk the text once; ASCII is skipped 16 bytes at a time, every other
-// character is looked up in a table of "NFKC-stable starters" built from GLib itself at first use.
+// (kana, kanji, ASCII). So we walk the text once: runs of ASCII, kanji, kana and CJK punctuation are skipped
+// sixteen bytes at a time by their bytes alone (skip_stable_blocks), every other character is looked up in
+// a table of "NFKC-stable starters" built from GLib itself at first use.
 // Full-width ASCII (U+FF01..FF5E) and U+3000, frequent in Japanese text, are mapped inline. Anything else
 // (half-width kana, ①, ㈱, combining marks, invalid bytes) is handed to util::nfkc together with the
 // character before it (it may compose with it) and up to the next stable character.
