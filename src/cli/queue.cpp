@@ -1,6 +1,7 @@
 // `preflightctl queue ...`: the held-mail queue from the shell, on the same store the daemon uses (safe
 // while it runs: SQLite serialises writers, and every decision is a conditional state change).
-//   list [--state S] [--approver ADDR] [--limit N] [--offset N]   show ID   approve|reject|cancel ID [--comment T]   release ID
+//   list [--state S] [--approver ADDR] [--limit N] [--offset N] (a page, oldest first, with "rows A-B of N")
+//   show ID   approve|reject|cancel ID [--comment T]   release ID
 //   approve ID --bcc (deliver with To/Cc moved to Bcc, when the policy offered that choice)
 //   purge [--older-than DAYS] [--records] (--records: their audit rows and notices too)
 //   approvers [--approver ADDR] (pending now, decisions in 30 days)
