@@ -216,6 +216,7 @@ std::string Services::start() {
   auto st = store::open_sqlite(config_.state_dir + "/preflight.db");
   if (!st) return st.error();
   store_ = *st;
+  history_ = std::make_unique<context::HistoryWriter>(store_);
   key_ = load_or_create_key();
   if (key_.empty()) return "cannot create the link key in " + config_.state_dir;
   queue::QueueSettings qs{config_.state_dir + "/spool", config_.queue.reinject, config_.queue.notice_from,
@@ -263,6 +264,7 @@ std::string Services::start() {
 void Services::stop() {
   if (scheduler_) scheduler_->stop();
   if (web_) web_->stop();
+  if (history_) history_->flush();  // the milter has stopped: what it handed over is written before exit
 }
 
 milter::Hooks Services::milter_hooks() {
@@ -270,7 +272,7 @@ milter::Hooks Services::milter_hooks() {
   h.hold = [this](const action::HoldRequest& r) { return queue_->hold(r); };
   h.delivered = [this](const mail::Envelope& env, const mail::Message& msg, const std::vector<mail::Address>& shown,
                        const policy::Policy& p) {
-    context::record_sent(*store_, env, msg, shown, p.organisation, now_seconds());
+    history_->add(context::sent_mail(env, msg, shown, p.organisation, now_seconds()));
   };
   h.received = [this](const mail::Envelope& env, const mail::Message& msg, const policy::Policy& p) {
     return learned_words(env, context::record_received(*store_, env, msg, p.organisation, now_seconds()));
