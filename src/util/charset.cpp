@@ -209,7 +209,41 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
   return guess_to_utf8(bytes);
 }
 
+namespace {
+
+// Code points NFKC leaves as they are whatever surrounds them, when no combining mark is near: kana
+// (U+3041-U+3096, U+30A1-U+30FA, ・ and ー), 、。〃々〆〇, the brackets U+3008-U+3011, and the CJK
+// unified ideographs U+4E00-U+9FFF. None has a decomposition, and none combines with a neighbour
+// that is not a combining mark (the combining sound marks U+3099/U+309A, the ideographic space, the
+// full-width and half-width forms are left out: NFKC changes them).
+bool stable_cjk(char32_t cp) {
+  return (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FC) || (cp >= 0x3001 && cp <= 0x3007) ||
+         (cp >= 0x3008 && cp <= 0x3011) || (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
+// Valid UTF-8 made only of ASCII and stable_cjk code points: NFKC (and repair_utf8) give it back unchanged.
+// Most Japanese business text is, and then needs neither a copy through GLib nor its decomposition.
+bool nfkc_unchanged(std::string_view s) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  for (std::size_t i = 0, n = s.size(); i < n;) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    // every stable_cjk code point is three bytes, lead E3-E9 (no overlong or surrogate forms there)
+    if (p[i] < 0xE3 || p[i] > 0xE9 || i + 2 >= n || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80)
+      return false;
+    char32_t cp = (char32_t(p[i] & 0x0F) << 12) | (char32_t(p[i + 1] & 0x3F) << 6) | char32_t(p[i + 2] & 0x3F);
+    if (!stable_cjk(cp)) return false;
+    i += 3;
+  }
+  return true;
+}
+
+}  // namespace
+
 std::string nfkc(std::string_view utf8) {
+  if (nfkc_unchanged(utf8)) return std::string(utf8);
   const std::string valid = repair_utf8(utf8);
   std::string out;
   out.reserve(valid.size());
