@@ -57,19 +57,25 @@ LogImport import_postfix_logs(store::Store& st, const std::vector<std::string>& 
   std::time_t now = std::time(nullptr);
   context::PostfixLogReader reader(std::gmtime(&now)->tm_year + 1900);
   LogImport result;
+  std::vector<store::SentMail> batch;  // written 1,000 deliveries to a transaction
+  auto write = [&] {
+    if (!batch.empty() && st.record_sent(batch)) result.deliveries += batch.size();
+    batch.clear();
+  };
   for (const auto& f : files) {
     bool ok = for_each_line(f, [&](std::string_view line) {
       auto d = reader.feed(line);
       if (!d) return;
       std::string domain = d->to.substr(d->to.rfind('@') + 1);
-      if (auto r = st.record_delivery(d->from, {{d->to, detect::organisational_domain(domain), ""}}, d->at); r)
-        ++result.deliveries;
+      batch.push_back({d->from, {{d->to, detect::organisational_domain(domain), ""}}, std::nullopt, 0, d->at});
+      if (batch.size() == 1000) write();
     });
     if (!ok) {
       result.error = "cannot read " + f;
       break;
     }
   }
+  write();
   result.lines = reader.lines();
   return result;
 }

@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 
@@ -75,10 +76,16 @@ std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, st
   if (!first) lock.unlock();  // the first load is waited for; later ones are not; only one refresher writes
   bool incremental = !first && mark && mark_ >= 0 && domains_.size() < 20000;
   auto domains = incremental ? grown(st, domains_, mark_) : load_domains(st);
-  std::shared_ptr<const detect::DomainIndex> fresh;
-  if (domains && (first || *domains != domains_)) fresh = std::make_shared<const detect::DomainIndex>(*domains);
+  std::shared_ptr<const detect::DomainIndex> fresh, full = full_;
+  std::vector<std::string> added = added_;
+  if (domains && (first || *domains != domains_)) {
+    std::set_difference(domains->begin(), domains->end(), domains_.begin(), domains_.end(), std::back_inserter(added));
+    bool layered = incremental && full && added.size() <= std::max<std::size_t>(256, domains->size() / 8);
+    if (!layered) added.clear(), full = std::make_shared<const detect::DomainIndex>(*domains);
+    fresh = layered ? std::make_shared<const detect::DomainIndex>(full, added) : full;
+  }
   if (!lock.owns_lock()) lock.lock();
-  if (fresh) index_ = std::move(fresh), domains_ = std::move(*domains);
+  if (fresh) index_ = std::move(fresh), domains_ = std::move(*domains), full_ = std::move(full), added_ = std::move(added);
   if (domains) {
     mark_ = mark ? *mark : -1;
     read_ = true;
@@ -168,8 +175,8 @@ std::int64_t StoreContext::approvals(const std::string& sender, const std::strin
                        "approvals");
 }
 
-void record_sent(store::Store& st, const mail::Envelope& env, const mail::Message& msg,
-                 const std::vector<mail::Address>& shown, const detect::Organisation& org, std::int64_t now) {
+store::SentMail sent_mail(const mail::Envelope& env, const mail::Message& msg, const std::vector<mail::Address>& shown,
+                          const detect::Organisation& org, std::int64_t now) {
   std::map<std::string, std::string> names;  // display names as the sender wrote them
   std::vector<std::string> visible;          // as the recipients saw them
   for (const char* h : {"From", "To", "Cc"})
@@ -177,20 +184,26 @@ void record_sent(store::Store& st, const mail::Envelope& env, const mail::Messag
       if (!a.display_name.empty()) names[lower(a)] = a.display_name;
   for (const auto& a : msg.addresses("From")) visible.push_back(lower(a));
   for (const auto& a : shown) visible.push_back(lower(a));
-  std::vector<store::DeliveredTo> to;
+  store::SentMail out;
+  out.sender = util::to_lower(env.sender.addr());
+  out.at = now;
   std::vector<std::string> rcpts;
   for (const auto& r : env.recipients) {
-    rcpts.push_back(lower(r));
-    to.push_back({lower(r), detect::organisational_domain(r.domain), names[lower(r)]});
+    std::string addr = lower(r);
+    auto name = names.find(addr);
+    out.to.push_back({addr, detect::organisational_domain(r.domain), name == names.end() ? "" : name->second});
+    rcpts.push_back(std::move(addr));
   }
-  std::string sender = util::to_lower(env.sender.addr());
-  if (auto ok = st.record_delivery(sender, to, now); !ok) spdlog::warn("history not recorded: {}", ok.error());
   if (!msg.message_id.empty())
-    if (auto ok = st.record_thread({msg.message_id, sender, visible, rcpts, now}); !ok)
-      spdlog::warn("thread not recorded: {}", ok.error());
-  std::int64_t exposed = detect::exposed_external(shown, env.recipients, org);
-  if (exposed > 0)
-    if (auto ok = st.record_exposure(sender, exposed, now); !ok) spdlog::warn("exposure not recorded: {}", ok.error());
+    out.thread = store::ThreadRow{msg.message_id, out.sender, std::move(visible), std::move(rcpts), now};
+  out.exposed = detect::exposed_external(shown, env.recipients, org);
+  return out;
+}
+
+void record_sent(store::Store& st, const mail::Envelope& env, const mail::Message& msg,
+                 const std::vector<mail::Address>& shown, const detect::Organisation& org, std::int64_t now) {
+  if (auto ok = st.record_sent({sent_mail(env, msg, shown, org, now)}); !ok)
+    spdlog::warn("history not recorded: {}", ok.error());
 }
 
 }  // namespace preflight::context

@@ -239,6 +239,7 @@ std::string Services::start() {
   auto st = store::open_sqlite(config_.state_dir + "/preflight.db");
   if (!st) return st.error();
   store_ = *st;
+  history_ = std::make_unique<context::HistoryWriter>(store_);
   key_ = load_or_create_key();
   if (key_.empty()) return "cannot create the link key in " + config_.state_dir;
   queue::QueueSettings qs{config_.state_dir + "/spool", config_.queue.reinject, config_.queue.notice_from,
@@ -300,6 +301,7 @@ std::string Services::start() {
 void Services::stop() {
   if (scheduler_) scheduler_->stop();
   if (web_) web_->stop();
+  if (history_) history_->flush();  // the milter has stopped: what it handed over is written before exit
 }
 
 milter::Hooks Services::milter_hooks() {
@@ -308,7 +310,7 @@ milter::Hooks Services::milter_hooks() {
   h.detach = [this](const action::DetachRequest& r) { return detach_->detach(r); };
   h.delivered = [this](const mail::Envelope& env, const mail::Message& msg, const std::vector<mail::Address>& shown,
                        const policy::Policy& p) {
-    context::record_sent(*store_, env, msg, shown, p.organisation, now_seconds());
+    history_->add(context::sent_mail(env, msg, shown, p.organisation, now_seconds()));
   };
   h.received = [this](const mail::Envelope& env, const mail::Message& msg, const policy::Policy& p) {
     return learned_words(env, context::record_received(*store_, env, msg, p.organisation, now_seconds()));

@@ -3,6 +3,7 @@
 #pragma once
 #include <memory>
 
+#include "preflight/context/history_writer.hpp"
 #include "preflight/context/store_context.hpp"
 #include "preflight/daemon/config.hpp"
 #include "preflight/milter/milter.hpp"
@@ -37,6 +38,7 @@ class Services {
   std::shared_ptr<context::DomainCache> domains_ = std::make_shared<context::DomainCache>();
   std::shared_ptr<context::KnownAddresses> addresses_ = std::make_shared<context::KnownAddresses>();
   std::shared_ptr<store::Store> store_;
+  std::unique_ptr<context::HistoryWriter> history_;  // delivered mail's learning, off the milter's path
   std::unique_ptr<queue::Queue> queue_;
   std::unique_ptr<queue::Detachments> detach_;
   std::unique_ptr<web::WebServer> web_;

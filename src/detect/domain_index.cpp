@@ -55,12 +55,12 @@ DomainIndex::DomainIndex(const std::vector<std::string>& known) {
   deletions_.shrink_to_fit();
 }
 
-std::vector<LookAlike> DomainIndex::find(const std::string& host) const {
-  DomainName q = domain_name(host);
-  std::vector<LookAlike> out;
-  if (knows(q.org)) return out;
-  if (mixed_script(q.org)) out.push_back({q.org, "", "mixed-script"});
-  if (q.label.empty()) return out;
+DomainIndex::DomainIndex(std::shared_ptr<const DomainIndex> base, const std::vector<std::string>& added)
+    : DomainIndex(added) {
+  base_ = std::move(base);
+}
+
+void DomainIndex::find_here(const DomainName& q, std::vector<LookAlike>& out) const {
   std::vector<std::uint32_t> ids;
   add_ids(by_label_, q.label, ids);
   add_ids(by_skeleton_, q.skeleton, ids);
@@ -74,6 +74,15 @@ std::vector<LookAlike> DomainIndex::find(const std::string& host) const {
   ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   for (auto id : ids)
     if (LookAlike l = resemblance(q, names_[id]); !l.how.empty()) out.push_back(std::move(l));
+}
+
+std::vector<LookAlike> DomainIndex::find(const std::string& host) const {
+  DomainName q = domain_name(host);
+  std::vector<LookAlike> out;
+  if (knows(q.org)) return out;
+  if (mixed_script(q.org)) out.push_back({q.org, "", "mixed-script"});
+  if (q.label.empty()) return out;
+  for (const DomainIndex* layer = this; layer; layer = layer->base_.get()) layer->find_here(q, out);
   lookalike_text::sort_unique(out);
   return out;
 }

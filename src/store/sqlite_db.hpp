@@ -73,20 +73,26 @@ class Db {
   std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;  // by SQL text
 };
 
-// BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed without commit().
+// BEGIN IMMEDIATE ... COMMIT, rolled back when destroyed without commit(). Inside a transaction that is
+// already open (a scratch store keeps one open for its whole life) it is a savepoint of it instead:
+// released by commit(), rolled back to when destroyed without, so its writes are still all or none.
 class Transaction {
  public:
-  explicit Transaction(Db& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
+  explicit Transaction(Db& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+    db_.exec(nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE");
+  }
   ~Transaction() {
-    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (done_) return;
+    sqlite3_exec(db_.handle(), nested_ ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", nullptr, nullptr, nullptr);
   }
   void commit() {
-    db_.exec("COMMIT");
+    db_.exec(nested_ ? "RELEASE tx" : "COMMIT");
     done_ = true;
   }
 
  private:
   Db& db_;
+  bool nested_;
   bool done_ = false;
 };
 

@@ -64,24 +64,53 @@ void SqliteStore::create_totals_schema() {
   tx.commit();
 }
 
+void SqliteStore::write_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
+                                 std::int64_t at) {
+  Stmt s(db_, "INSERT INTO history(sender, address, domain, org_domain, first_seen, last_seen, count) "
+              "VALUES (?,?,?,?,?,?,1) ON CONFLICT(sender, address) DO UPDATE SET last_seen = excluded.last_seen, "
+              "count = count + 1, org_domain = excluded.org_domain");
+  Stmt n(db_, "INSERT INTO names(address, name, name_key) VALUES (?,?,?) ON CONFLICT(address) DO UPDATE SET "
+              "name = excluded.name, name_key = excluded.name_key");
+  std::string from = util::to_lower(sender);
+  for (const auto& r : recipients) {
+    std::string addr = util::to_lower(r.address);
+    s.bind(1, from).bind(2, addr).bind(3, domain_of(addr)).bind(4, util::to_lower(r.org_domain)).bind(5, at);
+    s.bind(6, at).run();
+    s.reset();
+    if (r.display_name.empty()) continue;
+    n.bind(1, addr).bind(2, r.display_name).bind(3, name_key(r.display_name)).run();
+    n.reset();
+  }
+}
+
+void SqliteStore::write_thread(const ThreadRow& t) {
+  Stmt s(db_, "INSERT OR REPLACE INTO threads(message_id, sender, visible, recipients, at) VALUES (?,?,?,?,?)");
+  s.bind(1, t.message_id).bind(2, util::to_lower(t.from)).bind(3, nlohmann::json(t.visible).dump());
+  s.bind(4, nlohmann::json(t.recipients).dump()).bind(5, t.at).run();
+}
+
+void SqliteStore::write_exposure(const std::string& sender, std::int64_t count, std::int64_t at) {
+  Stmt s(db_, "INSERT INTO exposures(sender, at, count) VALUES (?,?,?)");
+  s.bind(1, util::to_lower(sender)).bind(2, at).bind(3, count).run();
+}
+
 util::Result<bool> SqliteStore::record_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients,
                                                 std::int64_t at) {
   return guarded<bool>([&] {
     Transaction tx(db_);
-    Stmt s(db_, "INSERT INTO history(sender, address, domain, org_domain, first_seen, last_seen, count) "
-                "VALUES (?,?,?,?,?,?,1) ON CONFLICT(sender, address) DO UPDATE SET last_seen = excluded.last_seen, "
-                "count = count + 1, org_domain = excluded.org_domain");
-    Stmt n(db_, "INSERT INTO names(address, name, name_key) VALUES (?,?,?) ON CONFLICT(address) DO UPDATE SET "
-                "name = excluded.name, name_key = excluded.name_key");
-    std::string from = util::to_lower(sender);
-    for (const auto& r : recipients) {
-      std::string addr = util::to_lower(r.address);
-      s.bind(1, from).bind(2, addr).bind(3, domain_of(addr)).bind(4, util::to_lower(r.org_domain)).bind(5, at);
-      s.bind(6, at).run();
-      s.reset();
-      if (r.display_name.empty()) continue;
-      n.bind(1, addr).bind(2, r.display_name).bind(3, name_key(r.display_name)).run();
-      n.reset();
+    write_delivery(sender, recipients, at);
+    tx.commit();
+    return true;
+  });
+}
+
+util::Result<bool> SqliteStore::record_sent(const std::vector<SentMail>& mails) {
+  return guarded<bool>([&] {
+    Transaction tx(db_);
+    for (const auto& m : mails) {
+      write_delivery(m.sender, m.to, m.at);
+      if (m.thread) write_thread(*m.thread);
+      if (m.exposed > 0) write_exposure(m.sender, m.exposed, m.at);
     }
     tx.commit();
     return true;
@@ -194,9 +223,7 @@ util::Result<std::vector<std::pair<std::string, std::string>>> SqliteStore::addr
 
 util::Result<bool> SqliteStore::record_thread(const ThreadRow& t) {
   return guarded<bool>([&] {
-    Stmt s(db_, "INSERT OR REPLACE INTO threads(message_id, sender, visible, recipients, at) VALUES (?,?,?,?,?)");
-    s.bind(1, t.message_id).bind(2, util::to_lower(t.from)).bind(3, nlohmann::json(t.visible).dump());
-    s.bind(4, nlohmann::json(t.recipients).dump()).bind(5, t.at).run();
+    write_thread(t);
     return true;
   });
 }
@@ -223,8 +250,7 @@ util::Result<std::vector<ThreadRow>> SqliteStore::threads(const std::vector<std:
 
 util::Result<bool> SqliteStore::record_exposure(const std::string& sender, std::int64_t count, std::int64_t at) {
   return guarded<bool>([&] {
-    Stmt s(db_, "INSERT INTO exposures(sender, at, count) VALUES (?,?,?)");
-    s.bind(1, util::to_lower(sender)).bind(2, at).bind(3, count).run();
+    write_exposure(sender, count, at);
     return true;
   });
 }

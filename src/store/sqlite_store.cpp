@@ -149,6 +149,9 @@ SqliteStore::SqliteStore(const Scratch& scratch) : db_(":memory:") {
   if (!scratch.seed.empty()) db_.copy_from(scratch.seed);
   db_.exec("PRAGMA synchronous=OFF");
   create_schema();  // brings a seed from an older version up to date
+  // One transaction for the store's whole life: nothing of a private in-memory store outlives it, and a
+  // write is then a savepoint, not a transaction of its own (replay writes for every mail it judges).
+  db_.exec("BEGIN");
 }
 
 void SqliteStore::create_schema() {

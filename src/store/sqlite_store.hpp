@@ -83,6 +83,7 @@ class SqliteStore final : public Store {
   util::Result<std::vector<ThreadRow>> threads(const std::vector<std::string>& message_ids) override;
   util::Result<bool> record_exposure(const std::string& sender, std::int64_t count, std::int64_t at) override;
   util::Result<std::int64_t> exposed_since(const std::string& sender, std::int64_t since) override;
+  util::Result<bool> record_sent(const std::vector<SentMail>& mails) override;
   util::Result<bool> record_received(const std::vector<std::string>& recipients,
                                      const std::vector<DeliveredTo>& correspondents, std::int64_t at) override;
   util::Result<std::int64_t> received_from(const std::string& recipient, const std::string& address) override;
@@ -104,6 +105,11 @@ class SqliteStore final : public Store {
 
  private:
   void write_audit(const AuditEntry& a);
+  // The writes of record_delivery, record_thread and record_exposure, inside the caller's transaction
+  // (sqlite_history.cpp).
+  void write_delivery(const std::string& sender, const std::vector<DeliveredTo>& recipients, std::int64_t at);
+  void write_thread(const ThreadRow& t);
+  void write_exposure(const std::string& sender, std::int64_t count, std::int64_t at);
   bool move_state(const std::string& id, State from, State to, const AuditEntry& audit);
   void create_schema();
   void create_rule_schema();

@@ -209,10 +209,33 @@ std::string to_utf8(std::string_view bytes, std::string_view charset) {
   return guess_to_utf8(bytes);
 }
 
-std::string nfkc(std::string_view utf8) {
-  const std::string valid = repair_utf8(utf8);
-  std::string out;
-  out.reserve(valid.size());
+namespace {
+
+// Code points NFKC leaves as they are whatever surrounds them, when no combining mark is near: kana
+// (U+3041-U+3096, U+30A1-U+30FA, ・ and ー), 、。〃々〆〇, the brackets U+3008-U+3011, and the CJK
+// unified ideographs U+4E00-U+9FFF. None has a decomposition, and none combines with a neighbour
+// that is not a combining mark (the combining sound marks U+3099/U+309A, the ideographic space, the
+// full-width and half-width forms are left out: NFKC changes them).
+bool stable_cjk(char32_t cp) {
+  return (cp >= 0x3041 && cp <= 0x3096) || (cp >= 0x30A1 && cp <= 0x30FC) || (cp >= 0x3001 && cp <= 0x3007) ||
+         (cp >= 0x3008 && cp <= 0x3011) || (cp >= 0x4E00 && cp <= 0x9FFF);
+}
+
+// The length of the code point at `i` when it is ASCII or a stable_cjk one (every such is three bytes,
+// lead E3-E9: no overlong or surrogate forms there), else 0 (another code point, or bytes that are not
+// valid UTF-8).
+std::size_t stable_at(std::string_view s, std::size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  if (p[i] < 0x80) return 1;
+  if (p[i] < 0xE3 || p[i] > 0xE9 || i + 2 >= s.size() || (p[i + 1] & 0xC0) != 0x80 || (p[i + 2] & 0xC0) != 0x80)
+    return 0;
+  char32_t cp = (char32_t(p[i] & 0x0F) << 12) | (char32_t(p[i + 1] & 0x3F) << 6) | char32_t(p[i + 2] & 0x3F);
+  return stable_cjk(cp) ? 3 : 0;
+}
+
+// NFKC through GLib, for a piece that may hold anything (bad bytes repaired first).
+void glib_nfkc(std::string_view piece, std::string& out) {
+  const std::string valid = repair_utf8(piece);
   // g_utf8_normalize stops at NUL, so normalise the pieces between NULs and keep the NULs.
   std::size_t start = 0;
   while (start <= valid.size()) {
@@ -226,9 +249,35 @@ std::string nfkc(std::string_view utf8) {
     if (end < valid.size()) out.push_back('\0');
     start = end + 1;
   }
-  return out;
 }
 
+}  // namespace
+
+// Runs of ASCII and stable_cjk code points are copied as they are; only what lies between them goes
+// through GLib, together with the code point before it (a combining mark composes with the character it
+// follows; nothing composes with a following ASCII or stable_cjk character, which is never the second
+// of a composition, nor reordered: they are all starters). Most Japanese business text goes through GLib
+// for a few full-width characters only.
+std::string nfkc(std::string_view utf8) {
+  std::string out;
+  out.reserve(utf8.size());
+  std::size_t copied = 0, i = 0, previous = 0;  // previous: where the code point before i starts
+  while (i < utf8.size()) {
+    if (std::size_t n = stable_at(utf8, i)) {
+      previous = i;
+      i += n;
+      continue;
+    }
+    std::size_t from = i > copied ? previous : copied;  // the stable code point before joins the piece
+    out.append(utf8.substr(copied, from - copied));
+    std::size_t to = i + 1;
+    while (to < utf8.size() && stable_at(utf8, to) == 0) ++to;
+    glib_nfkc(utf8.substr(from, to - from), out);
+    copied = previous = i = to;
+  }
+  out.append(utf8.substr(copied));
+  return out;
+}
 void append_utf8(std::string& out, char32_t cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
   if (cp < 0x80) {

@@ -2,6 +2,9 @@
 // hostile input neither crashes nor hangs.
 #include <doctest/doctest.h>
 
+#include <glib.h>
+
+#include <random>
 #include <string>
 
 #include "preflight/util/charset.hpp"
@@ -90,6 +93,47 @@ TEST_CASE("is_utf8 rejects malformed sequences") {
   CHECK_FALSE(is_utf8("\xED\xA0\x80"));      // surrogate
   CHECK_FALSE(is_utf8("\xF4\x90\x80\x80"));  // past U+10FFFF
   CHECK_FALSE(is_utf8("\xE6\x97"));          // truncated
+}
+
+TEST_CASE("text NFKC leaves alone comes back as it is, through the shortcut and through GLib alike") {
+  // Kana, kanji, Japanese punctuation and ASCII: the shortcut's alphabet. A half-width katakana appended
+  // sends the same text through GLib, which must leave the rest unchanged too.
+  const std::vector<std::string> alphabet = {"あ", "ゔ", "ゖ", "ア", "ヺ", "ー", "・", "、", "。", "々", "〇", "「", "」",
+                                             "【", "】", "一", "鿿", "髙", "a", "Z", "0", " ", "\n", "\t", "-", "~"};
+  std::mt19937 rng(12);
+  for (int i = 0; i < 2000; ++i) {
+    std::string text;
+    for (int n = static_cast<int>(rng() % 40); n > 0; --n) text += alphabet[rng() % alphabet.size()];
+    INFO(text);
+    CHECK(nfkc(text) == text);
+    CHECK(nfkc(text + "ｱ") == text + "ア");
+  }
+  // Just outside it, NFKC changes the text: a combining sound mark, the ideographic space, full width.
+  CHECK(nfkc("か\u3099") == "が");
+  CHECK(nfkc("は\u309A") == "ぱ");
+  CHECK(nfkc("a\u0301") == "á");
+  CHECK(nfkc("日本\u3000語") == "日本 語");
+  CHECK(nfkc("〜～") == "〜~");
+  CHECK(nfkc("\xE3\x81").rfind(kFffd, 0) == 0);  // a cut three-byte sequence is repaired, not copied
+}
+
+TEST_CASE("nfkc of mixed text, copied in runs and normalised between them, is GLib's NFKC of the whole") {
+  // Stable characters next to what NFKC changes or composes: combining sound marks after kana, half-width
+  // katakana and their sound marks, full-width letters, the ideographic space, circled numbers, accents.
+  const std::vector<std::string> alphabet = {"か", "は", "ウ", "ア", "漢", "、", "a", "e", " ", "1",
+                                             "\u3099", "\u309A", "ｶ", "ﾞ", "ﾟ", "Ａ", "　", "①", "㈱", "\u0301", "é",
+                                             "\u309B", "ㇰ", "ﾃ", "ｽ", "ﾄ", "\uFF5E"};
+  std::mt19937 rng(34);
+  for (int i = 0; i < 3000; ++i) {
+    std::string text;
+    for (int n = static_cast<int>(rng() % 30); n > 0; --n) text += alphabet[rng() % alphabet.size()];
+    gchar* whole = g_utf8_normalize(text.data(), static_cast<gssize>(text.size()), G_NORMALIZE_NFKC);
+    REQUIRE(whole != nullptr);
+    std::string expected(whole);
+    g_free(whole);
+    INFO(text);
+    CHECK(nfkc(text) == expected);
+  }
 }
 
 TEST_CASE("nfkc folds width variants and repairs bad bytes") {

@@ -8,6 +8,7 @@
 
 #include <random>
 
+#include "preflight/context/history_writer.hpp"
 #include "preflight/context/known_addresses.hpp"
 #include "preflight/store/store.hpp"
 
@@ -122,4 +123,79 @@ TEST_CASE("a kept statement answers again after use, with new binds, and across 
   CHECK(st->history("a@example.co.jp", "p@partner.com")->value().count == 2);
   CHECK(st->history("a@example.co.jp", "q@partner.com")->value().count == 1);
   CHECK(*st->domain_count("partner.com") == 3);
+}
+
+namespace {
+store::SentMail sent(const std::string& sender, const std::string& to, int i) {
+  store::SentMail m{sender, {{to, to.substr(to.find('@') + 1), ""}}, std::nullopt, 0, 1000 + i};
+  if (i % 2 == 0) m.thread = store::ThreadRow{"<m" + std::to_string(i) + "@example.co.jp>", sender, {to}, {to}, 1000 + i};
+  m.exposed = i % 3;
+  return m;
+}
+}  // namespace
+
+TEST_CASE("the history writer writes every mail handed to it, many per transaction, before it is gone") {
+  TempFile f;
+  auto opened = store::open_sqlite(f.path);
+  REQUIRE(opened.ok());
+  auto st = *opened;
+  const int n = 600;
+  std::int64_t transactions = 0;
+  {
+    context::HistoryWriter writer(st, 64);
+    for (int i = 0; i < n; ++i) writer.add(sent("taro@example.co.jp", "c" + std::to_string(i % 200) + "@client.co.jp", i));
+    writer.flush();
+    transactions = writer.transactions();
+    CHECK(transactions >= n / 64);  // no transaction holds more than the batch
+    CHECK(transactions <= n);
+    for (int i = 0; i < 50; ++i) writer.add(sent("jiro@example.co.jp", "late@client.co.jp", n + i));
+  }  // destroyed with 50 mails perhaps unwritten: it writes them first
+  auto total = st->domain_count("client.co.jp");
+  REQUIRE(total.ok());
+  CHECK(*total == n + 50);
+  auto h = st->history("taro@example.co.jp", "c7@client.co.jp");
+  REQUIRE(h.ok());
+  REQUIRE(h->has_value());
+  CHECK((*h)->count == 3);
+  CHECK((*h)->last_seen == 1000 + 407);
+  auto late = st->history("jiro@example.co.jp", "late@client.co.jp");
+  REQUIRE(late.ok());
+  REQUIRE(late->has_value());
+  CHECK((*late)->count == 50);
+  auto threads = st->threads({"<m0@example.co.jp>", "<m1@example.co.jp>", "<m598@example.co.jp>"});
+  REQUIRE(threads.ok());
+  CHECK(threads->size() == 2);  // odd mails had no Message-ID
+  auto exposed = st->exposed_since("taro@example.co.jp", 0);
+  REQUIRE(exposed.ok());
+  CHECK(*exposed == n / 3 * (0 + 1 + 2));
+}
+
+TEST_CASE("writes of a scratch store are savepoints of its one transaction: a failed call leaves nothing") {
+  TempFile f;
+  REQUIRE(store::open_sqlite(f.path).ok());  // a store file, whose copy refuses every exposure row
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(f.path.c_str(), &db) == SQLITE_OK);
+  CHECK(sqlite3_exec(db, "CREATE TRIGGER refuse BEFORE INSERT ON exposures BEGIN SELECT RAISE(ABORT, 'refused'); END",
+                     nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  auto opened = store::open_scratch_sqlite(f.path);
+  REQUIRE(opened.ok());
+  auto st = *opened;
+  auto count = [&] {
+    auto total = st->domain_count("client.co.jp");
+    REQUIRE(total.ok());
+    return *total;
+  };
+  CHECK(st->record_sent({sent("taro@example.co.jp", "a@client.co.jp", 0)}).ok());  // exposes nobody
+  CHECK(count() == 1);
+  // The second mail exposes addresses: its exposure row is refused, and the whole call is undone.
+  auto refused = st->record_sent({sent("taro@example.co.jp", "b@client.co.jp", 3), sent("taro@example.co.jp", "c@client.co.jp", 1)});
+  CHECK_FALSE(refused.ok());
+  CHECK(count() == 1);
+  auto b = st->history("taro@example.co.jp", "b@client.co.jp");
+  REQUIRE(b.ok());
+  CHECK_FALSE(b->has_value());
+  // The store's own transaction is still open and usable.
+  CHECK(st->record_sent({sent("taro@example.co.jp", "d@client.co.jp", 6)}).ok());
+  CHECK(count() == 2);
 }

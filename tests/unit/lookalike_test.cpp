@@ -102,7 +102,7 @@ TEST_CASE("whole host names are compared: dots for hyphens and added subdomain l
               });
 }
 
-TEST_CASE("the index gives the same answers as the one-by-one scan on a generated sample") {
+TEST_CASE("the index, whole or as a base and a layer of added domains, gives the one-by-one scan's answers") {
   std::mt19937 rng(7);
   auto word = [&](int min, int max) {
     std::string w;
@@ -129,12 +129,18 @@ TEST_CASE("the index gives the same answers as the one-by-one scan on a generate
     return s;
   };
   detect::DomainIndex index(known);
+  // What the domain cache builds when domains are added: the first ones indexed once, the rest as a layer.
+  auto base = std::make_shared<const detect::DomainIndex>(std::vector<std::string>(known.begin(), known.end() - 150));
+  detect::DomainIndex layered(base, std::vector<std::string>(known.end() - 150, known.end()));
+  CHECK(layered.size() == index.size());
   int resembling = 0, kinds_typo = 0, kinds_other = 0;
   for (int i = 0; i < 1500; ++i) {
     std::string q = i % 5 == 0 ? word(3, 12) + ".com" : mutate(known[rng() % known.size()]);
     auto scanned = detect::find_lookalikes(q, known);
     INFO(q);
     CHECK(render(index.find(q)) == render(scanned));
+    CHECK(render(layered.find(q)) == render(scanned));
+    CHECK(layered.knows(detect::organisational_domain(q)) == index.knows(detect::organisational_domain(q)));
     resembling += !scanned.empty();
     for (const auto& l : scanned) (l.how == "typo" ? kinds_typo : kinds_other)++;
   }

@@ -32,6 +32,10 @@ class DomainCache {
   std::mutex mu_;
   std::shared_ptr<const detect::DomainIndex> index_;
   std::vector<std::string> domains_;  // what index_ was built from, sorted
+  // index_ is `full_` (built from all of domains_ at once) plus a layer of the domains added since, `added_`;
+  // the layer is built again for each new domain, the whole index when the layer has grown large.
+  std::shared_ptr<const detect::DomainIndex> full_;
+  std::vector<std::string> added_;
   std::int64_t mark_ = -1;            // Store::history_mark() when domains_ was read
   std::int64_t loaded_at_ = -1;
   bool refreshing_ = false;
@@ -78,5 +82,8 @@ class StoreContext final : public detect::Context {
 // visible addresses are From plus `shown`.
 void record_sent(store::Store& st, const mail::Envelope& env, const mail::Message& msg,
                  const std::vector<mail::Address>& shown, const detect::Organisation& org, std::int64_t now);
+// What record_sent writes, for a writer that writes many mails at once (HistoryWriter).
+store::SentMail sent_mail(const mail::Envelope& env, const mail::Message& msg, const std::vector<mail::Address>& shown,
+                          const detect::Organisation& org, std::int64_t now);
 
 }  // namespace preflight::context

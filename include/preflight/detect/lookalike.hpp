@@ -10,6 +10,7 @@
 // without scanning.
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -66,15 +67,23 @@ class DomainIndex {
  public:
   DomainIndex() = default;
   explicit DomainIndex(const std::vector<std::string>& known);
+  // `base` and `added` as one index, sharing `base` (read-only) instead of building it again: a few new
+  // domains cost their own indexing, not the whole list's.
+  DomainIndex(std::shared_ptr<const DomainIndex> base, const std::vector<std::string>& added);
 
   // An indexed domain has this organisational domain.
-  bool knows(const std::string& org_domain) const { return orgs_.count(org_domain) > 0; }
+  bool knows(const std::string& org_domain) const {
+    return orgs_.count(org_domain) > 0 || (base_ && base_->knows(org_domain));
+  }
   // Exactly find_lookalikes(host, known).
   std::vector<LookAlike> find(const std::string& host) const;
-  std::size_t size() const { return names_.size(); }
+  std::size_t size() const { return names_.size() + (base_ ? base_->size() : 0); }
 
  private:
   using Ids = std::vector<std::uint32_t>;
+  // This layer's candidates for `q` (not the base's), unsorted.
+  void find_here(const DomainName& q, std::vector<LookAlike>& out) const;
+  std::shared_ptr<const DomainIndex> base_;
   std::vector<DomainName> names_;
   std::unordered_set<std::string> orgs_;
   std::unordered_map<std::string, Ids> by_label_, by_skeleton_, by_fold_;

@@ -142,6 +142,16 @@ struct ThreadRow {
   std::int64_t at = 0;
 };
 
+// What one mail that left teaches history: its deliveries (record_delivery), its thread when it has a
+// Message-ID (record_thread) and the external addresses it showed, when any (record_exposure).
+struct SentMail {
+  std::string sender;  // lower-case
+  std::vector<DeliveredTo> to;
+  std::optional<ThreadRow> thread;
+  std::int64_t exposed = 0;
+  std::int64_t at = 0;
+};
+
 struct Notice {
   std::int64_t id = 0;
   std::string held_id;
@@ -252,6 +262,8 @@ class Store {
   virtual util::Result<std::vector<ThreadRow>> threads(const std::vector<std::string>& message_ids) = 0;
   virtual util::Result<bool> record_exposure(const std::string& sender, std::int64_t count, std::int64_t at) = 0;
   virtual util::Result<std::int64_t> exposed_since(const std::string& sender, std::int64_t since) = 0;
+  // The history, thread and exposure rows of many mails that left, in one transaction: all or none.
+  virtual util::Result<bool> record_sent(const std::vector<SentMail>& mails) = 0;
 
   // --- mail that came in (milter.learn_daemons: learned, never checked) ---
   // The internal `recipients` received mail showing these external addresses: each becomes a
