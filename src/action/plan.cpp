@@ -108,6 +108,7 @@ Plan plan(const policy::Verdict& v, const mail::Message& m, const detect::Organi
     return p;
   }
   if (v.action == policy::Action::Hold || v.action == policy::Action::Approve) p.disposition = Disposition::Hold;
+  p.detach = v.detach;
   std::vector<HeaderEdit> deletes;
   strip_own_headers(m, deletes);
   add_tags(v, m, p);

@@ -1,12 +1,14 @@
 // `preflightctl queue ...`: the held-mail queue from the shell, on the same store the daemon uses (safe
 // while it runs: SQLite serialises writers, and every decision is a conditional state change).
-//   list [--state S] [--approver ADDR]   show ID   approve|reject|cancel ID [--comment T]   release ID
+//   list [--state S] [--approver ADDR] [--limit N] [--offset N] (a page, oldest first, with "rows A-B of N")
+//   show ID   approve|reject|cancel ID [--comment T]   release ID
 //   approve ID --bcc (deliver with To/Cc moved to Bcc, when the policy offered that choice)
 //   purge [--older-than DAYS] [--records] (--records: their audit rows and notices too)
 //   approvers [--approver ADDR] (pending now, decisions in 30 days)
 // Options everywhere: --config FILE, --json. Exit 0 on success, 1 on failure, 64 on usage errors.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <ctime>
 #include <iomanip>
@@ -26,6 +28,7 @@ struct QueueArgs {
   std::string command, id, config = "/etc/preflight/preflight.yaml", comment, approver;
   std::optional<store::State> state;
   int older_than_days = 30;
+  int limit = 1000, offset = 0;  // list: one page, oldest first
   bool json = false;
   bool bcc = false;
   bool records = false;  // purge: audit rows and notices of the purged messages too
@@ -39,6 +42,17 @@ std::string actor() {
   return std::string("cli:") + (u ? u : "root");
 }
 
+// A whole number for --limit / --offset: digits only, bounded, so that a typo is refused, not read as 0.
+bool whole_number(const std::string& option, const std::string& text, int max, int& out, std::ostream& err) {
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoi(text) > max)
+    return err << "preflightctl queue: " << option << " takes a whole number up to " << max << ", not '" << text
+               << "'\n",
+           false;
+  out = std::stoi(text);
+  return true;
+}
+
 bool parse(const std::vector<std::string>& args, QueueArgs& a, std::ostream& err) {
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& s = args[i];
@@ -49,7 +63,12 @@ bool parse(const std::vector<std::string>& args, QueueArgs& a, std::ostream& err
     else if (s == "--config" && v) a.config = args[++i];
     else if (s == "--comment" && v) a.comment = args[++i];
     else if (s == "--approver" && v) a.approver = args[++i];
-    else if (s == "--older-than" && v) {
+    else if (s == "--limit" && v) {
+      if (!whole_number(s, args[++i], 100000, a.limit, err)) return false;
+      if (a.limit == 0) return err << "preflightctl queue: --limit must be at least 1\n", false;
+    } else if (s == "--offset" && v) {
+      if (!whole_number(s, args[++i], 1000000000, a.offset, err)) return false;
+    } else if (s == "--older-than" && v) {
       // A typo must not turn into "purge everything": only a whole number of days is accepted.
       const std::string& d = args[++i];
       if (d.empty() || d.size() > 6 || d.find_first_not_of("0123456789") != std::string::npos)
@@ -68,10 +87,14 @@ bool parse(const std::vector<std::string>& args, QueueArgs& a, std::ostream& err
                   a.command == "release";
   if (a.command.empty() || (needs_id && a.id.empty())) {
     err << "usage: preflightctl queue list|show ID|approve ID|reject ID|cancel ID|release ID|purge|approvers\n"
-           "       [--config FILE] [--json] [--state S] [--approver ADDR] [--comment TEXT] [--older-than DAYS] [--records] [--bcc]\n";
+           "       [--config FILE] [--json] [--state S] [--approver ADDR] [--limit N] [--offset N] [--comment TEXT]\n"
+           "       [--older-than DAYS] [--records] [--bcc]\n";
     return false;
   }
   if (a.bcc && a.command != "approve") return err << "preflightctl queue: --bcc belongs to approve\n", false;
+  bool paged = std::find(args.begin(), args.end(), "--limit") != args.end() ||
+               std::find(args.begin(), args.end(), "--offset") != args.end();
+  if (paged && a.command != "list") return err << "preflightctl queue: --limit and --offset belong to list\n", false;
   return true;
 }
 
@@ -92,19 +115,38 @@ std::string when(std::int64_t t) {
   return buf;
 }
 
+// What a page shows of the whole list: "rows 1001-2000 of 2345 message(s); next: --offset 2000".
+std::string page_line(const QueueArgs& a, std::size_t shown, std::int64_t total) {
+  std::string line;
+  if (shown == 0) line = "no rows at offset " + std::to_string(a.offset);
+  else line = "rows " + std::to_string(a.offset + 1) + "-" + std::to_string(a.offset + static_cast<std::int64_t>(shown));
+  line += " of " + std::to_string(total) + " message(s)";
+  if (a.offset + static_cast<std::int64_t>(shown) < total)
+    line += "; next: --offset " + std::to_string(a.offset + static_cast<std::int64_t>(shown));
+  return line;
+}
+
 int list(queue::Queue& q, const QueueArgs& a, std::ostream& out, std::ostream& err) {
-  auto rows = q.store().list({a.state, a.approver, 1000, 0});
+  auto rows = q.store().list({a.state, a.approver, a.limit, a.offset});
   if (!rows) return err << rows.error() << "\n", 1;
+  store::HeldQuery scope;
+  scope.state = a.state;
+  scope.approver = a.approver;
+  auto total = q.store().count(scope);
+  if (!total) return err << total.error() << "\n", 1;
+  const bool whole = a.offset == 0 && static_cast<std::int64_t>(rows->size()) == *total;
   if (a.json) {
     json j = json::array();
     for (const auto& m : *rows) j.push_back(row_json(m));
     out << j.dump(2) << "\n";
+    if (!whole) err << page_line(a, rows->size(), *total) << "\n";  // stdout stays the JSON array
     return 0;
   }
   for (const auto& m : *rows)
     out << m.id << "  " << store::state_name(m.state) << "  " << store::kind_name(m.kind) << "  " << when(m.created_at)
         << "  <" << m.sender << "> -> " << m.recipients.size() << " rcpt  " << m.subject << "\n";
-  out << rows->size() << " message(s)\n";
+  if (whole) out << rows->size() << " message(s)\n";
+  else out << page_line(a, rows->size(), *total) << "\n";
   return 0;
 }
 

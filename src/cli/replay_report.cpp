@@ -13,7 +13,8 @@ namespace preflight::cli::replay {
 namespace {
 
 constexpr policy::Action kActions[] = {policy::Action::Accept, policy::Action::Tag,     policy::Action::Bcc,
-                                       policy::Action::Hold,   policy::Action::Approve, policy::Action::Reject};
+                                       policy::Action::Detach, policy::Action::Hold,    policy::Action::Approve,
+                                       policy::Action::Reject};
 
 struct RuleTally {
   std::string id;

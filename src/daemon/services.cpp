@@ -185,6 +185,28 @@ web::AppHandlers Services::app_handlers() {
   return h;
 }
 
+web::DetachHandlers Services::detach_handlers() {
+  auto info = [](const store::DetachedFileRow& r) {
+    return web::DetachedFileInfo{r.id, r.filename, r.content_type, r.state, r.size, r.expires_at, r.downloads};
+  };
+  web::DetachHandlers h;
+  h.file = [this, info](const std::string& id) -> std::optional<web::DetachedFileInfo> {
+    auto row = detach_->file(id);
+    if (!row) return std::nullopt;
+    return info(*row);
+  };
+  h.download = [this](const web::DownloadRequest& r) { return detach_->download({r.file_id, r.remote_addr, r.user_agent}); };
+  h.batch = [this, info](const std::string& id) {
+    std::vector<web::DetachedFileInfo> out;
+    for (const auto& row : detach_->batch(id)) out.push_back(info(row));
+    return out;
+  };
+  h.revoke = [this](const std::string& batch, const std::string& actor, const std::string& address) {
+    return detach_->revoke(batch, actor, address);
+  };
+  return h;
+}
+
 web::LinkHandlers Services::link_handlers() {
   web::LinkHandlers h;
   h.summary = [this](const std::string& id) -> std::optional<web::MessageSummary> {
@@ -197,6 +219,7 @@ web::LinkHandlers Services::link_handlers() {
     return web::MessageSummary{held.id, held.sender, held.subject, store::state_name(held.state), held.recipients,
                                reasons};
   };
+  h.detach = detach_handlers();
   h.decide = [this](const web::LinkDecision& d) -> util::Result<std::string> {
     using queue::Decision;
     using web::LinkAction;
@@ -228,6 +251,12 @@ std::string Services::start() {
   auto links = [this, web_on](const std::string& id, const std::string& actor, const std::string& action,
                               std::int64_t until) -> std::string {
     if (!web_on) return {};
+    // Download and revoke links live as long as the files (the policy's detach.expire).
+    if (action == "download" || action == "revoke") {
+      web::LinkAction a = action == "download" ? web::LinkAction::Download : web::LinkAction::Revoke;
+      return config_.web.base_url + (action == "download" ? "/file/" : "/revoke/") +
+             web::sign_link({id, actor, a, until}, key_);
+    }
     web::LinkAction a = action == "approve"       ? web::LinkAction::Approve
                         : action == "approve-bcc" ? web::LinkAction::ApproveBcc
                         : action == "reject"      ? web::LinkAction::Reject
@@ -239,6 +268,11 @@ std::string Services::start() {
   auto problems = queue_->prepare_and_reconcile();
   if (!problems) return problems.error();
   for (const auto& p : *problems) spdlog::warn("reconcile: {}", p);
+  detach_ = std::make_unique<queue::Detachments>(store_, config_.state_dir + "/detached", links, now_seconds, policy_,
+                                                 config_.queue.notice_from);
+  auto detached = detach_->prepare_and_reconcile();
+  if (!detached) return detached.error();
+  for (const auto& p : *detached) spdlog::warn("reconcile: {}", p);
   if (web_on) {
     web::WebSettings ws{config_.web.host, config_.web.port, key_, config_.web.secure_cookies,
                         config_.web.trusted_proxies};
@@ -254,7 +288,10 @@ std::string Services::start() {
   }
   if (has_role(config_, "scheduler")) {
     auto interval = std::chrono::milliseconds(static_cast<long>(config_.queue.interval_seconds * 1000));
-    scheduler_ = std::make_unique<queue::Scheduler>([this] { queue_->tick(); }, interval);
+    scheduler_ = std::make_unique<queue::Scheduler>([this] {
+      queue_->tick();
+      detach_->tick();
+    }, interval);
     scheduler_->start();
   }
   return {};
@@ -268,6 +305,7 @@ void Services::stop() {
 milter::Hooks Services::milter_hooks() {
   milter::Hooks h;
   h.hold = [this](const action::HoldRequest& r) { return queue_->hold(r); };
+  h.detach = [this](const action::DetachRequest& r) { return detach_->detach(r); };
   h.delivered = [this](const mail::Envelope& env, const mail::Message& msg, const std::vector<mail::Address>& shown,
                        const policy::Policy& p) {
     context::record_sent(*store_, env, msg, shown, p.organisation, now_seconds());

@@ -6,6 +6,7 @@
 #include "preflight/context/store_context.hpp"
 #include "preflight/daemon/config.hpp"
 #include "preflight/milter/milter.hpp"
+#include "preflight/queue/detach.hpp"
 #include "preflight/queue/queue.hpp"
 #include "preflight/queue/scheduler.hpp"
 #include "preflight/store/store.hpp"
@@ -29,6 +30,7 @@ class Services {
   std::string load_or_create_key();
   web::LinkHandlers link_handlers();
   web::AppHandlers app_handlers();  // the approver web queue
+  web::DetachHandlers detach_handlers();  // detached attachments' pages
 
   const Config& config_;
   queue::PolicySource policy_;
@@ -36,6 +38,7 @@ class Services {
   std::shared_ptr<context::KnownAddresses> addresses_ = std::make_shared<context::KnownAddresses>();
   std::shared_ptr<store::Store> store_;
   std::unique_ptr<queue::Queue> queue_;
+  std::unique_ptr<queue::Detachments> detach_;
   std::unique_ptr<web::WebServer> web_;
   std::string key_;
   std::unique_ptr<queue::Scheduler> scheduler_;

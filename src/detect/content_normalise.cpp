@@ -3,8 +3,9 @@
 // still the reference, it is only called on the short stretches that really change.
 //
 // Why this shape: g_utf8_normalize runs at well under 100 MB/s, and almost all mail text is already NFKC
-// (kana, kanji, ASCII). So we walk the text once; ASCII is skipped 16 bytes at a time, every other
-// character is looked up in a table of "NFKC-stable starters" built from GLib itself at first use.
+// (kana, kanji, ASCII). So we walk the text once: runs of ASCII, kanji, kana and CJK punctuation are skipped
+// sixteen bytes at a time by their bytes alone (skip_stable_blocks), every other character is looked up in
+// a table of "NFKC-stable starters" built from GLib itself at first use.
 // Full-width ASCII (U+FF01..FF5E) and U+3000, frequent in Japanese text, are mapped inline. Anything else
 // (half-width kana, ①, ㈱, combining marks, invalid bytes) is handed to util::nfkc together with the
 // character before it (it may compose with it) and up to the next stable character.
@@ -236,6 +237,47 @@ std::size_t skip_stable_3byte(std::string_view s, std::size_t i, const StableSet
   return i;
 }
 
+#if defined(__SSE2__)
+// Sixteen bytes at a time: skips characters that are NFKC-stable by their bytes alone: ASCII, kanji (lead
+// bytes E4..E9: U+4000..U+9FFF, CJK extension A and unified ideographs, all stable starters), CJK
+// punctuation U+3001..U+3029 (E3 80 81..A9: 、。「」〒) and hiragana/katakana (E3 81..83: U+3040..U+30FF)
+// but for the voiced marks U+3099..U+309C, U+309F and U+30FF. s[i] starts a character. Returns the end
+// of the skipped run, always the start of a character (the first one not skipped, or near the end).
+std::size_t skip_stable_blocks(std::string_view s, std::size_t i) {
+  const auto eq = [](__m128i a, int b) { return _mm_cmpeq_epi8(a, _mm_set1_epi8(static_cast<char>(b))); };
+  const auto in = [](__m128i a, int lo, int n) {  // lo <= a < lo + n, unsigned
+    const __m128i d = _mm_sub_epi8(a, _mm_set1_epi8(static_cast<char>(lo)));
+    return _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(static_cast<char>(n - 1))), d);
+  };
+  const std::size_t start = i;
+  unsigned carry = 0;  // continuation bytes the previous block's last leads expect at bits 0 and 1
+  for (; i + 18 <= s.size(); i += 16) {
+    const auto load = [&](std::size_t at) { return _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + at)); };
+    const __m128i v = load(i), next = load(i + 1), third = load(i + 2);  // s[k], s[k+1], s[k+2] in lane k
+    const __m128i punct = _mm_and_si128(eq(next, 0x80), in(third, 0x81, 0x29));
+    const __m128i kana = _mm_and_si128(eq(v, 0xE3), _mm_or_si128(in(next, 0x81, 3), punct));
+    const __m128i marks = _mm_or_si128(_mm_and_si128(eq(next, 0x82), _mm_or_si128(in(third, 0x99, 4), eq(third, 0x9F))),
+                                       _mm_and_si128(eq(next, 0x83), eq(third, 0xBF)));
+    const __m128i lead = _mm_or_si128(in(v, 0xE4, 6), _mm_andnot_si128(marks, kana));
+    const unsigned ascii = ~static_cast<unsigned>(_mm_movemask_epi8(v)) & 0xFFFFu;
+    const unsigned cont = static_cast<unsigned>(_mm_movemask_epi8(in(v, 0x80, 0x40)));
+    const unsigned leads = static_cast<unsigned>(_mm_movemask_epi8(lead));
+    const unsigned due = (leads << 1) | (leads << 2) | carry;  // where continuation bytes must be
+    // Bad: any other byte, a continuation where none is due, none where one is.
+    const unsigned bad = ((~(ascii | cont | leads)) | (cont ^ due)) & 0xFFFFu;
+    if (bad != 0) {
+      std::size_t end = i + static_cast<unsigned>(__builtin_ctz(bad));
+      if ((due >> (end - i)) & 1)  // inside a character: back to its lead byte
+        do --end;
+        while (end > start && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80);
+      return end;
+    }
+    carry = due >> 16;
+  }
+  return carry == 0 ? i : i - (carry == 3 ? 1 : 2);  // the last character runs past: its lead byte
+}
+#endif
+
 }  // namespace
 
 std::string_view nfkc_fast(std::string_view utf8, std::string& storage) {
@@ -243,10 +285,21 @@ std::string_view nfkc_fast(std::string_view utf8, std::string& storage) {
   Walk w{utf8, storage};
   std::size_t i = 0;
   while (i < utf8.size()) {
-    const std::size_t next = skip_ascii(utf8, i);
-    if (next != i) w.prev = next - 1, w.prev_mark = std::string::npos, i = next;
-    const std::size_t past = skip_stable_3byte(utf8, i, t.stable);
-    if (past != i) w.prev = past - 3, w.prev_mark = std::string::npos, i = past;
+    bool tail = true;  // the last bytes (or no SSE2): the character-wise skips
+#if defined(__SSE2__)
+    if (const std::size_t past = skip_stable_blocks(utf8, i); past != i) {
+      std::size_t last = past - 1;  // the skipped text is well-formed: its last character starts here
+      while ((static_cast<unsigned char>(utf8[last]) & 0xC0) == 0x80) --last;
+      w.prev = last, w.prev_mark = std::string::npos, i = past;
+    }
+    tail = i + 18 > utf8.size();
+#endif
+    if (tail) {
+      const std::size_t next = skip_ascii(utf8, i);
+      if (next != i) w.prev = next - 1, w.prev_mark = std::string::npos, i = next;
+      const std::size_t past = skip_stable_3byte(utf8, i, t.stable);
+      if (past != i) w.prev = past - 3, w.prev_mark = std::string::npos, i = past;
+    }
     if (i >= utf8.size()) break;
     if (static_cast<unsigned char>(utf8[i]) < 0x80) continue;
     std::size_t len = 0;

@@ -2,6 +2,7 @@
 #include <libmilter/mfapi.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "preflight/action/plan.hpp"
@@ -69,7 +70,7 @@ void log_line(const Transaction& t, const engine::Evaluation& ev, const char* an
 // A verdict the mail must not leave without: held (hold, approve) or rewritten (To/Cc -> Bcc). Any failure
 // to carry it out tempfails whatever milter.on_error says; tags and the verdict header alone do not bind.
 bool binding(const engine::Evaluation& ev, const action::Plan& plan) {
-  return plan.disposition == action::Disposition::Hold || ev.verdict.bcc;
+  return plan.disposition == action::Disposition::Hold || ev.verdict.bcc || plan.detach;
 }
 
 sfsistat fail(SMFICTX* ctx, const engine::Evaluation& ev, const action::Plan& plan, const std::string& why) {
@@ -81,23 +82,79 @@ sfsistat fail(SMFICTX* ctx, const engine::Evaluation& ev, const action::Plan& pl
 // Never past the deadline: the MTA may have stopped waiting, and a copy stored then is stored again on
 // every retry of the client.
 sfsistat hold(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, const action::Plan& plan,
-              const mail::Message& msg, const util::Budget& budget) {
+              const mail::Message& msg, const util::Budget& budget, const util::SpillBuffer& raw) {
   if (!hooks().hold) return fail(ctx, ev, plan, "a rule holds this mail but no queue is configured");
   if (budget.past_deadline())
     return fail(ctx, ev, plan, "the message's deadline passed before the hold (milter.deadline): not stored");
-  auto id = hooks().hold({t.envelope, msg, t.raw, ev.verdict, ev.facts, plan, *t.policy, &budget});
+  auto id = hooks().hold({t.envelope, msg, raw, ev.verdict, ev.facts, plan, *t.policy, &budget});
   if (!id) return fail(ctx, ev, plan, "cannot hold message: " + id.error());
   log_line(t, ev, ("discard held=" + *id).c_str(), budget);
   return SMFIS_DISCARD;
 }
 
+// The new body, in chunks libmilter accepts (it sends at most 64 KiB per message to the MTA).
+bool replace_body(SMFICTX* ctx, const std::string& body) {
+  constexpr std::size_t kChunk = 65535;
+  for (std::size_t at = 0; at < body.size(); at += kChunk) {
+    auto* p = reinterpret_cast<unsigned char*>(const_cast<char*>(body.data() + at));
+    if (smfi_replacebody(ctx, p, static_cast<int>(std::min(kChunk, body.size() - at))) != MI_SUCCESS) return false;
+  }
+  return true;
+}
+
+// Detach: the hook stores the attachments first; then the body and its headers are replaced.
+struct Detached {
+  std::string answer;   // for the log line: "continue detached=BATCH/N" or "continue detach-skipped=WHY"
+  std::string error;    // a failure: the mail must not leave unchanged
+  std::string refusal;  // a size limit refuses the mail: the 550 text
+};
+
+// With `held`, the rewritten message is put there for the hold instead of replacing the MTA's copy.
+Detached detach(SMFICTX* ctx, Transaction& t, const mail::Message& msg, const util::Budget& budget,
+                util::SpillBuffer* held = nullptr) {
+  if (!hooks().detach) return {{}, "a rule detaches attachments but no detach store is configured", {}};
+  auto r = hooks().detach({t.envelope, msg, t.raw, *t.policy, &budget, held != nullptr});
+  if (!r) return {{}, "cannot detach attachments: " + r.error(), {}};
+  if (!r->refusal.empty()) return {{}, {}, r->refusal};
+  if (r->files == 0) return {"continue detach-skipped=" + (r->skipped.empty() ? std::string("-") : r->skipped), {}, {}};
+  if (held) {
+    if (std::string err = held->append(r->message); !err.empty()) return {{}, err, {}};
+    return {"detached=" + r->batch + "/" + std::to_string(r->files), {}, {}};
+  }
+  if (std::string err = apply_edits(ctx, r->edits); !err.empty()) return {{}, err, {}};
+  if (!replace_body(ctx, r->body)) return {{}, "body replacement failed", {}};
+  return {"continue detached=" + r->batch + "/" + std::to_string(r->files), {}, {}};
+}
+
+sfsistat reject(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, const std::string& reply,
+                const util::Budget& budget) {
+  std::string text = smtp_reply_text(reply);
+  smfi_setreply(ctx, const_cast<char*>("550"), const_cast<char*>("5.7.1"), text.data());
+  log_line(t, ev, "reject", budget);
+  return SMFIS_REJECT;
+}
+
 // Carries out a verdict that is not a reject: hold it, or apply its edits and let it pass.
 sfsistat carry_out(SMFICTX* ctx, Transaction& t, const engine::Evaluation& ev, const action::Plan& plan,
                    const mail::Message& msg, const util::Budget& budget) {
-  if (plan.disposition == action::Disposition::Hold) return hold(ctx, t, ev, plan, msg, budget);
+  if (plan.disposition == action::Disposition::Hold && !plan.detach) return hold(ctx, t, ev, plan, msg, budget, t.raw);
+  if (plan.disposition == action::Disposition::Hold) {  // detach, then hold the mail as it will leave
+    util::SpillBuffer rewritten(settings().memory_limit, settings().spill_dir);
+    Detached d = detach(ctx, t, msg, budget, &rewritten);
+    if (!d.refusal.empty()) return reject(ctx, t, ev, d.refusal, budget);
+    if (!d.error.empty()) return fail(ctx, ev, plan, d.error);
+    return hold(ctx, t, ev, plan, msg, budget, rewritten.size() > 0 ? rewritten : t.raw);
+  }
+  std::string answer = "continue";
+  if (plan.detach) {
+    Detached d = detach(ctx, t, msg, budget);
+    if (!d.refusal.empty()) return reject(ctx, t, ev, d.refusal, budget);
+    if (!d.error.empty()) return fail(ctx, ev, plan, d.error);
+    answer = d.answer;
+  }
   if (std::string err = apply_edits(ctx, plan.edits); !err.empty()) return fail(ctx, ev, plan, err);
   if (hooks().delivered) hooks().delivered(t.envelope, msg, action::shown_to_cc(msg, plan.edits), *t.policy);
-  log_line(t, ev, "continue", budget);
+  log_line(t, ev, answer.c_str(), budget);
   return SMFIS_CONTINUE;
 }
 
@@ -122,12 +179,7 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
   if (!ev.failure.empty()) return answer_error(ctx, ev.failure);
   log_incomplete(t, ev);
   action::Plan plan = action::plan(ev.verdict, *parsed, t.policy->organisation);
-  if (plan.disposition == action::Disposition::Reject) {
-    std::string text = smtp_reply_text(plan.reply_text);
-    smfi_setreply(ctx, const_cast<char*>("550"), const_cast<char*>("5.7.1"), text.data());
-    log_line(t, ev, "reject", budget);
-    return SMFIS_REJECT;
-  }
+  if (plan.disposition == action::Disposition::Reject) return reject(ctx, t, ev, plan.reply_text, budget);
   if (!binding(ev, plan)) return carry_out(ctx, t, ev, plan, *parsed, budget);
   // From here an exception would reach the callback's guard, which answers by on_error: catch it here.
   try {

@@ -7,10 +7,14 @@
 #include <libmilter/mfapi.h>
 #include <spdlog/spdlog.h>
 
+#include <malloc.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
+#include "preflight/milter/listener.hpp"
 #include "preflight/util/strings.hpp"
 #include "internal.hpp"
 
@@ -166,6 +170,15 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
   });
 }
 
+// Registered so that libmilter answers DATA: without a DATA callback Postfix sends the DATA macros and the
+// first header back to back with no reply in between, and the second packet waits for a delayed ACK.
+sfsistat on_data(SMFICTX* ctx) {
+  return guarded(ctx, [&] {
+    tx(ctx);  // DATA outside a transaction is an error like any other callback's
+    return SMFIS_CONTINUE;
+  });
+}
+
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
   return guarded(ctx, [&] {
     Transaction& t = tx(ctx);
@@ -194,13 +207,31 @@ sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
 }
 
 
+// A large message leaves megabytes of freed memory (parse tree, decoded parts, inspected attachments) that
+// glibc keeps in its arenas; without this the resident size stays several times the largest message.
+// malloc_trim returns the free pages of every arena to the system.
+// Large blocks (decoded attachments, the parsed message) are mmapped and handed back to the system as soon
+// as they are freed: a fixed threshold stops glibc from raising it after the first large free, which would
+// put the next ones into the arenas of libmilter's worker threads.
+void map_large_blocks() {
+  constexpr int kLargeBlock = 1024 * 1024;
+  mallopt(M_MMAP_THRESHOLD, kLargeBlock);
+}
+
+void release_memory_after(std::size_t message_size) {
+  constexpr std::size_t kLarge = 4 * 1024 * 1024;
+  if (message_size >= kLarge) malloc_trim(0);
+}
+
 sfsistat on_eom(SMFICTX* ctx) {
   return guarded(ctx, [&] {
     Session* s = session(ctx);
     // libmilter only sends end of message inside a transaction; never pass a mail nobody checked.
     if (!s || !s->tx) return error_status(ctx, "end of message without a transaction");
     sfsistat rc = s->learn ? learn_message(ctx, *s->tx) : finish_message(ctx, *s->tx);
+    const std::size_t size = s->tx->raw.size();
     s->tx.reset();
+    release_memory_after(size);
     return rc;
   });
 }
@@ -239,15 +270,17 @@ const Settings& settings() { return g->settings; }
 int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   static Globals globals;
   globals = {settings, std::move(policy), std::move(hooks)};
+  map_large_blocks();
   g = &globals;
   static char name[] = "preflight";
   struct smfiDesc desc = {};
   desc.xxfi_name = name;
   desc.xxfi_version = SMFI_VERSION;
-  desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS;  // DISCARD after a hold needs no flag
+  desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY;  // CHGBODY: detach; DISCARD needs no flag
   desc.xxfi_connect = on_connect;
   desc.xxfi_envfrom = on_envfrom;
   desc.xxfi_envrcpt = on_envrcpt;
+  desc.xxfi_data = on_data;
   desc.xxfi_header = on_header;
   desc.xxfi_eoh = on_eoh;
   desc.xxfi_body = on_body;
@@ -260,6 +293,11 @@ int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   if (smfi_register(desc) == MI_FAILURE) throw std::runtime_error("smfi_register failed");
   if (smfi_opensocket(1) == MI_FAILURE)
     throw std::runtime_error("cannot listen on '" + settings.socket + "' (in use, or no permission?)");
+  if (auto path = unix_path(settings.socket); path && !share_unix_socket_with_group(*path))
+    throw std::runtime_error("cannot make the milter socket " + *path + " group-writable: " + std::strerror(errno));
+  if (auto port = tcp_port(settings.socket); port && set_listener_nodelay(*port) == 0)
+    spdlog::warn("milter: no listening socket on port {} found to set TCP_NODELAY on: each message may wait "
+                 "for delayed ACKs (about 40 ms per stall)", *port);
   spdlog::info("milter listening on {}", settings.socket);
   if (!settings.learn_daemons.empty())
     spdlog::info("milter: connections with {{daemon_name}} {} are learned from, never checked",

@@ -55,6 +55,7 @@ class Compiler {
   void approvers(const YAML::Node& n, std::vector<std::string>& out);
   void organisation(const YAML::Node& n);
   void approval_fatigue(const YAML::Node& n);
+  void detach_settings(const YAML::Node& n);
   void approver_fallback(const YAML::Node& n);
   void rule(const YAML::Node& n);
   std::optional<Condition> condition(const YAML::Node& n);
@@ -198,9 +199,10 @@ void Compiler::notices(const YAML::Node& n) {
 void Compiler::organisation(const YAML::Node& n) {
   if (!expect(n, YAML::NodeType::Map, "a map with internal_domains, groups, minority_external")) return;
   keys(n, {"internal_domains", "groups", "roles", "directory", "notices", "minority_external", "mailing_lists",
-           "important", "partners", "split_window", "keywords", "approval_fatigue", "approver_fallback"},
+           "important", "partners", "split_window", "keywords", "approval_fatigue", "approver_fallback", "detach"},
        "organisation");
   if (n["approval_fatigue"]) approval_fatigue(n["approval_fatigue"]);
+  if (n["detach"]) detach_settings(n["detach"]);
   if (const auto& k = n["keywords"]; k && expect(k, YAML::NodeType::Map, "a map of keyword set name -> words"))
     for (const auto& kv : k) keyword_sets_.push_back({kv.first.Scalar(), strings(kv.second, "keywords")});
   if (n["mailing_lists"]) org_patterns(n["mailing_lists"], policy_.organisation.mailing_lists);
@@ -271,6 +273,30 @@ void Compiler::approval_fatigue(const YAML::Node& n) {
   if (errors_.size() != before || f.after == 0) return;
   if (f.window_seconds == 0) error(n["window"], "window must be longer than 0 (after: 0 turns approval fatigue off)");
   if (f.delay_seconds == 0) error(n["delay"], "delay must be longer than 0: the sender needs time to cancel");
+}
+
+// organisation.detach: how attachments a `detach` action removes are kept and served.
+void Compiler::detach_settings(const YAML::Node& n) {
+  if (!expect(n, YAML::NodeType::Map, "a map with expire, max_file_size, max_total_size, max_downloads, "
+                                      "downloads_per_minute, except_domains")) return;
+  keys(n, {"expire", "max_file_size", "max_total_size", "max_downloads", "downloads_per_minute", "except_domains"},
+       "detach");
+  DetachSettings& d = policy_.detach;
+  if (const auto& e = n["expire"]) {
+    std::size_t before = errors_.size();
+    d.expire_seconds = duration(e);
+    if (errors_.size() == before && d.expire_seconds == 0) error(e, "expire must be longer than 0: links would die at once");
+  }
+  if (n["max_file_size"]) d.max_file_bytes = number(n["max_file_size"], "max_file_size (bytes)");
+  if (n["max_total_size"]) d.max_total_bytes = number(n["max_total_size"], "max_total_size (bytes)");
+  if (n["max_downloads"]) d.max_downloads = number(n["max_downloads"], "max_downloads (0: no limit)");
+  if (const auto& r = n["downloads_per_minute"]) {
+    d.downloads_per_minute = number(r, "downloads_per_minute");
+    if (d.downloads_per_minute <= 0) error(r, "downloads_per_minute must be at least 1");
+  }
+  if (const auto& x = n["except_domains"])
+    for (const auto& dom : strings(x, "recipient domains"))
+      if (std::string norm = detect::normalise_domain(dom); !norm.empty()) d.except_domains.push_back(norm);
 }
 
 std::optional<Condition> Compiler::condition(const YAML::Node& n) {
@@ -344,19 +370,20 @@ ActionSpec Compiler::action(const YAML::Node& n) {
   YAML::Node type_node = n.IsMap() ? n["type"] : n;
   if (n.IsMap())
     keys(n, {"type", "scope", "tag", "subject_prefix", "message", "delay", "approvers", "expire", "on_expiry",
-             "escalate", "bcc", "allow_bcc", "waivable"}, "action");
+             "escalate", "bcc", "allow_bcc", "waivable", "detach"}, "action");
   if (!type_node) {
-    error(n, "action needs a type: accept, tag, bcc, hold, approve or reject");
+    error(n, "action needs a type: accept, tag, bcc, detach, hold, approve or reject");
     return a;
   }
   std::string t = scalar(type_node, "an action");
   if (t == "accept") a.type = Action::Accept;
   else if (t == "tag") a.type = Action::Tag;
   else if (t == "bcc") a.type = Action::Bcc;
+  else if (t == "detach") a.type = Action::Detach;
   else if (t == "hold") a.type = Action::Hold;
   else if (t == "approve") a.type = Action::Approve;
   else if (t == "reject") a.type = Action::Reject;
-  else error(type_node, "unknown action '" + t + "' (accept, tag, bcc, hold, approve, reject)");
+  else error(type_node, "unknown action '" + t + "' (accept, tag, bcc, detach, hold, approve, reject)");
   if (a.type == Action::Hold || a.type == Action::Approve) hold_spec(n, a);
   if (!n.IsMap()) return a;
   if (const auto& s = n["scope"]) {
@@ -431,6 +458,11 @@ void Compiler::hold_spec(const YAML::Node& n, ActionSpec& a) {
       if (v != "true" && v != "false") error(w, "waivable is true (approval fatigue may waive it) or false");
       h.waivable = v != "false";
     }
+  }
+  if (const auto& d = n["detach"]) {
+    std::string v = scalar(d, "true or false");
+    if (v != "true" && v != "false") error(d, "detach is true (attachments leave as download links) or false");
+    h.detach = v == "true";
   }
   if (const auto& b = n["bcc"]) {
     std::string v = scalar(b, "external or all");

@@ -86,6 +86,7 @@ bool matches(const Rule& r, const detect::Facts& facts) {
 // for the first approve rule that matched.
 void merge_hold(Action type, const HoldSpec& h, bool first, HoldSpec& into) {
   into.bcc = into.bcc || h.bcc;
+  into.detach = into.detach || h.detach;
   if (type == Action::Hold) {
     into.delay_seconds = std::max(into.delay_seconds, h.delay_seconds);
     return;
@@ -111,8 +112,12 @@ void apply(const Rule& r, Verdict& v, bool& first_approve) {
       v.bcc = true;
       if (r.action.scope == BccScope::All) v.bcc_scope = BccScope::All;
       break;
+    case Action::Detach:
+      v.detach = true;
+      break;
     case Action::Hold:
     case Action::Approve:
+      if (r.action.hold.detach) v.detach = true;
       merge_hold(r.action.type, r.action.hold, first_approve, v.hold);
       if (r.action.type == Action::Approve) first_approve = false;
       if (r.action.hold.bcc) {
@@ -134,6 +139,7 @@ const char* action_name(Action a) {
     case Action::Accept: return "accept";
     case Action::Tag: return "tag";
     case Action::Bcc: return "bcc";
+    case Action::Detach: return "detach";
     case Action::Hold: return "hold";
     case Action::Approve: return "approve";
     case Action::Reject: return "reject";

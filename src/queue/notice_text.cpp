@@ -73,6 +73,12 @@ KindText kind_text(const NoticeInput& in) {
               "Sending of the following mail was cancelled. It was NOT sent."};
     case NoticeKind::DeliveryFailed:
       return undelivered_text(in.released);
+    case NoticeKind::Detached:
+      return {"添付ファイルをリンク化", "Attachments sent as links",
+              "次のメールの添付ファイルは、宛先にはダウンロードリンクとして届きました。\n"
+              "ダウンロードの記録は監査ログに残ります。リンクを無効にしてファイルを削除するには、下のリンクを開いてください。",
+              "The attachments of the following mail reached its recipients as download links.\n"
+              "Downloads are recorded in the audit log. To revoke the links and delete the files, open the link below."};
   }
   return {"通知", "Notice", "", ""};
 }
@@ -266,6 +272,8 @@ std::string_view kind_name(NoticeKind kind) {
       return "cancelled";
     case NoticeKind::DeliveryFailed:
       return "delivery-failed";
+    case NoticeKind::Detached:
+      return "detached";
   }
   return "unknown";
 }

@@ -36,6 +36,7 @@ NoticeLink link_for(const std::string& action, const std::string& url) {
   if (action == "approve") return {"承認する", "Approve", url};
   if (action == "reject") return {"却下する", "Reject", url};
   if (action == "approve-bcc") return {"Bcc に変えて承認する", "Approve as Bcc", url};
+  if (action == "revoke") return {"リンクを取り消してファイルを削除する", "Revoke the links and delete the files", url};
   return {"送信を取り消す", "Cancel sending", url};
 }
 

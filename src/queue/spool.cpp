@@ -55,9 +55,9 @@ bool valid_id(const std::string& id) {
 
 std::string new_id() { return util::random_hex(10); }  // kernel CSPRNG; empty (an invalid id) on failure
 
-Spool::Spool(std::string dir) : dir_(std::move(dir)) {}
+Spool::Spool(std::string dir, std::string extension) : dir_(std::move(dir)), ext_(std::move(extension)) {}
 
-std::string Spool::path(const std::string& id) const { return dir_ + "/" + id + ".eml"; }
+std::string Spool::path(const std::string& id) const { return dir_ + "/" + id + ext_; }
 
 util::Result<bool> Spool::prepare() const {
   for (const std::string& dir : {dir_, dir_ + "/tmp"})
@@ -120,7 +120,8 @@ std::vector<std::string> Spool::ids() const {
   std::error_code ec;
   for (const auto& e : std::filesystem::directory_iterator(dir_, ec)) {
     std::string name = e.path().filename().string();
-    if (e.is_regular_file() && name.size() > 4 && name.ends_with(".eml")) out.push_back(name.substr(0, name.size() - 4));
+    if (e.is_regular_file() && name.size() > ext_.size() && name.ends_with(ext_))
+      out.push_back(name.substr(0, name.size() - ext_.size()));
   }
   return out;
 }

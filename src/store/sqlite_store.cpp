@@ -160,6 +160,7 @@ void SqliteStore::create_schema() {
   create_session_schema();
   create_received_schema();
   create_approval_schema();
+  create_detached_schema();
 }
 
 // The per-recipient delivery record, on a database from before it existed.
@@ -209,11 +210,7 @@ void SqliteStore::write_audit(const AuditEntry& a) {
 
 util::Result<bool> SqliteStore::insert_held(const HeldMessage& m, const AuditEntry& audit) {
   return guarded<bool>([&] {
-    db_.exec("PRAGMA synchronous=FULL");
-    struct Restore {
-      Db& db;
-      ~Restore() { sqlite3_exec(db.handle(), "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr); }
-    } restore{db_};
+    DurableCommit durable(db_);
     Transaction tx(db_);
     Stmt s(db_, std::string("INSERT INTO held(") + kColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
     s.bind(1, m.id).bind(2, kind_name(m.kind)).bind(3, state_name(m.state)).bind(4, m.queue_id).bind(5, m.sender);

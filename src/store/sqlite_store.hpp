@@ -17,6 +17,14 @@ std::string name_key(const std::string& name);
 // The median of sorted seconds (the mean of the middle two for an even count); -1 when there are none.
 std::int64_t median_of(const std::vector<std::int64_t>& sorted);
 
+// For the life of this object, commits are synchronous=FULL (what the MTA is told depends on them),
+// then back to NORMAL.
+struct DurableCommit {
+  explicit DurableCommit(Db& d) : db(d) { db.exec("PRAGMA synchronous=FULL"); }
+  ~DurableCommit() { sqlite3_exec(db.handle(), "PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr); }
+  Db& db;
+};
+
 class SqliteStore final : public Store {
  public:
   explicit SqliteStore(const std::string& path);  // throws DbError
@@ -87,6 +95,13 @@ class SqliteStore final : public Store {
   util::Result<std::vector<Notice>> notices_for(const std::string& held_id) override;
   util::Result<std::int64_t> purge_notices(std::int64_t before) override;
 
+  util::Result<bool> insert_detached(const std::vector<DetachedFileRow>& files, const AuditEntry& audit) override;
+  util::Result<std::optional<DetachedFileRow>> detached_file(const std::string& id) override;
+  util::Result<std::vector<DetachedFileRow>> detached_batch(const std::string& batch) override;
+  util::Result<bool> count_download(const std::string& id, std::int64_t now, const AuditEntry& audit) override;
+  util::Result<std::vector<std::string>> revoke_detached(const std::string& batch, const AuditEntry& audit) override;
+  util::Result<std::vector<std::string>> expire_detached(std::int64_t now) override;
+
  private:
   void write_audit(const AuditEntry& a);
   bool move_state(const std::string& id, State from, State to, const AuditEntry& audit);
@@ -98,6 +113,8 @@ class SqliteStore final : public Store {
   void create_session_schema();  // sqlite_sessions.cpp
   void create_received_schema();  // sqlite_received.cpp
   void create_approval_schema();  // sqlite_approvals.cpp
+  void create_detached_schema();  // sqlite_detached.cpp
+  std::vector<DetachedFileRow> select_detached(const char* where, const std::string& key);
   void record_approval(const std::string& id, std::int64_t at);  // sqlite_approvals.cpp, inside a transaction
   std::vector<HeldMessage> select_held(const std::string& where_sql, const std::vector<std::string>& texts,
                                        const std::vector<std::int64_t>& numbers);

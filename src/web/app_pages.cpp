@@ -8,23 +8,6 @@
 
 namespace preflight::web::app_pages {
 
-namespace {
-
-using nlohmann::json;
-
-std::string E(std::string_view s) { return html_escape(s); }
-std::string T(Lang l, std::string_view key) { return html_escape(tr(l, key)); }
-
-std::string str(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t num(const json& j, const char* key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
-}
-
 std::string when(std::int64_t t) {
   if (t <= 0) return "-";
   std::time_t tt = static_cast<std::time_t>(t);
@@ -43,6 +26,23 @@ std::string url_encode(std::string_view s) {
     else out += '%', out += kHex[c >> 4], out += kHex[c & 15];
   }
   return out;
+}
+
+namespace {
+
+using nlohmann::json;
+
+std::string E(std::string_view s) { return html_escape(s); }
+std::string T(Lang l, std::string_view key) { return html_escape(tr(l, key)); }
+
+std::string str(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::int64_t num(const json& j, const char* key) {
+  auto it = j.find(key);
+  return it != j.end() && it->is_number() ? it->get<std::int64_t>() : 0;
 }
 
 std::string csrf_field(const Viewer& v) { return "<input type=\"hidden\" name=\"csrf\" value=\"" + E(v.csrf) + "\">"; }

@@ -33,6 +33,11 @@ std::string notice(const Viewer& v, std::string_view key);
 // results objects {id, ok, error}); the ones that went through are counted.
 std::string bulk_result(const Viewer& v, const nlohmann::json& results);
 
+// Local time "YYYY-MM-DD HH:MM" of unix seconds ("-" for none), and RFC 3986 percent-encoding of all but
+// unreserved characters (query values, RFC 5987 file names). Shared with the link pages.
+std::string when(std::int64_t t);
+std::string url_encode(std::string_view s);
+
 // Inline SVG charts (horizontal bars), labels escaped. Exposed for tests.
 std::string bar_chart(const nlohmann::json& pairs, std::string_view title);
 

@@ -1,22 +1,10 @@
-// HTML escaping of untrusted text; see server.hpp.
+// HTML escaping of untrusted text; see server.hpp (the one escaper is util::html_escape).
 #include "preflight/web/server.hpp"
+
+#include "preflight/util/strings.hpp"
 
 namespace preflight::web {
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
+std::string html_escape(std::string_view text) { return util::html_escape(text); }
 
 }  // namespace preflight::web

@@ -115,7 +115,8 @@ std::optional<std::string_view> take_netstring(std::string_view& in) {
 }
 
 std::optional<LinkAction> action_from_name(std::string_view name) {
-  for (LinkAction a : {LinkAction::Approve, LinkAction::Reject, LinkAction::Cancel, LinkAction::ApproveBcc})
+  for (LinkAction a : {LinkAction::Approve, LinkAction::Reject, LinkAction::Cancel, LinkAction::ApproveBcc,
+                       LinkAction::Download, LinkAction::Fetch, LinkAction::Revoke})
     if (name == link_action_name(a)) return a;
   return std::nullopt;
 }
@@ -149,6 +150,9 @@ const char* link_action_name(LinkAction a) {
     case LinkAction::Reject: return "reject";
     case LinkAction::Cancel: return "cancel";
     case LinkAction::ApproveBcc: return "approve-bcc";
+    case LinkAction::Download: return "download";
+    case LinkAction::Fetch: return "fetch";
+    case LinkAction::Revoke: return "revoke";
   }
   return "approve";  // unreachable; keeps -Wreturn-type quiet
 }

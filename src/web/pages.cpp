@@ -2,6 +2,8 @@
 // only fixed text is written unescaped.
 #include "pages.hpp"
 
+#include "app_pages.hpp"
+
 #include <vector>
 
 namespace preflight::web::pages {
@@ -34,6 +36,9 @@ Labels labels_for(LinkAction a) {
       return {"社外の宛先を To/Cc から外し、Bcc として承認しますか？",
               "Approve this message with the outside addresses moved from To/Cc to Bcc?", "Bcc に変えて承認する",
               "Approve as Bcc"};
+    case LinkAction::Download:
+    case LinkAction::Fetch:
+    case LinkAction::Revoke: break;  // never confirmed on this page (the server refuses them)
   }
   return labels_for(LinkAction::Approve);
 }
@@ -128,6 +133,63 @@ std::string unknown_message() {
 std::string csrf_failed() {
   return message_page("確認ページからやり直してください", "Please start again from the confirmation page",
                       "CSRF check failed");
+}
+
+namespace {
+
+std::string file_rows(const DetachedFileInfo& f) {
+  std::string out = row("ファイル名 / File name", html_escape(f.filename));
+  out += row("サイズ / Size", std::to_string(f.size) + " bytes");
+  out += row("有効期限 / Expires", html_escape(app_pages::when(f.expires_at)));
+  return out;
+}
+
+std::string one_time_form(std::string_view path, std::string_view token, std::string_view form_token,
+                          std::string_view ja, std::string_view en) {
+  std::string out = "<form method=\"post\" action=\"/" + std::string(path) + "/" + html_escape(token) + "\">";
+  out += "<input type=\"hidden\" name=\"fetch\" value=\"" + html_escape(form_token) + "\">";
+  out += "<p><button type=\"submit\">" + std::string(ja) + " / " + std::string(en) + "</button></p></form>";
+  return out;
+}
+
+}  // namespace
+
+std::string file_page(const DetachedFileInfo& file, std::string_view token, std::string_view form_token) {
+  std::string body = "<h1>添付ファイルのダウンロード<br><span class=\"en\">Download an attachment</span></h1>";
+  body += "<dl>" + file_rows(file) + "</dl>";
+  if (file.state != "active")
+    return document("添付ファイル / Attachment",
+                    body + "<p>このファイルはもうダウンロードできません。<br><span class=\"en\">This file can no "
+                           "longer be downloaded.</span></p>");
+  body += one_time_form("file", token, form_token, "ダウンロード", "Download");
+  return document("添付ファイル / Attachment", body);
+}
+
+std::string unknown_file() { return message_page("このファイルは見つかりません", "This file was not found"); }
+
+std::string file_refused(std::string_view reason) {
+  return message_page("このファイルはダウンロードできません", "This file cannot be downloaded", reason);
+}
+
+std::string form_expired() {
+  return message_page("リンクを開き直してください", "Please open the link again",
+                      "the download form was used already or is too old");
+}
+
+std::string revoke_page(const std::vector<DetachedFileInfo>& files, std::string_view token,
+                        std::string_view form_token) {
+  std::string body = "<h1>添付ファイルのリンクを取り消しますか？<br><span class=\"en\">Revoke the download links of "
+                     "these attachments?</span></h1>";
+  for (const auto& f : files)
+    body += "<dl>" + file_rows(f) + row("状態 / State", html_escape(f.state)) +
+            row("ダウンロード回数 / Downloads", std::to_string(f.downloads)) + "</dl>";
+  body += one_time_form("revoke", token, form_token, "取り消す", "Revoke");
+  return document("リンクの取り消し / Revoke links", body);
+}
+
+std::string revoked(std::size_t files) {
+  return message_page("リンクを取り消しました", "The links were revoked",
+                      std::to_string(files) + " file(s) deleted");
 }
 
 std::string error_status(int status) {

@@ -4,6 +4,7 @@
 #pragma once
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "preflight/web/server.hpp"
 
@@ -22,6 +23,15 @@ std::string bad_link(std::string_view error);
 std::string unknown_message();
 // A POST whose CSRF value is missing or does not match the cookie (403).
 std::string csrf_failed();
+// Detached attachments (detach_routes.hpp): the page a download link opens, with its one-time form.
+std::string file_page(const DetachedFileInfo& file, std::string_view token, std::string_view form_token);
+std::string unknown_file();                          // 404
+std::string file_refused(std::string_view reason);   // 410: revoked, expired, limit, rate
+std::string form_expired();                          // 403: the form token was used or is too old
+// The sender's revoke page (every file of the mail) and its result.
+std::string revoke_page(const std::vector<DetachedFileInfo>& files, std::string_view token, std::string_view form_token);
+std::string revoked(std::size_t files);
+
 // Any other failure, by HTTP status (404, 400, 413, 500...).
 std::string error_status(int status);
 

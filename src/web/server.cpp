@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "app_routes.hpp"
+#include "detach_routes.hpp"
 #include "pages.hpp"
 #include "request_origin.hpp"
 #include "preflight/web/sessions.hpp"
@@ -63,6 +64,7 @@ struct WebServer::Impl {
   WebSettings settings;
   LinkHandlers handlers;
   std::unique_ptr<AppRoutes> app;  // the web queue, when AppHandlers were given
+  std::unique_ptr<DetachRoutes> detach;  // detached attachments, when DetachHandlers were given
   httplib::Server svr;
   std::thread thread;
   std::atomic<bool> listen_returned{false};
@@ -81,6 +83,8 @@ struct WebServer::Impl {
 std::optional<LinkClaims> WebServer::Impl::verified(const httplib::Request& req,
                                                     httplib::Response& res) const {
   auto claims = verify_link(req.matches[1].str(), settings.key, unix_now());
+  // Tokens of detached attachments (download, form, revoke) never decide about a held message.
+  if (claims && claims->action >= LinkAction::Download) claims = util::Error{"malformed link"};
   if (!claims) {
     reply(res, 403, pages::bad_link(claims.error()));
     return std::nullopt;
@@ -131,6 +135,10 @@ void WebServer::Impl::install_routes() {
   svr.Get(route, [this](const httplib::Request& req, httplib::Response& res) { on_get(req, res); });
   svr.Post(route, [this](const httplib::Request& req, httplib::Response& res) { on_post(req, res); });
   if (app) app->install(svr);
+  if (handlers.detach.ready()) {
+    detach = std::make_unique<DetachRoutes>(settings, handlers.detach);
+    detach->install(svr);
+  }
   // Called for every status >= 400, including the pages above: only fill in responses with no body
   // (unknown paths, oversized or unparsable requests).
   svr.set_error_handler(httplib::Server::HandlerWithResponse(

@@ -8,8 +8,13 @@ Fails (never skips) when Chromium, node or tests/e2e/node_modules are missing.
 Run: python3 tests/e2e/run_e2e.py BUILD_DIR   (as root; ctest does this)
 """
 import base64
+import email
+import email.message
+import email.policy
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -44,6 +49,10 @@ rules:
     description: "Several outside companies see each other's addresses"
     when: 'recipients.visible_external >= 3'
     action: {type: approve, approvers: [supervisor], expire: 1h, allow_bcc: external}
+  - id: attachments-as-links
+    description: "Attachments leave as download links"
+    when: 'message.subject contains "E2E-DETACH"'
+    action: detach
 """
 
 DIRECTORY = ("address,supervisor,deputy,department\n"
@@ -135,7 +144,46 @@ def run(lab):
     print(("ok" if still_held else "FAIL") + ": mail outside the other approver's scope is still held")
     failures += 0 if still_held else 1
     failures += check_bcc_delivery(lab)
+    failures += run_detach(lab)
     return failures
+
+
+DETACH_NAME = "見積書 2026.pdf"
+DETACH_RCPT = "client@other.example"  # not a partner-approval recipient: the mail leaves at once
+DETACH_BYTES = b"%PDF-1.4\n" + bytes(range(256)) * 200 + b"\n%%EOF\n"
+
+
+def run_detach(lab):
+    """A mail whose attachment leaves as a link: tests/e2e/detach.mjs opens the link in Chromium,
+    downloads the file and revokes the links with the sender's notice."""
+    msg = email.message.EmailMessage(policy=email.policy.SMTP)
+    msg["From"], msg["To"], msg["Subject"] = SENDER, DETACH_RCPT, "Quote E2E-DETACH"
+    msg.set_content("The quote is attached.\n")
+    msg.add_attachment(DETACH_BYTES, maintype="application", subtype="pdf", filename=DETACH_NAME)
+    code, text = lab.send(SENDER, [DETACH_RCPT], msg.as_bytes())
+    if code != 250:
+        raise RuntimeError("send: %d %s" % (code, text))
+    base = "http://127.0.0.1:%d" % lab.web_port
+    mail = wait_delivered(lab, "E2E-DETACH")
+    notice = None
+    deadline = time.time() + 30
+    while notice is None and time.time() < deadline:
+        lab.flush()
+        notice = next((m for m in lab.wait_for_sink(0, timeout=0.3)
+                       if m.message["X-Preflight-Notice"] == "detached" and SENDER in m.recipients), None)
+    if mail is None or notice is None:
+        print("FAIL: the detached mail or the sender's notice did not arrive")
+        return 1
+
+    def link(m, kind):
+        texts = "\n".join(p.get_content() for p in m.message.walk() if p.get_content_maintype() == "text")
+        found = re.findall(re.escape(base) + "/%s/[A-Za-z0-9_\\-.]+" % kind, texts)
+        return found[0] if found else ""
+
+    env = dict(os.environ, ARTIFACTS=ARTIFACTS, FILE_LINK=link(mail, "file"), REVOKE_LINK=link(notice, "revoke"),
+               FILE_NAME=DETACH_NAME, FILE_SHA256=hashlib.sha256(DETACH_BYTES).hexdigest())
+    r = subprocess.run(["node", os.path.join(HERE, "detach.mjs")], env=env, timeout=120)
+    return 0 if r.returncode == 0 else 1
 
 
 def check_bcc_delivery(lab):

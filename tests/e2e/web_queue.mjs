@@ -2,28 +2,13 @@
 // is ever downloaded). Started by run_e2e.py, which provides a running lab: PREFLIGHT_URL, the accounts'
 // passwords (PREFLIGHT_PASSWORDS) and five held mails (E2E-APPROVE, E2E-SCOPE, E2E-XSS, E2E-JIS, E2E-BCC).
 // Prints one line per check and "N passed, N failed"; exits non-zero on any failure.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ARTIFACTS, check, finish, launch } from './harness.mjs';
 
 const BASE = process.env.PREFLIGHT_URL;
-const ARTIFACTS = process.env.ARTIFACTS || 'e2e-artifacts';
 const PASSWORDS = JSON.parse(process.env.PREFLIGHT_PASSWORDS || '{}');
-mkdirSync(ARTIFACTS, { recursive: true });
 
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail = '') {
-  if (ok) passed++; else failed++;
-  console.log(`${ok ? 'ok' : 'FAIL'}: ${what}${ok || !detail ? '' : ' — ' + detail}`);
-}
-
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-         '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-});
+const browser = await launch();
 
 // A fresh browser context (own cookies) signed in as `user`; collects dialogs so that a script that
 // ran would be noticed.
@@ -244,5 +229,4 @@ try {
 } finally {
   await browser.close();
 }
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+finish();

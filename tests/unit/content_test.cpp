@@ -71,6 +71,40 @@ TEST_CASE("normalise_text agrees with GLib NFKC on mixed text") {
   }
 }
 
+TEST_CASE("normalise_text agrees with GLib NFKC on long mixes of kana, kanji, ASCII and what changes") {
+  // Long enough for the sixteen-byte blocks: every character may sit at any place of a block or across two.
+  // No digits, so that folding (1 1 -> 11) cannot differ.
+  const std::vector<std::string> pieces{"か", "\u3099", "\u309a", "\u309b", "\u309c", "ゟ", "ヿ", "ア", "ー",
+                                        "漢",  "字",       "丁",       "\u4dc0", "\u9fff", "\u3000", "、", "。",
+                                        "「",  "㈱",       "ｶﾞ",      "Ａ",       "a",       " ",   "-",  "b",
+                                        "é",   "\xe3\x81", "\xff",    "\xe4\xb8", "ヴ",   "\u0301", "😀", "\xe3\x82\x99"};
+  std::mt19937 rng(11);
+  for (int round = 0; round < 3000; ++round) {
+    std::string s;
+    const int n = 10 + static_cast<int>(rng() % 40);
+    for (int k = 0; k < n; ++k) s += pieces[rng() % pieces.size()];
+    CAPTURE(s);
+    CHECK(normalise_text(s) == preflight::util::nfkc(s));
+  }
+}
+
+TEST_CASE("every kana and CJK ideograph the block scan skips is left as GLib's NFKC leaves it") {
+  const auto utf8 = [](char32_t c) {
+    return std::string{static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+                       static_cast<char>(0x80 | (c & 0x3F))};
+  };
+  int checked = 0;
+  for (char32_t c = 0x3000; c <= 0x9FFF; ++c) {
+    if (c == 0x3100) c = 0x4000;  // E3 84.. (bopomofo, compatibility jamo, enclosed forms) is not block-scanned
+    const std::string ch = utf8(c);
+    const std::string s = "ab" + ch + ch + "cd" + ch + "\u3099" + ch + "xyz" + ch;  // ch at several offsets
+    CAPTURE(static_cast<std::uint32_t>(c));
+    if (normalise_text(s) != preflight::util::nfkc(s)) CHECK(normalise_text(s) == preflight::util::nfkc(s));
+    ++checked;
+  }
+  CHECK(checked == (0x3100 - 0x3000) + (0xA000 - 0x4000));
+}
+
 TEST_CASE("my number check digit") {
   CHECK(valid_my_number("123456789018"));
   CHECK(valid_my_number("291417776316"));

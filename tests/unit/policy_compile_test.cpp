@@ -90,7 +90,7 @@ TEST_CASE("a type mismatch is an error") {
 
 TEST_CASE("unknown keys, actions and modes are reported") {
   CHECK(first_error("rules:\n  - id: x\n    acton: bcc\n").rfind("p.yaml:3:5: unknown key 'acton' in rule", 0) == 0);
-  CHECK(first_error("rules:\n  - id: x\n    action: hide\n") == "p.yaml:3:13: unknown action 'hide' (accept, tag, bcc, hold, approve, reject)");
+  CHECK(first_error("rules:\n  - id: x\n    action: hide\n") == "p.yaml:3:13: unknown action 'hide' (accept, tag, bcc, detach, hold, approve, reject)");
   CHECK(first_error("rules:\n  - id: x\n    mode: dry\n    action: tag\n") == "p.yaml:3:11: mode is 'enforce' or 'monitor'");
 }
 

@@ -39,6 +39,7 @@ struct Plan {
   Disposition disposition = Disposition::Continue;
   std::vector<HeaderEdit> edits;
   std::string reply_text;  // for Reject: shown to the sender after "550 5.7.1"
+  bool detach = false;     // attachments leave as download links: the body is rewritten (action/detach.hpp)
 };
 
 inline constexpr const char* kVerdictHeader = "X-Preflight-Verdict";

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "preflight/action/detach.hpp"
 #include "preflight/action/plan.hpp"
 #include "preflight/detect/context.hpp"
 #include "preflight/mail/envelope.hpp"
@@ -58,6 +59,10 @@ struct Hooks {
   // Stores a held message durably (spool file fsync'ed, queue row committed) and returns its id; the
   // milter tells the MTA to discard its copy only after this returned an id.
   std::function<util::Result<std::string>(const action::HoldRequest&)> hold;
+  // Stores the attachments of a mail the plan detaches (files fsync'ed, rows committed) and returns the new
+  // body with its header edits; the milter replaces the body only after this returned. Empty: a detach
+  // verdict tempfails.
+  std::function<util::Result<action::BodyRewrite>(const action::DetachRequest&)> detach;
   // The MTA accepted the mail for delivery: learn from it (history, thread, exposure). The address list is
   // what To and Cc showed after the plan's header edits (action::shown_to_cc), the message is as written.
   std::function<void(const mail::Envelope&, const mail::Message&, const std::vector<mail::Address>& shown,

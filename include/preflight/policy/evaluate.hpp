@@ -21,6 +21,7 @@ struct Verdict {
   Action action = Action::Accept;          // strongest enforced action
   bool bcc = false;                         // an enforced rule asks for the To/Cc -> Bcc rewrite
   BccScope bcc_scope = BccScope::External;  // All if any enforced bcc rule asks for all
+  bool detach = false;                      // an enforced rule sends the attachments as download links
   HoldSpec hold;                            // merged over enforced hold/approve rules (longest delay,
                                             // every approver, earliest expiry, return unless all release)
   std::vector<Reason> reasons;             // every matching rule, enforced and monitored, in policy order

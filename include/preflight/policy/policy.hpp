@@ -13,7 +13,7 @@
 namespace preflight::policy {
 
 // Ordered by strength: when several rules match, the strongest enforced action wins.
-enum class Action { Accept, Tag, Bcc, Hold, Approve, Reject };
+enum class Action { Accept, Tag, Bcc, Detach, Hold, Approve, Reject };
 enum class Mode { Enforce, Monitor };
 enum class BccScope { External, All };
 
@@ -56,6 +56,7 @@ struct HoldSpec {
   bool allow_bcc = false;               // approve: an approver may choose to deliver it as Bcc instead
   BccScope allow_bcc_scope = BccScope::External;  // which addresses that choice takes out of To/Cc
   bool waivable = true;                 // approve: approval fatigue may turn a repeat into a short hold
+  bool detach = false;                  // attachments leave as download links once released
 };
 
 struct ActionSpec {
@@ -88,9 +89,21 @@ struct ApprovalFatigue {
   std::int64_t delay_seconds = 300;
 };
 
+// The policy's `detach:` section: how attachments that a `detach` action removes are kept and served.
+struct DetachSettings {
+  std::int64_t expire_seconds = 7 * 86400;        // a download link's life; the file is deleted then
+  std::int64_t max_file_bytes = 100ll << 20;      // a larger attachment refuses the mail (550)
+  std::int64_t max_total_bytes = 200ll << 20;     // the same for all of one mail's attachments together
+  std::int64_t max_downloads = 20;                // downloads per file (0: no limit)
+  std::int64_t downloads_per_minute = 5;          // per link, whoever asks
+  std::vector<std::string> except_domains;        // recipient domains (and their subdomains) that keep
+                                                  // attachments: partners who cannot take links
+};
+
 struct Policy {
   detect::Organisation organisation;
   ApprovalFatigue approval_fatigue;
+  DetachSettings detach;
   std::vector<Rule> rules;
   std::vector<std::string> files;
 };

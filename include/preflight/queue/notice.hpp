@@ -24,6 +24,7 @@ enum class NoticeKind {
   Expired,            // to sender: nobody decided in time; returned (not sent) or released (sent)
   Cancelled,          // to sender: confirmation that the mail was not sent
   DeliveryFailed,     // to sender (and, when the release gave up, the admin address): who did not get it
+  Detached,           // to sender: the attachments left as download links; revoke link
 };
 
 enum class NoticeLanguage { JapaneseEnglish, Japanese, English };

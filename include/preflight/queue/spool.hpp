@@ -14,7 +14,8 @@ namespace preflight::queue {
 
 class Spool {
  public:
-  explicit Spool(std::string dir);
+  // `extension`: the final names' ending (held mail ".eml", detached attachments ".bin").
+  explicit Spool(std::string dir, std::string extension = ".eml");
   // Creates the directories if needed; an error when they cannot be made.
   util::Result<bool> prepare() const;
   // Stores the bytes of `raw` (memory or spilled file) durably as message `id`.
@@ -31,6 +32,7 @@ class Spool {
   util::Result<bool> store_with(const std::string& id, Writer&& write) const;
 
   std::string dir_;
+  std::string ext_;
 };
 
 // A new random message id (hex, 20 characters, from the kernel CSPRNG; empty if it fails).

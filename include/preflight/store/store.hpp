@@ -151,6 +151,15 @@ struct Notice {
   int attempts = 0;
 };
 
+// One attachment a `detach` action took out of a mail, kept as a file and served through a link. Files of
+// one mail share a batch id (the audit trail's held_id). state: "active", "revoked", "expired".
+struct DetachedFileRow {
+  std::string id, batch, sender, filename, content_type, sha256;
+  std::int64_t size = 0, created_at = 0, expires_at = 0;
+  std::string state = "active";
+  std::int64_t downloads = 0, max_downloads = 0;  // max 0: no limit
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -267,6 +276,19 @@ class Store {
   // Deletes notices sent before `before`, and unsent ones made before `before` (given up long ago);
   // returns how many.
   virtual util::Result<std::int64_t> purge_notices(std::int64_t before) = 0;
+
+  // --- detached attachments (the `detach` action) ---
+  // Inserts the files of one mail and its first audit row in one transaction, committed durably.
+  virtual util::Result<bool> insert_detached(const std::vector<DetachedFileRow>& files, const AuditEntry& audit) = 0;
+  virtual util::Result<std::optional<DetachedFileRow>> detached_file(const std::string& id) = 0;
+  virtual util::Result<std::vector<DetachedFileRow>> detached_batch(const std::string& batch) = 0;
+  // Counts one download of an active file that has not expired at `now` and is under its limit, with the
+  // audit row, in one transaction; false (nothing written) otherwise.
+  virtual util::Result<bool> count_download(const std::string& id, std::int64_t now, const AuditEntry& audit) = 0;
+  // Marks the active files of `batch` revoked, with the audit row; returns their ids (empty: none was).
+  virtual util::Result<std::vector<std::string>> revoke_detached(const std::string& batch, const AuditEntry& audit) = 0;
+  // Marks active files that expired at or before `now` expired (one audit row per batch); returns their ids.
+  virtual util::Result<std::vector<std::string>> expire_detached(std::int64_t now) = 0;
 };
 
 // Opens (creating if needed) the SQLite store at `path` in WAL mode; ":memory:" for a private one.

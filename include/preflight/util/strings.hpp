@@ -20,4 +20,7 @@ std::string to_hex(std::string_view bytes);
 // Replaces control characters (and CR/LF) with spaces: for text that goes into log lines and SMTP replies.
 std::string printable(std::string_view s);
 
+// HTML-escapes untrusted text (& < > " ').
+std::string html_escape(std::string_view text);
+
 }  // namespace preflight::util

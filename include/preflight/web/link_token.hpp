@@ -12,8 +12,11 @@
 namespace preflight::web {
 
 // ApproveBcc: approve with To/Cc moved to Bcc (offered only when the policy allows that choice).
-enum class LinkAction { Approve, Reject, Cancel, ApproveBcc };
-const char* link_action_name(LinkAction a);  // "approve", "reject", "cancel", "approve-bcc"
+// Download: the page of a detached attachment (message_id: the file's id); Fetch: the one-time form token
+// of that page's download button (actor: a random nonce); Revoke: the sender's link that withdraws every
+// file of one mail (message_id: the batch id).
+enum class LinkAction { Approve, Reject, Cancel, ApproveBcc, Download, Fetch, Revoke };
+const char* link_action_name(LinkAction a);  // "approve", "reject", "cancel", "approve-bcc", "download", ...
 
 struct LinkClaims {
   std::string message_id;  // the held message's id

@@ -30,12 +30,39 @@ struct LinkDecision {
   std::string remote_addr;  // the browser's address, for the audit trail
 };
 
+// Attachments a `detach` action sent as links (detach_routes.cpp, docs/web.md).
+struct DetachedFileInfo {
+  std::string id, filename, content_type, state;  // filename UTF-8, untrusted; state "active", "revoked", ...
+  std::int64_t size = 0, expires_at = 0, downloads = 0;
+};
+
+struct DownloadRequest {
+  std::string file_id;
+  std::string remote_addr, user_agent;  // for the audit trail and the rate limit
+};
+
+struct DetachHandlers {
+  // The file a download link names; nullopt when unknown.
+  std::function<std::optional<DetachedFileInfo>(const std::string& file_id)> file;
+  // Counts, audits and returns one download: the file's bytes, or the reason it is refused (revoked,
+  // expired, limit reached, too many downloads a minute).
+  std::function<util::Result<std::string>(const DownloadRequest&)> download;
+  // The files of one mail (a revoke link's batch).
+  std::function<std::vector<DetachedFileInfo>(const std::string& batch)> batch;
+  // Revokes every active file of the batch (the files are deleted); returns how many were revoked.
+  std::function<util::Result<std::size_t>(const std::string& batch, const std::string& actor,
+                                          const std::string& remote_addr)>
+      revoke;
+  bool ready() const { return file && download && batch && revoke; }
+};
+
 struct LinkHandlers {
   // The held message a link refers to; nullopt when it does not exist.
   std::function<std::optional<MessageSummary>(const std::string& message_id)> summary;
   // Carries out a confirmed decision; returns the new state's name, or an error the page shows
   // (for example "already approved").
   std::function<util::Result<std::string>(const LinkDecision&)> decide;
+  DetachHandlers detach;  // empty: no /file/ and /revoke/ routes
 };
 
 struct WebSettings {

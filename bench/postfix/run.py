@@ -1,0 +1,290 @@
+"""preflightd through a real Postfix, beside Postfix without a milter and with a null milter.
+
+Starts one private Postfix (own config and queue directory, loopback ports, scripts/maillab.py) per
+configuration: none (no milter), null-inet / null-unix (build/bench/null_milter) and preflight-inet /
+preflight-unix (build/src/bin/preflightd with policies/checklist.yaml, every rule in monitor mode so
+that no mail is held and every rule is still evaluated). Each delivers to its own smtp-sink. Postfix's
+smtp-source drives them: interleaved rounds, and in each round every mix through every configuration, in
+a rotated order, first sequentially (one session: ms per mail) and then under load (many sessions,
+many senders: mails per second).
+
+Every run counts what the sink received and what was refused (4xx/5xx in Postfix's log and in
+smtp-source's output); a mail neither delivered nor refused is lost. The exit status is 1 when any mail
+was lost or refused.
+
+Run as root (Postfix):  python3 bench/postfix/run.py BUILD_DIR [--smoke] [--rounds N] [--json-out FILE]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SOURCE = os.path.abspath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(SOURCE, "scripts"))
+sys.path.insert(0, HERE)
+from maillab import MailLab, free_port, wait_port  # noqa: E402
+from mixes import MIXES, RECIPIENTS, RCPT_DOMAIN, write_mixes  # noqa: E402
+import procstat  # noqa: E402
+
+CONFIGS = ["none", "null-inet", "null-unix", "preflight-inet", "preflight-unix"]
+RCPT_LIMIT = 50  # Postfix's smtp_destination_recipient_limit: the sink sees one transaction per 50
+
+PREFLIGHT_CONFIG = """\
+roles: [milter]
+milter:
+  socket: "{socket}"
+  timeout: 120
+  on_error: tempfail
+state_dir: {{state_dir}}
+policies: [{{policy}}]
+log: {{{{level: info, file: {{log}}}}}}
+queue: {{{{reinject: "unix:{{reinject_socket}}"}}}}
+"""
+
+# Full run and smoke: mails per load run, per sequential run, sessions under load.
+PLANS = {
+    "full": {"load": {"a": 600, "b": 300, "c": 40, "d": 0}, "seq": {"a": 60, "b": 30, "c": 10, "d": 2},
+             "sessions": 20, "senders": 10, "rounds": 3},
+    "smoke": {"load": {"a": 30, "b": 12, "c": 2, "d": 0}, "seq": {"a": 4, "b": 2, "c": 1, "d": 1},
+              "sessions": 6, "senders": 3, "rounds": 1},
+}
+
+
+def monitor_policy():
+    """The shipped checklist with every rule in monitor mode: all evaluated, none holds or rejects."""
+    with open(os.path.join(SOURCE, "policies", "checklist.yaml")) as f:
+        text = f.read()
+    return re.sub(r"^(  - id: .*)$", r"\1\n    mode: monitor", text, flags=re.M)
+
+
+class Instance:
+    """One configuration: a private Postfix, its sink and (but for `none`) its milter process."""
+
+    def __init__(self, name, build, root):
+        self.name = name
+        self.kind, _, self.transport = name.partition("-")
+        self.root = os.path.join(root, name)
+        os.makedirs(self.root, exist_ok=True)
+        os.chmod(self.root, 0o755)
+        self.unix_path = os.path.join(self.root, "milter", "milter.sock")
+        self.milter_port = free_port()
+        self.lab = MailLab(os.path.join(build, "src", "bin", "preflightd"), self.preflight_config(),
+                           monitor_policy(), root=self.root, ports={"milter": self.milter_port})
+        self.null_milter = os.path.join(build, "bench", "null_milter")
+        self.milter = None  # the milter's Popen
+
+    def socket_spec(self):
+        if self.transport == "unix":
+            return "unix:" + self.unix_path
+        return "inet:%d@127.0.0.1" % self.milter_port
+
+    def preflight_config(self):
+        spec = self.socket_spec() if self.kind == "preflight" else "inet:1@127.0.0.1"
+        return PREFLIGHT_CONFIG.format(socket=spec)
+
+    def start(self):
+        lab = self.lab
+        lab.start_sink()
+        if self.kind != "none":
+            # As packaging recommends: a directory of the milter's, setgid group postfix, so that the socket
+            # belongs to group postfix (preflightd makes it 0660) and only Postfix's daemons reach it.
+            sockets = os.path.dirname(self.unix_path)
+            os.makedirs(sockets, exist_ok=True)
+            shutil.chown(sockets, "root", "postfix")
+            os.chmod(sockets, 0o2750)
+            self.start_milter()
+            lab.smtpd_milters = ("unix:" + self.unix_path if self.transport == "unix"
+                                 else "inet:127.0.0.1:%d" % lab.milter_port)
+        else:
+            lab.smtpd_milters = ""
+        lab.start_postfix()
+
+    def start_milter(self):
+        lab = self.lab
+        umask = lambda: os.umask(0o007)  # noqa: E731  the null milter's socket: 0770 in group postfix
+        if self.kind == "preflight":
+            lab.procs["preflightd"] = subprocess.Popen(
+                [lab.preflightd, "--config", lab.config_file], stdout=subprocess.DEVNULL,
+                stderr=open(os.path.join(self.root, "preflightd.stderr"), "ab"), preexec_fn=umask)
+            self.milter = lab.procs["preflightd"]
+        else:
+            self.milter = subprocess.Popen([self.null_milter, self.socket_spec()], stdout=subprocess.DEVNULL,
+                                           stderr=open(os.path.join(self.root, "null.stderr"), "ab"),
+                                           preexec_fn=umask)
+            lab.procs["null"] = self.milter
+        if not (wait_unix(self.unix_path) if self.transport == "unix" else wait_port(lab.milter_port)):
+            raise RuntimeError("%s: the milter did not start: %s" % (self.name, lab.read(lab.log_file)))
+
+    def postfix_master(self):
+        with open(os.path.join(self.lab.postfix_dir, "queue", "pid", "master.pid")) as f:
+            return int(f.read().split()[0])
+
+    def stop(self):
+        self.lab.stop()
+
+
+def wait_unix(path, timeout=15.0):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect(path)
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def sink_count(lab):
+    """(transactions, recipients) the sink holds."""
+    files = lab.sink_files()
+    rcpts = 0
+    for p in files:
+        with open(p, "rb") as f:
+            head = f.read(65536)
+        rcpts += head.count(b"X-Rcpt-Args:")
+    return len(files), rcpts
+
+
+def smtp_source(lab, mix_file, mails, sessions, sender, rcpts):
+    cmd = ["smtp-source", "-s", str(sessions), "-m", str(mails), "-f", sender, "-t", "tanaka@" + RCPT_DOMAIN,
+           "-M", "client.example.co.jp", "-F", mix_file, "127.0.0.1:%d" % lab.smtpd_port]
+    if rcpts > 1:
+        cmd[1:1] = ["-r", str(rcpts)]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def refusals(maillog_text):
+    """4xx/5xx answers Postfix gave to MAIL, RCPT, DATA or end of message (its log: "reject: STAGE from")."""
+    return len(re.findall(r"reject: (?:MAIL|RCPT|DATA|END-OF-MESSAGE) from", maillog_text))
+
+
+def run_once(inst, mix, mix_file, mails, sessions, senders):
+    """Sends `mails` of `mix` through `inst` and waits until the sink has them; returns the run's figures."""
+    lab = inst.lab
+    lab.clear_sink()
+    rcpts = RECIPIENTS[mix]
+    expect_tx = mails * -(-rcpts // RCPT_LIMIT)
+    maillog = os.path.join(lab.postfix_dir, "maillog")
+    log_at, maillog_at = procstat.size(lab.log_file), procstat.size(maillog)
+    milter_pid = inst.milter.pid if inst.milter else None
+    if milter_pid:
+        procstat.reset_peak(milter_pid)
+    before = procstat.snapshot(inst.postfix_master(), milter_pid, lab.procs["sink"].pid)
+    start = time.time()
+    failed = []  # smtp-source gives up at the first refusal: what it said
+    latencies = []  # sequential: one smtp-source per mail, each timed (its start-up is the same everywhere)
+
+    def wait(p):
+        out, err = p.communicate()
+        if p.returncode != 0:
+            failed.append((out + err).strip()[-300:])
+    if sessions == 1:
+        for _ in range(mails):
+            t0 = time.time()
+            wait(smtp_source(lab, mix_file, 1, 1, "user0@example.co.jp", rcpts))
+            latencies.append((time.time() - t0) * 1000)
+    else:
+        per = [mails // senders + (1 if i < mails % senders else 0) for i in range(senders)]
+        for p in [smtp_source(lab, mix_file, n, max(1, sessions // senders), "user%d@example.co.jp" % i, rcpts)
+                  for i, n in enumerate(per) if n]:
+            wait(p)
+    sent = time.time()
+    deadline = sent + 120
+    while time.time() < deadline:
+        tx, _ = sink_count(lab)
+        if tx >= expect_tx:
+            break
+        if time.time() > sent + 5:
+            lab.flush()
+        time.sleep(0.05)
+    files = lab.sink_files()
+    done = max((os.stat(p).st_mtime for p in files), default=sent)
+    after = procstat.snapshot(inst.postfix_master(), milter_pid, lab.procs["sink"].pid)
+    tx, got = sink_count(lab)
+    log_text = procstat.read_from(maillog, maillog_at)
+    eom = [float(m) for m in re.findall(r" answer=\w+ .* ms=([0-9.]+)", procstat.read_from(lab.log_file, log_at))]
+    cpu = {k: (after[k] - before[k]) * 1000 / mails for k in after}
+    return {
+        "config": inst.name, "mix": mix, "mails": mails, "sessions": sessions,
+        "delivered": got / rcpts, "recipients_delivered": got, "transactions": tx,
+        "refused": refusals(log_text), "not_delivered": mails - got / rcpts, "source_failed": failed,
+        "seconds": max(done, sent) - start, "send_seconds": sent - start,
+        "ms_per_mail_median": statistics.median(latencies) if latencies else None,
+        "cpu_ms_per_mail": cpu,
+        "eom_p50_ms": percentile(eom, 50), "eom_p99_ms": percentile(eom, 99), "eom_count": len(eom),
+        "peak_rss_mb": procstat.peak_rss_mb(milter_pid) if milter_pid else None,
+        "rss_mb": procstat.rss_mb(milter_pid) if milter_pid else None,
+    }
+
+
+def percentile(values, p):
+    if not values:
+        return None
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("build")
+    ap.add_argument("--smoke", action="store_true", help="a short run for CI: every config and mix, few mails")
+    ap.add_argument("--rounds", type=int)
+    ap.add_argument("--mixes", default="abcd", help="which mixes, e.g. ab (default abcd)")
+    ap.add_argument("--modes", default="seq,load", help="seq (one session: ms per mail), load (mails/s), or both")
+    ap.add_argument("--mails", type=int, help="mails per run instead of the plan's")
+    ap.add_argument("--json-out")
+    ap.add_argument("--keep", action="store_true", help="keep the lab directory")
+    args = ap.parse_args()
+    plan = PLANS["smoke" if args.smoke else "full"]
+    rounds = args.rounds or plan["rounds"]
+    root = tempfile.mkdtemp(prefix="preflight-bench-")
+    os.chmod(root, 0o755)
+    insts = [Instance(name, os.path.abspath(args.build), root) for name in CONFIGS]
+    runs = []
+    try:
+        for inst in insts:
+            inst.start()
+        mix_files = write_mixes(os.path.join(root, "mixes"))
+        for r in range(rounds):
+            order = CONFIGS[r % len(CONFIGS):] + CONFIGS[:r % len(CONFIGS)]
+            for mix in args.mixes:
+                for mode in args.modes.split(","):
+                    mails = args.mails if args.mails and plan[mode][mix] else plan[mode][mix]
+                    if not mails:
+                        continue
+                    for name in order:
+                        inst = insts[CONFIGS.index(name)]
+                        sessions, senders = (1, 1) if mode == "seq" else (plan["sessions"], plan["senders"])
+                        run = run_once(inst, mix, mix_files[mix], mails, sessions, senders)
+                        run.update(round=r + 1, mode=mode, load=procstat.loadavg())
+                        runs.append(run)
+                        print(json.dumps(run), flush=True)
+    finally:
+        for inst in insts:
+            inst.stop()
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    import report  # noqa: E402
+    print(report.markdown(runs))
+    if args.json_out:
+        with open(args.json_out, "w") as f:
+            json.dump({"runs": runs, "machine": procstat.machine()}, f, indent=1)
+    bad = [r for r in runs if r["refused"] or r["not_delivered"] or r["source_failed"]]
+    for r in bad:
+        print("FAILED: %s mix %s (%s, round %d): %d mails sent, %g delivered, %d refused answers, smtp-source: %s" %
+              (r["config"], r["mix"], r["mode"], r["round"], r["mails"], r["delivered"], r["refused"],
+               "; ".join(r["source_failed"]) or "ok"), file=sys.stderr)
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
