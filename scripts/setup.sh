@@ -14,6 +14,7 @@ PACKAGES=(
   postfix miltertest swaks python3
   zip p7zip-full qpdf gzip python3-openpyxl python3-docx python3-xlwt
   chromium fonts-ipafont-gothic nodejs npm
+  m4 libwrap0 libdb5.3 libldap-2.5-0 libnsl2 libsasl2-2
 )
 
 SUDO=""
@@ -40,6 +41,11 @@ else
   $SUDO apt-get update
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${missing[@]}"
 fi
+
+# Sendmail for tests/integration/test_sendmail.py: sendmail-bin conflicts with Postfix, so its packages are
+# unpacked into a private root (/var/cache/preflight-test/sendmail), never installed; m4 and the shared
+# libraries above are what its binary and sendmail-cf need.
+python3 "$(dirname "$0")/sendmaillab.py" --fetch
 
 # playwright-core drives the system's Chromium; it has no install step that downloads a browser.
 e2e="$(dirname "$0")/../tests/e2e"

@@ -117,7 +117,13 @@ Plan plan(const policy::Verdict& v, const mail::Message& m, const detect::Organi
   std::stable_sort(deletes.begin(), deletes.end(), [](const HeaderEdit& a, const HeaderEdit& b) {
     return a.index > b.index;
   });
-  p.edits.insert(p.edits.end(), deletes.begin(), deletes.end());
+  // Changes, then deletions, then additions: Sendmail inserts an added field before the first existing
+  // field of that name, so an addition issued before a deletion would shift the index the deletion names
+  // (it would delete the added To or verdict header and keep the original).
+  auto adds = std::stable_partition(p.edits.begin(), p.edits.end(), [](const HeaderEdit& e) {
+    return e.kind != Kind::Add;
+  });
+  p.edits.insert(adds, deletes.begin(), deletes.end());
   return p;
 }
 

@@ -87,6 +87,23 @@ TEST_CASE("forged X-Preflight headers from the sender are removed") {
   CHECK(has(p, Kind::Add, "X-Preflight-Verdict", 0, "accept; rules=r1"));
 }
 
+TEST_CASE("the added To and verdict header come after every deletion (Sendmail inserts an added field first)") {
+  auto m = parse("X-Preflight-Verdict: accept\r\nTo: x@partner.com\r\nCc: y@partner.com\r\nSubject: s\r\n\r\nb\r\n");
+  auto p = action::plan(verdict(policy::Action::Bcc), m, org());
+  auto at = [&](Kind k, const std::string& name) {
+    for (std::size_t i = 0; i < p.edits.size(); ++i)
+      if (p.edits[i].kind == k && p.edits[i].name == name) return static_cast<int>(i);
+    return -1;
+  };
+  REQUIRE(at(Kind::Add, "To") >= 0);
+  REQUIRE(at(Kind::Add, "X-Preflight-Verdict") >= 0);
+  for (const char* name : {"To", "Cc", "X-Preflight-Verdict"}) {
+    REQUIRE(at(Kind::Delete, name) >= 0);
+    CHECK(at(Kind::Delete, name) < at(Kind::Add, "To"));
+    CHECK(at(Kind::Delete, name) < at(Kind::Add, "X-Preflight-Verdict"));
+  }
+}
+
 TEST_CASE("tag adds a tag header and prefixes the subject") {
   auto m = parse("To: x@partner.com\r\nSubject: =?UTF-8?B?6KaL56mN?=\r\n\r\nb\r\n");
   auto v = verdict(policy::Action::Tag);
@@ -161,13 +178,16 @@ TEST_CASE("many forged X-Preflight headers are each deleted with their per-name 
 
   auto deletes_of = [](const action::Plan& p) {
     std::vector<action::HeaderEdit> out;
-    bool tail = false, contiguous = true;
+    // Changes, then deletions, then additions (Sendmail inserts an added field before the first of its name).
+    int stage = 0;
+    bool ordered = true;
     for (const auto& e : p.edits) {
-      if (e.kind == Kind::Delete) tail = true;
-      else if (tail) contiguous = false;
+      int s = e.kind == Kind::Change ? 0 : e.kind == Kind::Delete ? 1 : 2;
+      if (s < stage) ordered = false;
+      stage = s;
       if (e.kind == Kind::Delete) out.push_back(e);
     }
-    CHECK(contiguous);  // every deletion is issued after every other edit
+    CHECK(ordered);
     return out;
   };
   auto descending = [](const std::vector<action::HeaderEdit>& d) {

@@ -4,9 +4,10 @@
 // The Bcc rewrite never adds a Bcc header (Postfix would deliver it to everyone): it removes addresses
 // from To/Cc (and Resent-To/Resent-Cc) and adds `To: undisclosed-recipients:;` when no To remains. The
 // envelope is untouched, so every recipient still gets the mail. Header indexes are 1-based per name, as
-// libmilter expects; deletions come last and in descending index order, so no edit shifts another. Every
-// edit's value is ASCII: non-ASCII text (tags, the subject prefix, a raw 8-bit Subject it prefixes) is
-// RFC 2047-encoded.
+// libmilter expects. Changes come first, then deletions in descending index order, then additions, so no
+// edit shifts another in Postfix (which appends an added field) nor in Sendmail (which inserts it before
+// the first field of the same name). Every edit's value is ASCII: non-ASCII text (tags, the subject
+// prefix, a raw 8-bit Subject it prefixes) is RFC 2047-encoded.
 #pragma once
 #include <optional>
 #include <string>
