@@ -14,6 +14,7 @@ PACKAGES=(
   postfix miltertest swaks python3
   zip p7zip-full qpdf gzip python3-openpyxl python3-docx python3-xlwt
   chromium fonts-ipafont-gothic nodejs npm
+  libsystemd-dev debhelper lintian systemd prometheus
 )
 
 SUDO=""

@@ -4,10 +4,12 @@
 #include "preflight/milter/milter.hpp"
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <libmilter/mfapi.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <stdexcept>
 
@@ -24,6 +26,14 @@ struct Globals {
   Hooks hooks;
 };
 Globals* g = nullptr;
+
+// A unix socket is made with the process's umask (0077 under the systemd unit): open it to the owner's
+// group, which the MTA's user joins (Postfix: `adduser postfix preflight`), and to nobody else.
+void group_may_connect(const std::string& spec) {
+  for (const char* prefix : {"unix:", "local:"})
+    if (spec.rfind(prefix, 0) == 0 && ::chmod(spec.c_str() + std::strlen(prefix), 0660) != 0)
+      throw std::runtime_error("cannot open '" + spec + "' to its group: " + std::strerror(errno));
+}
 
 Session* session(SMFICTX* ctx) { return static_cast<Session*>(smfi_getpriv(ctx)); }
 
@@ -227,8 +237,12 @@ std::string macro(SMFICTX* ctx, const char* name) {
   return v ? v : "";
 }
 
-sfsistat answer_error(SMFICTX* ctx, const std::string& why) { return error_status(ctx, why); }
+sfsistat answer_error(SMFICTX* ctx, const std::string& why) {
+  count_failure();
+  return error_status(ctx, why);
+}
 sfsistat answer_verdict_error(SMFICTX* ctx, const std::string& why, std::string_view action) {
+  count_failure();
   return verdict_error_status(ctx, why, action);
 }
 std::string smtp_reply_text(std::string_view text) { return reply_text(text); }
@@ -260,7 +274,9 @@ int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   if (smfi_register(desc) == MI_FAILURE) throw std::runtime_error("smfi_register failed");
   if (smfi_opensocket(1) == MI_FAILURE)
     throw std::runtime_error("cannot listen on '" + settings.socket + "' (in use, or no permission?)");
+  group_may_connect(settings.socket);
   spdlog::info("milter listening on {}", settings.socket);
+  if (g->hooks.listening) g->hooks.listening();
   if (!settings.learn_daemons.empty())
     spdlog::info("milter: connections with {{daemon_name}} {} are learned from, never checked",
                  util::join(settings.learn_daemons, ","));

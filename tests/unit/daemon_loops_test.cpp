@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "preflight/daemon/daemon.hpp"
+#include "preflight/policy/compile.hpp"
 #include "preflight/queue/scheduler.hpp"
 
 using namespace preflight;
@@ -87,5 +88,26 @@ TEST_CASE("policy reloads in a row are serialised and the last edit wins") {
     reloader.request();  // still pending or running when the reloader goes: the destructor waits
   }
   CHECK(holder.get()->rules.size() == 6);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a reload refuses an empty file, a policy without rules and one without internal domains") {
+  std::string dir = "/tmp/preflight-refuse-test-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  const std::string file = dir + "/p.yaml";
+  std::ofstream(file) << policy_with(2);
+  daemon::PolicyHolder holder;
+  REQUIRE(daemon::reload_policy(holder, {file}));
+  for (const char* text : {"", "# only a comment\n", "organisation:\n  internal_domains: [example.co.jp]\nrules: []\n",
+                           "rules:\n  - id: r\n    when: \"recipients.external >= 1\"\n    action: bcc\n"}) {
+    std::ofstream(file) << text;
+    CHECK_FALSE(daemon::reload_policy(holder, {file}));
+    CHECK(holder.get()->rules.size() == 2);  // the old policy stays
+  }
+  std::ofstream(file) << "organisation:\n  internal_domains: []\nrules: []\n";
+  auto refused = daemon::refusals({file}, *policy::compile_files({file}).policy);
+  REQUIRE(refused.size() == 2);
+  CHECK(refused[1].find("organisation.internal_domains is empty") != std::string::npos);
+  CHECK(refused[1].find(file) != std::string::npos);
   std::filesystem::remove_all(dir);
 }
