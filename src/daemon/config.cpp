@@ -215,6 +215,11 @@ ConfigResult load_config(const std::string& path) {
           rd.error(level, "log level is trace, debug, info, warning, error, critical or off");
       }
       if (l["file"] && !l["file"].Scalar().empty()) r.config.log_file = rd.path(l["file"]);
+      if (const auto& f = l["format"]) {
+        r.config.log_format = rd.value<std::string>(f, "text", "text or json");
+        if (r.config.log_format != "text" && r.config.log_format != "json") rd.error(f, "log format is text or json");
+      }
+      if (l["syslog"]) r.config.log_syslog = rd.value<bool>(l["syslog"], false, "true or false");
     }
   } catch (const YAML::BadFile&) {
     r.errors.push_back({{path, 0, 0}, "cannot read configuration file"});

@@ -2,8 +2,6 @@
 #include "preflight/daemon/daemon.hpp"
 
 #include <signal.h>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
@@ -17,31 +15,13 @@
 #include "preflight/policy/compile.hpp"
 #include "preflight/util/metrics.hpp"
 #include "preflight/util/private_files.hpp"
+#include "logging.hpp"
 #include "services.hpp"
 #include "systemd_notify.hpp"
 
 namespace preflight::daemon {
 
 namespace {
-
-bool setup_logging(const Config& c) {
-  try {
-    std::shared_ptr<spdlog::logger> logger;
-    if (c.log_file.empty())
-      logger = spdlog::stderr_color_mt("preflight");
-    else
-      logger = spdlog::basic_logger_mt("preflight", c.log_file);
-    logger->set_level(spdlog::level::from_str(c.log_level));
-    logger->flush_on(spdlog::level::info);
-    // A failing log (full disk) must never reach the mail path.
-    logger->set_error_handler([](const std::string&) {});
-    spdlog::set_default_logger(logger);
-    return true;
-  } catch (const spdlog::spdlog_ex& e) {
-    std::cerr << "preflightd: cannot open log: " << e.what() << "\n";
-    return false;
-  }
-}
 
 // The state directory and its spill directory are 0700 whatever the umask: they hold held mail, the
 // database and the link key.
@@ -203,6 +183,7 @@ int run(const std::string& config_path) {
   if (milter_thread.joinable()) milter_thread.join();
   services.stop();
   spdlog::info("preflightd stopped");
+  spdlog::shutdown();  // the writer thread writes what is queued
   return rc;
 }
 

@@ -60,6 +60,8 @@ struct Config {
   std::vector<std::string> policies;  // policy files, compiled in order
   std::string log_level = "info";     // trace, debug, info, warn, error
   std::string log_file;               // empty: standard error
+  std::string log_format = "text";    // text (key=value words) or json (one object per line)
+  bool log_syslog = false;            // also to syslog, facility mail
 };
 
 struct ConfigResult {
