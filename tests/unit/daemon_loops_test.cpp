@@ -111,3 +111,21 @@ TEST_CASE("a reload refuses an empty file, a policy without rules and one withou
   CHECK(refused[1].find(file) != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a reload reads the directory file again") {
+  std::string dir = "/tmp/preflight-directory-reload-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/people.csv") << "address,supervisor\ntaro@example.co.jp,boss@example.co.jp\n";
+  std::ofstream(dir + "/p.yaml") << "organisation:\n  internal_domains: [example.co.jp]\n  directory: people.csv\n"
+                                 << "rules:\n  - {id: r, when: \"recipients.external >= 1\", action: bcc}\n";
+  daemon::PolicyHolder holder;
+  REQUIRE(daemon::reload_policy(holder, {dir + "/p.yaml"}));
+  CHECK(holder.get()->organisation.directory.at("taro@example.co.jp").supervisor == "boss@example.co.jp");
+  std::ofstream(dir + "/people.csv") << "address,supervisor\ntaro@example.co.jp,chief@example.co.jp\n";
+  REQUIRE(daemon::reload_policy(holder, {dir + "/p.yaml"}));
+  CHECK(holder.get()->organisation.directory.at("taro@example.co.jp").supervisor == "chief@example.co.jp");
+  std::ofstream(dir + "/people.csv") << "address,boss\n";  // an unknown column: refused, the old one stays
+  CHECK_FALSE(daemon::reload_policy(holder, {dir + "/p.yaml"}));
+  CHECK(holder.get()->organisation.directory.at("taro@example.co.jp").supervisor == "chief@example.co.jp");
+  std::filesystem::remove_all(dir);
+}
