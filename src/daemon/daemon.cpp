@@ -145,15 +145,17 @@ int run(const std::string& config_path) {
     return 78;  // EX_CONFIG
   }
   const Config& c = cr.config;
+  // Before any thread starts (the log's writer is the first): every thread inherits the block, and only
+  // the signal loop takes these signals.
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // every later thread inherits the block
   if (!setup_logging(c) || !prepare_state_dir(c)) return 73;  // EX_CANTCREAT
   PolicyHolder holder;
   if (!reload_policy(holder, c.policies)) return 78;
   mail::init();
 
-  sigset_t set;
-  sigemptyset(&set);
-  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // every later thread inherits the block
 
   Services services(c, [&holder] { return holder.get(); });
   if (std::string err = services.start(); !err.empty()) {
