@@ -15,6 +15,7 @@ PACKAGES=(
   zip p7zip-full qpdf gzip python3-openpyxl python3-docx python3-xlwt
   chromium fonts-ipafont-gothic nodejs npm
   m4 libwrap0 libdb5.3 libldap-2.5-0 libnsl2 libsasl2-2
+  libsystemd-dev debhelper lintian systemd prometheus
 )
 
 SUDO=""

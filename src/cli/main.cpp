@@ -10,6 +10,7 @@ void usage(std::ostream& o) {
   o << "usage:\n"
        "  preflightctl check MESSAGE.eml --from ADDR --rcpt ADDR [--rcpt ADDR ...]\n"
        "               [--config FILE | --policy FILE ...] [--json]\n"
+       "  preflightctl config check [--config FILE]\n"
        "  preflightctl policy lint FILE...\n"
        "  preflightctl history import FILE... | history show SENDER ADDRESS  [--config FILE]\n"
        "  preflightctl queue list|show ID|approve ID|reject ID|cancel ID|release ID|purge|approvers\n"
@@ -35,6 +36,8 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   if (args[0] == "user") return user_command(rest, out, err);
   if (args[0] == "history") return history_command(rest, out, err);
   if (args[0] == "replay") return replay_command(rest, out, err);
+  if (args[0] == "config" && !rest.empty() && rest[0] == "check")
+    return config_check({rest.begin() + 1, rest.end()}, out, err);
   if (args[0] == "policy" && !rest.empty() && rest[0] == "lint")
     return policy_lint({rest.begin() + 1, rest.end()}, out, err);
   err << "preflightctl: unknown command '" << args[0] << "'\n";

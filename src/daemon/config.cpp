@@ -7,7 +7,10 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <fstream>
 #include <set>
+
+#include "preflight/util/strings.hpp"
 
 namespace preflight::daemon {
 
@@ -154,6 +157,17 @@ struct Reader {
     if (const auto& t = n["trusted_proxies"]) trusted_proxies(t, w.trusted_proxies);
     if (n["session_idle"]) w.session_idle_seconds = value<std::int64_t>(n["session_idle"], w.session_idle_seconds, "seconds");
   }
+  // metrics.listen (empty: /metrics on web.listen) and metrics.token_file (the bearer token, read here)
+  void metrics(const YAML::Node& n, MetricsConfig& m) {
+    if (n["listen"] && !n["listen"].Scalar().empty()) endpoint(n["listen"], m.host, m.port);
+    if (!n["token_file"] || n["token_file"].Scalar().empty()) return;
+    std::string file = path(n["token_file"]);
+    std::ifstream in(file);
+    std::getline(in, m.token);
+    m.token = std::string(util::trim(m.token));
+    if (!in && m.token.empty()) return error(n["token_file"], "cannot read the metrics token file " + file);
+    if (m.token.size() < 16) error(n["token_file"], "the metrics token in " + file + " is shorter than 16 characters");
+  }
 };
 
 }  // namespace
@@ -183,6 +197,7 @@ ConfigResult load_config(const std::string& path) {
     if (root["milter"]) rd.milter(root["milter"], r.config.milter);
     if (root["queue"]) rd.queue(root["queue"], r.config.queue);
     if (root["web"]) rd.web(root["web"], r.config.web);
+    if (root["metrics"]) rd.metrics(root["metrics"], r.config.metrics);
     r.config.state_dir = root["state_dir"] ? rd.path(root["state_dir"]) : "/var/lib/preflight";
     if (const auto& p = root["policies"]) {
       if (p.IsScalar()) r.config.policies.push_back(rd.path(p));
@@ -200,6 +215,11 @@ ConfigResult load_config(const std::string& path) {
           rd.error(level, "log level is trace, debug, info, warning, error, critical or off");
       }
       if (l["file"] && !l["file"].Scalar().empty()) r.config.log_file = rd.path(l["file"]);
+      if (const auto& f = l["format"]) {
+        r.config.log_format = rd.value<std::string>(f, "text", "text or json");
+        if (r.config.log_format != "text" && r.config.log_format != "json") rd.error(f, "log format is text or json");
+      }
+      if (l["syslog"]) r.config.log_syslog = rd.value<bool>(l["syslog"], false, "true or false");
     }
   } catch (const YAML::BadFile&) {
     r.errors.push_back({{path, 0, 0}, "cannot read configuration file"});

@@ -2,9 +2,8 @@
 #include "preflight/daemon/daemon.hpp"
 
 #include <signal.h>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <yaml-cpp/yaml.h>
 
 #include <filesystem>
 #include <iostream>
@@ -14,31 +13,15 @@
 #include "preflight/mail/parse.hpp"
 #include "preflight/milter/milter.hpp"
 #include "preflight/policy/compile.hpp"
+#include "preflight/util/metrics.hpp"
 #include "preflight/util/private_files.hpp"
+#include "logging.hpp"
 #include "services.hpp"
+#include "systemd_notify.hpp"
 
 namespace preflight::daemon {
 
 namespace {
-
-bool setup_logging(const Config& c) {
-  try {
-    std::shared_ptr<spdlog::logger> logger;
-    if (c.log_file.empty())
-      logger = spdlog::stderr_color_mt("preflight");
-    else
-      logger = spdlog::basic_logger_mt("preflight", c.log_file);
-    logger->set_level(spdlog::level::from_str(c.log_level));
-    logger->flush_on(spdlog::level::info);
-    // A failing log (full disk) must never reach the mail path.
-    logger->set_error_handler([](const std::string&) {});
-    spdlog::set_default_logger(logger);
-    return true;
-  } catch (const spdlog::spdlog_ex& e) {
-    std::cerr << "preflightd: cannot open log: " << e.what() << "\n";
-    return false;
-  }
-}
 
 // The state directory and its spill directory are 0700 whatever the umask: they hold held mail, the
 // database and the link key.
@@ -56,14 +39,17 @@ void signal_loop(Reloader& reloader, const std::atomic<bool>& milter_done) {
   sigset_t set;
   sigemptyset(&set);
   for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
+  const bool watchdog = notify::watchdog_usec() > 0;  // the tick (0.2 s) is far below any WatchdogSec
   while (!milter_done) {
     timespec tick{0, 200 * 1000 * 1000};
     int sig = sigtimedwait(&set, nullptr, &tick);
+    if (watchdog) notify::watchdog();
     if (sig == SIGHUP) {
       spdlog::info("SIGHUP: reloading policy");
       reloader.request();
     } else if (sig == SIGTERM || sig == SIGINT) {
       spdlog::info("signal {}: stopping", sig);
+      notify::stopping();
       milter::stop();
       return;
     }
@@ -104,27 +90,51 @@ void Reloader::loop() {
     if (stopping_) return;
     pending_ = false;
     lock.unlock();
+    notify::reloading();
     try {
       reload_policy(holder_, files_);
     } catch (const std::exception& e) {  // the old policy stays; the daemon goes on
       spdlog::error("policy not loaded: {}", e.what());
     }
+    notify::ready();
     lock.lock();
     ++finished_;
   }
 }
 
+std::vector<std::string> refusals(const std::vector<std::string>& files, const policy::Policy& policy) {
+  std::vector<std::string> out;
+  for (const auto& f : files) {
+    try {
+      if (YAML::LoadFile(f).IsNull()) out.push_back(f + ": the file is empty (no organisation, no rules)");
+    } catch (const YAML::Exception&) {  // compile_files reported it
+    }
+  }
+  if (policy.rules.empty()) out.push_back("the policy has no rules");
+  if (policy.organisation.internal_domains.empty())
+    out.push_back("organisation.internal_domains is empty: set your organisation's domains (e.g. "
+                  "internal_domains: [example.co.jp]) in " + (files.empty() ? std::string("the policy") : files.front()) +
+                  "; without them no mail can be told internal or external");
+  return out;
+}
+
 bool reload_policy(PolicyHolder& holder, const std::vector<std::string>& files) {
   auto result = policy::compile_files(files);
-  if (!result.policy) {
+  std::vector<std::string> refused;
+  if (result.policy) refused = refusals(files, *result.policy);
+  if (!result.policy || !refused.empty()) {
     for (const auto& e : result.errors) spdlog::error("policy: {}", e.str());
-    spdlog::error("policy not loaded: {} error(s); {}", result.errors.size(),
+    for (const auto& r : refused) spdlog::error("policy refused: {}", r);
+    spdlog::error("policy not loaded: {} error(s); {}", result.errors.size() + refused.size(),
                   holder.get() ? "the previous policy stays in force" : "refusing to start");
+    util::metrics::count("preflight_policy_reloads_total", {{"result", "failure"}});
     return false;
   }
   for (const auto& w : result.warnings) spdlog::warn("policy: {}", w.str());
   spdlog::info("policy loaded: {} rule(s) from {} file(s)", result.policy->rules.size(), files.size());
   holder.set(result.policy);
+  util::metrics::count("preflight_policy_reloads_total", {{"result", "success"}});
+  util::metrics::set("preflight_policy_last_reload_success_timestamp_seconds", {}, double(now_seconds()));
   return true;
 }
 
@@ -135,15 +145,17 @@ int run(const std::string& config_path) {
     return 78;  // EX_CONFIG
   }
   const Config& c = cr.config;
+  // Before any thread starts (the log's writer is the first): every thread inherits the block, and only
+  // the signal loop takes these signals.
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // every later thread inherits the block
   if (!setup_logging(c) || !prepare_state_dir(c)) return 73;  // EX_CANTCREAT
   PolicyHolder holder;
   if (!reload_policy(holder, c.policies)) return 78;
   mail::init();
 
-  sigset_t set;
-  sigemptyset(&set);
-  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
-  pthread_sigmask(SIG_BLOCK, &set, nullptr);  // every later thread inherits the block
 
   Services services(c, [&holder] { return holder.get(); });
   if (std::string err = services.start(); !err.empty()) {
@@ -154,21 +166,26 @@ int run(const std::string& config_path) {
   int rc = 0;
   std::thread milter_thread;
   if (has_role(c, "milter")) {
-    milter_thread = std::thread([&] {
+    milter::Hooks hooks = services.milter_hooks();
+    hooks.listening = [] { notify::ready(); };
+    milter_thread = std::thread([&, hooks = std::move(hooks)] {
       try {
-        rc = milter::run(c.milter, [&holder] { return holder.get(); }, services.milter_hooks());
+        rc = milter::run(c.milter, [&holder] { return holder.get(); }, hooks);
       } catch (const std::exception& e) {
         spdlog::critical("milter: {}", e.what());
         rc = 71;  // EX_OSERR
       }
       milter_done = true;
     });
+  } else {
+    notify::ready();  // web or scheduler alone: ready once the services run
   }
   Reloader reloader(holder, c.policies);
   signal_loop(reloader, milter_done);
   if (milter_thread.joinable()) milter_thread.join();
   services.stop();
   spdlog::info("preflightd stopped");
+  spdlog::shutdown();  // the writer thread writes what is queued
   return rc;
 }
 

@@ -16,6 +16,7 @@
 #include "preflight/inspect/inspect.hpp"
 #include "preflight/mail/parse.hpp"
 #include "preflight/mail/review.hpp"
+#include "preflight/util/metrics.hpp"
 #include "preflight/util/private_files.hpp"
 #include "preflight/util/random.hpp"
 #include "preflight/util/strings.hpp"
@@ -276,7 +277,8 @@ std::string Services::start() {
   for (const auto& p : *detached) spdlog::warn("reconcile: {}", p);
   if (web_on) {
     web::WebSettings ws{config_.web.host, config_.web.port, key_, config_.web.secure_cookies,
-                        config_.web.trusted_proxies};
+                        config_.web.trusted_proxies, std::nullopt};
+    if (std::string err = start_metrics(ws); !err.empty()) return err;
     web::AppSettings as{config_.web.trust_proxy_header, config_.web.session_idle_seconds,
                         session_backend(store_), config_.web.trust_proxy_secret};  // sessions survive a restart
     web_ = std::make_unique<web::WebServer>(ws, link_handlers(), app_handlers(), as);
@@ -302,6 +304,9 @@ void Services::stop() {
   if (scheduler_) scheduler_->stop();
   if (web_) web_->stop();
   if (history_) history_->flush();  // the milter has stopped: what it handed over is written before exit
+  if (metrics_) metrics_->stop();
+  if (gauges_) util::metrics::remove_collector(gauges_);
+  gauges_ = 0;
 }
 
 milter::Hooks Services::milter_hooks() {

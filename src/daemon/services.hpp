@@ -11,6 +11,7 @@
 #include "preflight/queue/queue.hpp"
 #include "preflight/queue/scheduler.hpp"
 #include "preflight/store/store.hpp"
+#include "preflight/web/metrics.hpp"
 #include "preflight/web/server.hpp"
 
 namespace preflight::daemon {
@@ -32,6 +33,7 @@ class Services {
   web::LinkHandlers link_handlers();
   web::AppHandlers app_handlers();  // the approver web queue
   web::DetachHandlers detach_handlers();  // detached attachments' pages
+  std::string start_metrics(web::WebSettings& ws);
 
   const Config& config_;
   queue::PolicySource policy_;
@@ -42,6 +44,8 @@ class Services {
   std::unique_ptr<queue::Queue> queue_;
   std::unique_ptr<queue::Detachments> detach_;
   std::unique_ptr<web::WebServer> web_;
+  std::unique_ptr<web::MetricsServer> metrics_;  // metrics.listen: /metrics on an address of its own
+  std::size_t gauges_ = 0;                       // the store's gauges, as a metrics collector
   std::string key_;
   std::unique_ptr<queue::Scheduler> scheduler_;
 };

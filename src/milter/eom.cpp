@@ -48,6 +48,7 @@ void log_incomplete(const Transaction& t, const engine::Evaluation& ev) {
 // One line per message for the operator; `ms` is preflight's own time at end of message.
 void log_line(const Transaction& t, const engine::Evaluation& ev, const char* answer, const util::Budget& budget) {
   auto ms = std::chrono::duration<double, std::milli>(util::Budget::Clock::now() - budget.start()).count();
+  count_message(ev, ms / 1000);
   auto number = [&](const char* f) {
     const auto* v = ev.facts.get(f);
     return v ? std::get<std::int64_t>(*v) : 0;

@@ -6,6 +6,7 @@
 #include <string>
 #include <string_view>
 
+#include "preflight/engine/engine.hpp"
 #include "preflight/milter/milter.hpp"
 #include "session.hpp"
 
@@ -27,6 +28,11 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t);
 // End of message of a learn-mode connection: parse the headers, hand them to Hooks::received, log one
 // line, accept. Never evaluates, edits, holds, rejects or tempfails.
 sfsistat learn_message(SMFICTX* ctx, Transaction& t);
+// Adds an answered message to the metrics: its action and mode, the rules it matched, its end-of-message
+// time, what inspection could not see (message_metrics.cpp).
+void count_message(const engine::Evaluation& ev, double seconds);
+// A message answered by an error (answer_error, answer_verdict_error).
+void count_failure();
 // The MTA macro's value, or "".
 std::string macro(SMFICTX* ctx, const char* name);
 

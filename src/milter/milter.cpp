@@ -4,6 +4,7 @@
 #include "preflight/milter/milter.hpp"
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <libmilter/mfapi.h>
 #include <spdlog/spdlog.h>
 
@@ -258,8 +259,12 @@ std::string macro(SMFICTX* ctx, const char* name) {
   return v ? v : "";
 }
 
-sfsistat answer_error(SMFICTX* ctx, const std::string& why) { return error_status(ctx, why); }
+sfsistat answer_error(SMFICTX* ctx, const std::string& why) {
+  count_failure();
+  return error_status(ctx, why);
+}
 sfsistat answer_verdict_error(SMFICTX* ctx, const std::string& why, std::string_view action) {
+  count_failure();
   return verdict_error_status(ctx, why, action);
 }
 std::string smtp_reply_text(std::string_view text) { return reply_text(text); }
@@ -299,6 +304,7 @@ int run(const Settings& settings, PolicySource policy, Hooks hooks) {
     spdlog::warn("milter: no listening socket on port {} found to set TCP_NODELAY on: each message may wait "
                  "for delayed ACKs (about 40 ms per stall)", *port);
   spdlog::info("milter listening on {}", settings.socket);
+  if (g->hooks.listening) g->hooks.listening();
   if (!settings.learn_daemons.empty())
     spdlog::info("milter: connections with {{daemon_name}} {} are learned from, never checked",
                  util::join(settings.learn_daemons, ","));

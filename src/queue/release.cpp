@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "preflight/queue/queue.hpp"
+#include "preflight/util/metrics.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::queue {
@@ -96,6 +97,8 @@ bool Queue::release_one(const store::HeldMessage& m) {
     }
   }
   Tally t = tally(m, delivery);
+  util::metrics::count("preflight_release_attempts_total");
+  if (!error.empty() || !t.failures.empty()) util::metrics::count("preflight_release_failures_total");
   int attempt = m.release_attempts + 1;  // the lease counted this attempt after reading the row
   bool out_of_attempts = settings_.max_release_attempts > 0 && attempt >= settings_.max_release_attempts;
   bool out_of_time = settings_.max_release_seconds > 0 && now - m.decided_at >= settings_.max_release_seconds;

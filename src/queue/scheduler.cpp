@@ -42,7 +42,6 @@ NoticeLink link_for(const std::string& action, const std::string& url) {
 
 constexpr int kReleasesPerPass = 50;
 constexpr std::size_t kNoticeTextBytes = 8 * 1024;  // of each text part an approver's notice shows
-constexpr std::int64_t kNoticeLifetime = 7 * 86400;  // seconds an unsent notice is retried  // the rest waits for the next pass (notices and expiry go on meanwhile)
 
 // The links an approver's notice carries: approve and reject, and approve as Bcc when the policy offered it.
 std::vector<std::string> approver_actions(const store::HeldMessage& m) {

@@ -1,6 +1,8 @@
 // RAII over SQLite; see sqlite_db.hpp.
 #include "sqlite_db.hpp"
 
+#include "preflight/util/metrics.hpp"
+
 namespace preflight::store {
 
 Db::Db(const std::string& path) {
@@ -42,13 +44,17 @@ void Db::give_back(const std::string& sql, sqlite3_stmt* stmt) {
   it->second.push_back(stmt);
 }
 
-void Db::fail(const std::string& what) { throw DbError{what + ": " + sqlite3_errmsg(db_)}; }
+void Db::fail(const std::string& what) {
+  util::metrics::count("preflight_store_errors_total");
+  throw DbError{what + ": " + sqlite3_errmsg(db_)};
+}
 
 void Db::exec(const char* sql) {
   char* err = nullptr;
   if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : "unknown error";
     sqlite3_free(err);
+    util::metrics::count("preflight_store_errors_total");
     throw DbError{std::string("SQL failed (") + sql + "): " + msg};
   }
 }

@@ -15,6 +15,7 @@
 
 #include "app_routes.hpp"
 #include "detach_routes.hpp"
+#include "listen.hpp"
 #include "pages.hpp"
 #include "request_origin.hpp"
 #include "preflight/web/sessions.hpp"
@@ -131,6 +132,7 @@ void WebServer::Impl::on_post(const httplib::Request& req, httplib::Response& re
 void WebServer::Impl::install_routes() {
   svr.set_default_headers(security_headers());
   svr.set_payload_max_length(kMaxBody);
+  if (settings.metrics) install_metrics_route(svr, *settings.metrics);
   const char* route = R"(/link/([^/]+))";
   svr.Get(route, [this](const httplib::Request& req, httplib::Response& res) { on_get(req, res); });
   svr.Post(route, [this](const httplib::Request& req, httplib::Response& res) { on_post(req, res); });
@@ -172,22 +174,8 @@ util::Result<int> WebServer::start() {
   if (!im.handlers.summary || !im.handlers.decide) return util::Error{"web: link handlers are missing"};
   if (im.app && !im.app->ready()) return util::Error{"web: queue handlers are missing"};
   if (im.thread.joinable()) return util::Error{"web: already started"};
-  int port = im.settings.port;
-  if (port == 0) {
-    port = im.svr.bind_to_any_port(im.settings.host);
-  } else if (!im.svr.bind_to_port(im.settings.host, port)) {
-    port = -1;
-  }
-  if (port <= 0)
-    return util::Error{"web: cannot bind " + im.settings.host + ":" + std::to_string(im.settings.port)};
-  im.listen_returned = false;
-  im.thread = std::thread([&im] {
-    im.svr.listen_after_bind();
-    im.listen_returned = true;
-  });
-  // svr.stop() does nothing until the accept loop is running, so stop() right after start() would
-  // hang in join(); wait for the loop first.
-  while (!im.svr.is_running() && !im.listen_returned) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  auto port = listen_in_thread(im.svr, im.settings.host, im.settings.port, im.thread, im.listen_returned);
+  if (!port) return util::Error{"web: " + port.error()};
   return port;
 }
 

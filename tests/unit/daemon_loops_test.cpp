@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "preflight/daemon/daemon.hpp"
+#include "preflight/policy/compile.hpp"
 #include "preflight/queue/scheduler.hpp"
 
 using namespace preflight;
@@ -87,5 +88,44 @@ TEST_CASE("policy reloads in a row are serialised and the last edit wins") {
     reloader.request();  // still pending or running when the reloader goes: the destructor waits
   }
   CHECK(holder.get()->rules.size() == 6);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a reload refuses an empty file, a policy without rules and one without internal domains") {
+  std::string dir = "/tmp/preflight-refuse-test-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  const std::string file = dir + "/p.yaml";
+  std::ofstream(file) << policy_with(2);
+  daemon::PolicyHolder holder;
+  REQUIRE(daemon::reload_policy(holder, {file}));
+  for (const char* text : {"", "# only a comment\n", "organisation:\n  internal_domains: [example.co.jp]\nrules: []\n",
+                           "rules:\n  - id: r\n    when: \"recipients.external >= 1\"\n    action: bcc\n"}) {
+    std::ofstream(file) << text;
+    CHECK_FALSE(daemon::reload_policy(holder, {file}));
+    CHECK(holder.get()->rules.size() == 2);  // the old policy stays
+  }
+  std::ofstream(file) << "organisation:\n  internal_domains: []\nrules: []\n";
+  auto refused = daemon::refusals({file}, *policy::compile_files({file}).policy);
+  REQUIRE(refused.size() == 2);
+  CHECK(refused[1].find("organisation.internal_domains is empty") != std::string::npos);
+  CHECK(refused[1].find(file) != std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("a reload reads the directory file again") {
+  std::string dir = "/tmp/preflight-directory-reload-" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/people.csv") << "address,supervisor\ntaro@example.co.jp,boss@example.co.jp\n";
+  std::ofstream(dir + "/p.yaml") << "organisation:\n  internal_domains: [example.co.jp]\n  directory: people.csv\n"
+                                 << "rules:\n  - {id: r, when: \"recipients.external >= 1\", action: bcc}\n";
+  daemon::PolicyHolder holder;
+  REQUIRE(daemon::reload_policy(holder, {dir + "/p.yaml"}));
+  CHECK(holder.get()->organisation.directory.at("taro@example.co.jp").supervisor == "boss@example.co.jp");
+  std::ofstream(dir + "/people.csv") << "address,supervisor\ntaro@example.co.jp,chief@example.co.jp\n";
+  REQUIRE(daemon::reload_policy(holder, {dir + "/p.yaml"}));
+  CHECK(holder.get()->organisation.directory.at("taro@example.co.jp").supervisor == "chief@example.co.jp");
+  std::ofstream(dir + "/people.csv") << "address,boss\n";  // an unknown column: refused, the old one stays
+  CHECK_FALSE(daemon::reload_policy(holder, {dir + "/p.yaml"}));
+  CHECK(holder.get()->organisation.directory.at("taro@example.co.jp").supervisor == "chief@example.co.jp");
   std::filesystem::remove_all(dir);
 }

@@ -20,5 +20,8 @@ int queue_command(const std::vector<std::string>& args, std::ostream& out, std::
 int user_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int replay_command(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int policy_lint(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+// `config check [--config FILE]`: the configuration, its policies and directory file, the state and socket
+// directories, the MTA's re-injection listener (config_check.cpp).
+int config_check(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace preflight::cli

@@ -41,16 +41,27 @@ struct WebConfig {
   std::int64_t session_idle_seconds = 8 * 3600;    // a web session ends after this long unused
 };
 
+// The web role's /metrics: on web.listen unless port is set (metrics.listen: another address); with a
+// token (metrics.token_file) a scrape must send it as a bearer token.
+struct MetricsConfig {
+  std::string host;
+  int port = 0;  // 0: served on web.listen
+  std::string token;
+};
+
 struct Config {
   std::string path;                   // the file read
   std::vector<std::string> roles = {"milter", "web", "scheduler"};
   milter::Settings milter;
   QueueConfig queue;
   WebConfig web;
+  MetricsConfig metrics;
   std::string state_dir;              // spill files, the spool, the SQLite store, the link key
   std::vector<std::string> policies;  // policy files, compiled in order
   std::string log_level = "info";     // trace, debug, info, warn, error
   std::string log_file;               // empty: standard error
+  std::string log_format = "text";    // text (key=value words) or json (one object per line)
+  bool log_syslog = false;            // also to syslog, facility mail
 };
 
 struct ConfigResult {

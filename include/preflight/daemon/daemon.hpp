@@ -31,7 +31,12 @@ class PolicyHolder {
   std::atomic<std::shared_ptr<const policy::Policy>> current_;
 };
 
-// Compiles `files`; on success swaps them into `holder` and returns true, else logs every error
+// What makes a compiled policy unfit to filter mail, as sentences (empty: fit): a file with nothing in it
+// (a truncated edit), no rules at all, no organisation.internal_domains (the installed package ships it
+// empty: preflightd refuses to start until the administrator sets it).
+std::vector<std::string> refusals(const std::vector<std::string>& files, const policy::Policy& policy);
+
+// Compiles `files` and checks them with refusals(); on success swaps them into `holder` and returns true, else logs every error
 // (file:line:column) and keeps the old policy.
 bool reload_policy(PolicyHolder& holder, const std::vector<std::string>& files);
 

@@ -73,6 +73,8 @@ struct Hooks {
   std::function<std::string(const mail::Envelope&, const mail::Message&, const policy::Policy&)> received;
   // The detectors' read-only context for one message (history, partners, threads); NoContext if empty.
   std::function<std::unique_ptr<detect::Context>(const policy::Policy&)> context;
+  // The socket is open and the MTA can connect (systemd's READY=1).
+  std::function<void()> listening;
 };
 
 // Registers the filter and serves until stop(); returns 0 on a clean stop. Call once per process.

@@ -11,6 +11,9 @@
 
 namespace preflight::queue {
 
+// Seconds an unsent notice is retried; older unsent ones are given up (kept for the record).
+inline constexpr std::int64_t kNoticeLifetime = 7 * 86400;
+
 class Scheduler {
  public:
   using Pass = std::function<void()>;

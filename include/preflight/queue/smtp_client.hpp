@@ -55,6 +55,10 @@ struct RecipientResult {
 std::vector<RecipientResult> smtp_deliver(const SmtpTarget& target, const SmtpEnvelope& envelope,
                                           std::string_view message);
 
+// Connects to the target, reads its greeting and says QUIT: the greeting line when it is a 220, else an
+// error ("cannot connect to ...", "greeting: ..."). For `preflightctl config check`.
+util::Result<std::string> smtp_probe(const SmtpTarget& target);
+
 // The parameters of `params` that may be replayed to a server advertising `extensions` (EHLO keywords,
 // upper case): see above. Exposed for tests.
 std::vector<std::string> replayable_params(const std::vector<std::string>& params,

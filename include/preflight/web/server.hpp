@@ -15,6 +15,7 @@
 #include "preflight/util/result.hpp"
 #include "preflight/web/app.hpp"
 #include "preflight/web/link_token.hpp"
+#include "preflight/web/metrics.hpp"
 
 namespace preflight::web {
 
@@ -72,6 +73,8 @@ struct WebSettings {
   bool secure_cookies = false;  // Secure cookies with the __Host- prefix; set when served over HTTPS (a proxy)
   // Reverse proxies (peer IP addresses) whose X-Forwarded-For names the client for rate limits and audit.
   std::vector<std::string> trusted_proxies;
+  // GET /metrics on this server as well (outside sign-in; metrics.hpp).
+  std::optional<MetricsSettings> metrics;
 };
 
 class WebServer {
