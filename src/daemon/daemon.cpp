@@ -1,10 +1,15 @@
 // preflightd start-up, signals and reload; see daemon.hpp.
 #include "preflight/daemon/daemon.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
+#include <unistd.h>
 #include <spdlog/spdlog.h>
 #include <yaml-cpp/yaml.h>
 
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <thread>
@@ -34,20 +39,56 @@ bool prepare_state_dir(const Config& c) {
   return true;
 }
 
-// Waits for signals in the calling (main) thread until the milter stops or SIGTERM/SIGINT arrive.
-void signal_loop(Reloader& reloader, const std::atomic<bool>& milter_done) {
+// libmilter runs a thread of its own that sigwaits for SIGHUP, SIGTERM and SIGINT and stops the milter on
+// any of them: if that thread took a SIGHUP, a reload would stop the gateway. Every other thread blocks the
+// three signals; the main thread alone unblocks them with a handler, so the kernel, which offers a
+// process-wide signal to the main thread first, hands them to it. The handler only records the signal and
+// wakes the loop through a pipe.
+int wake_pipe[2] = {-1, -1};
+std::atomic<int> got_hup{0};   // SIGHUPs not yet acted on
+std::atomic<int> got_stop{0};  // SIGTERM or SIGINT, once one came
+static_assert(std::atomic<int>::is_always_lock_free, "used from a signal handler");
+
+extern "C" void on_signal(int sig) {
+  const int saved = errno;
+  if (sig == SIGHUP) ++got_hup;
+  else got_stop = sig;
+  const char byte = 1;
+  [[maybe_unused]] ssize_t n = ::write(wake_pipe[1], &byte, 1);
+  errno = saved;
+}
+
+bool take_signals_in_this_thread() {
+  if (::pipe2(wake_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return false;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sa.sa_flags = SA_RESTART;
+  sigemptyset(&sa.sa_mask);
   sigset_t set;
   sigemptyset(&set);
-  for (int s : {SIGHUP, SIGTERM, SIGINT}) sigaddset(&set, s);
+  for (int s : {SIGHUP, SIGTERM, SIGINT}) {
+    if (::sigaction(s, &sa, nullptr) != 0) return false;
+    sigaddset(&set, s);
+  }
+  return pthread_sigmask(SIG_UNBLOCK, &set, nullptr) == 0;
+}
+
+// Waits for signals in the calling (main) thread until the milter stops or SIGTERM/SIGINT arrive.
+void signal_loop(Reloader& reloader, const std::atomic<bool>& milter_done) {
+  if (!take_signals_in_this_thread()) spdlog::error("signals: cannot install handlers: {}", std::strerror(errno));
   const bool watchdog = notify::watchdog_usec() > 0;  // the tick (0.2 s) is far below any WatchdogSec
   while (!milter_done) {
-    timespec tick{0, 200 * 1000 * 1000};
-    int sig = sigtimedwait(&set, nullptr, &tick);
+    pollfd p{wake_pipe[0], POLLIN, 0};
+    ::poll(&p, 1, 200);
+    char drain[64];
+    while (::read(wake_pipe[0], drain, sizeof drain) > 0) {
+    }
     if (watchdog) notify::watchdog();
-    if (sig == SIGHUP) {
+    for (int n = got_hup.exchange(0); n > 0; --n) {
       spdlog::info("SIGHUP: reloading policy");
       reloader.request();
-    } else if (sig == SIGTERM || sig == SIGINT) {
+    }
+    if (int sig = got_stop; sig != 0) {
       spdlog::info("signal {}: stopping", sig);
       notify::stopping();
       milter::stop();

@@ -275,6 +275,20 @@ class PostfixIntegration(unittest.TestCase):
             self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
             self.wait_log("policy loaded: 7 rule(s)", count=3)
 
+    def test_a_burst_of_sighups_never_stops_the_milter(self):
+        # libmilter has a thread that stops the milter on SIGHUP; each signal here must reach the reload.
+        log_start = len(self.log())
+        for n in range(1, 31):  # each one as soon as the one before was taken
+            self.lab.procs["preflightd"].send_signal(signal.SIGHUP)
+            until = time.time() + 10
+            while time.time() < until and self.log()[log_start:].count("SIGHUP: reloading policy") < n:
+                time.sleep(0.001)
+        self.assertEqual(self.log()[log_start:].count("SIGHUP: reloading policy"), 30)
+        self.assertIsNone(self.lab.procs["preflightd"].poll())
+        to = ["hanako@example.co.jp"]
+        self.lab.clear_sink()
+        self.assertEqual(len(self.deliver(to, message(to, subject="after the burst"))), 1)
+
     def test_two_quick_sighups_during_traffic_lose_no_mail(self):
         log_start = len(self.log())
         to = ["hanako@example.co.jp"]
