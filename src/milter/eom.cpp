@@ -58,7 +58,8 @@ void log_line(const Transaction& t, const engine::Evaluation& ev, const char* an
   for (const auto& r : v.reasons)
     if (r.mode == policy::Mode::Monitor)
       monitor += (monitor.empty() ? "" : ",") + r.rule_id + "(" + policy::action_name(r.action) + ")";
-  spdlog::info("qid={} from=<{}> rcpts={} internal={} external={} visible_external={} action={} rules={} "
+  spdlog::info("qid={} from=<{}> recipients.total={} recipients.internal={} recipients.external={} "
+               "recipients.visible_external={} action={} rules={} "
                "monitor={} waived={} answer={} size={} ms={:.2f}",
                t.envelope.queue_id, util::printable(t.envelope.sender.addr()), number("recipients.total"),
                number("recipients.internal"), number("recipients.external"),

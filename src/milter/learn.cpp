@@ -20,7 +20,7 @@ sfsistat learn_message(SMFICTX* ctx, Transaction& t) {
   if (!parsed) return answer_error(ctx, "unparseable headers: " + parsed.error());
   std::string learned = hooks().received ? hooks().received(t.envelope, *parsed, *t.policy) : "learned=off";
   auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  spdlog::info("qid={} mode=learn from=<{}> rcpts={} {} answer=accept ms={:.2f}", t.envelope.queue_id,
+  spdlog::info("qid={} mode=learn from=<{}> recipients.total={} {} answer=accept ms={:.2f}", t.envelope.queue_id,
                util::printable(t.envelope.sender.addr()), t.envelope.recipients.size(), learned, ms);
   return SMFIS_ACCEPT;
 }

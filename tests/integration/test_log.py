@@ -69,7 +69,7 @@ class BlockedLog(unittest.TestCase):
             per_message = [r for r in records if "qid" in r and "action" in r]
             self.assertTrue(per_message, lines[-5:])
             last = per_message[-1]
-            for field in ("from", "rcpts", "action", "rules", "answer", "ms", "time", "level"):
+            for field in ("from", "recipients.total", "action", "rules", "answer", "ms", "time", "level"):
                 self.assertIn(field, last)
             self.assertEqual((last["action"], last["rules"], last["answer"]), ("bcc", "visible-external-to-bcc", "continue"))
             float(last["ms"])

@@ -198,7 +198,7 @@ class SendmailIntegration(unittest.TestCase):
         mail = self.deliver(["y@partner.example.com"], message(headers(["y@partner.example.com"], "TAG qid")))[0]
         ids = self.queue_ids(mail)
         self.assertEqual(len(ids), 1, mail.message.get_all("Received"))
-        self.assertRegex(self.log(), r"qid=%s from=<%s> rcpts=1 .* action=tag rules=tag-external" %
+        self.assertRegex(self.log(), r"qid=%s from=<%s> recipients.total=1 .* action=tag rules=tag-external" %
                          (ids[0], re.escape(SENDER)))
 
     def test_visible_external_recipients_are_removed_from_to_and_cc_and_all_receive_it(self):
