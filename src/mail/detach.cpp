@@ -3,6 +3,7 @@
 
 #include <gmime/gmime.h>
 
+#include "gmime_parts.hpp"
 #include "gobject_ptr.hpp"
 #include "preflight/mail/header_decode.hpp"
 #include "preflight/mail/parse.hpp"
@@ -29,23 +30,7 @@ std::string to_text(GMimeObject* obj, bool headers = true) {
 }
 
 std::string header_value(GMimeObject* obj, const char* name) {
-  GMimeHeader* h = g_mime_header_list_get_header(g_mime_object_get_header_list(obj), name);
-  const char* raw = h ? g_mime_header_get_raw_value(h) : nullptr;
-  return raw ? std::string(util::trim(raw)) : std::string();
-}
-
-std::string type_of(GMimeObject* obj) {
-  GMimeContentType* ct = g_mime_object_get_content_type(obj);
-  char* t = ct ? g_mime_content_type_get_mime_type(ct) : nullptr;
-  std::string out = util::to_lower(t ? t : "application/octet-stream");
-  g_free(t);
-  return out;
-}
-
-std::string name_of(GMimeObject* obj) {
-  if (auto v = header_param(header_value(obj, "Content-Disposition"), "filename")) return *v;
-  if (auto v = header_param(header_value(obj, "Content-Type"), "name")) return *v;
-  return {};
+  return std::string(util::trim(raw_header(obj, name)));
 }
 
 // An attachment of the mail's own: an attached message, or a leaf that is not body text and not an image
@@ -55,14 +40,14 @@ bool detachable(GMimeObject* obj, bool in_related) {
   if (!GMIME_IS_PART(obj)) return false;
   GMimePart* part = GMIME_PART(obj);
   if (g_mime_part_is_attachment(part)) return true;
-  const std::string name = name_of(obj);
-  if (util::istarts_with(type_of(obj), "text/") && name.empty()) return false;
+  const std::string name = part_filename(obj);
+  if (util::istarts_with(mime_type(obj), "text/") && name.empty()) return false;
   if (in_related && g_mime_object_get_content_id(obj)) return false;
   return true;
 }
 
 DetachedFile file_of(GMimeObject* obj, std::size_t n) {
-  DetachedFile f{name_of(obj), type_of(obj), {}};
+  DetachedFile f{part_filename(obj), mime_type(obj), {}};
   if (GMIME_IS_MESSAGE_PART(obj)) {
     GMimeMessage* inner = g_mime_message_part_get_message(GMIME_MESSAGE_PART(obj));
     f.data = inner ? to_text(GMIME_OBJECT(inner)) : std::string();
@@ -83,7 +68,7 @@ DetachedFile file_of(GMimeObject* obj, std::size_t n) {
 // Takes the detachable parts out of `mp` (and out of the multiparts below it), in document order.
 // Returns true when `mp` is left without parts, so that its parent removes it too.
 bool strip(GMimeMultipart* mp, std::vector<DetachedFile>& out) {
-  const bool related = type_of(GMIME_OBJECT(mp)) == "multipart/related";
+  const bool related = mime_type(GMIME_OBJECT(mp)) == "multipart/related";
   for (int i = 0; i < g_mime_multipart_get_count(mp);) {
     GMimeObject* child = g_mime_multipart_get_part(mp, i);
     bool remove = false;
@@ -133,7 +118,7 @@ util::Result<DetachedMail> detach_attachments(std::string_view raw) {
   GMimeMultipart* mp = GMIME_MULTIPART(top);
   strip(mp, out.files);
   if (out.files.empty()) return out;
-  if (type_of(top) == "multipart/mixed")
+  if (mime_type(top) == "multipart/mixed")
     for (int i = 0; i < g_mime_multipart_get_count(mp); ++i) out.kept.push_back(to_text(g_mime_multipart_get_part(mp, i)));
   else if (g_mime_multipart_get_count(mp) > 0)
     out.kept.push_back(to_text(top));
