@@ -59,3 +59,27 @@ TEST_CASE("the SSO proxy header needs a secret; trusted proxies are IP addresses
   REQUIRE(bad.errors.size() == 1);
   CHECK(bad.errors[0].message == "'proxy.example.co.jp' is not an IP address");
 }
+
+TEST_CASE("log.format is text or json; the metrics token file must be readable and long enough") {
+  ConfigDir d;
+  auto json = d.load("log: {format: json, syslog: true}\n");
+  REQUIRE(json.errors.empty());
+  CHECK(json.config.log_format == "json");
+  CHECK(json.config.log_syslog);
+  auto bad_format = d.load("log: {format: xml}\n");
+  REQUIRE(bad_format.errors.size() == 1);
+  CHECK(bad_format.errors[0].message == "log format is text or json");
+  auto missing = d.load("metrics: {token_file: " + d.dir + "/no-such-token}\n");
+  REQUIRE(missing.errors.size() == 1);
+  CHECK(missing.errors[0].message.find("cannot read the metrics token file") == 0);
+  std::ofstream(d.dir + "/short-token") << "abc\n";
+  auto short_token = d.load("metrics: {token_file: " + d.dir + "/short-token}\n");
+  REQUIRE(short_token.errors.size() == 1);
+  CHECK(short_token.errors[0].message.find("shorter than 16 characters") != std::string::npos);
+  std::ofstream(d.dir + "/token") << "0123456789abcdef0123\n";
+  auto ok = d.load("metrics: {listen: \"127.0.0.1:9125\", token_file: " + d.dir + "/token}\n");
+  for (const auto& e : ok.errors) INFO(e.str());
+  REQUIRE(ok.errors.empty());
+  CHECK(ok.config.metrics.token == "0123456789abcdef0123");
+  CHECK(ok.config.metrics.port == 9125);
+}
