@@ -215,12 +215,10 @@ class PostfixIntegration(unittest.TestCase):
                b"Content-Type: multipart/mixed; boundary=XX\r\n\r\n--XX\r\nContent-Type: text/plain\r\n\r\nsee "
                b"attached\r\n--XX\r\nContent-Type: application/octet-stream; name=big.bin\r\n"
                b"Content-Transfer-Encoding: base64\r\n\r\n" % SENDER.encode()) + payload + b"--XX--\r\n"
-        with open("/proc/%d/clear_refs" % pid, "w") as f:
-            f.write("5")  # the peak of this mail alone, not of the tests before it
+        self.reset_peak(pid)  # the peak of this mail alone, not of the tests before it
         code, text = self.lab.send(SENDER, ["hanako@example.co.jp"], raw)
         self.assertEqual(code, 250, text)
-        with open("/proc/%d/status" % pid) as f:
-            hwm_kb = int(re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1))
+        hwm_kb = self.status_kb(pid, "VmHWM")
         self.assertLess(hwm_kb * 1024, 3 * len(raw), "peak resident memory %d kB" % hwm_kb)
 
     def test_ten_34_mib_messages_in_a_row_leave_memory_where_it_was(self):
@@ -233,8 +231,7 @@ class PostfixIntegration(unittest.TestCase):
                b"attached\r\n--XX\r\nContent-Type: application/octet-stream; name=big.bin\r\n"
                b"Content-Transfer-Encoding: base64\r\n\r\n" % SENDER.encode()) + payload + b"--XX--\r\n"
         self.assertGreater(len(raw), 34 * 1024 * 1024)
-        with open("/proc/%d/clear_refs" % pid, "w") as f:
-            f.write("5")  # peak resident size := resident size now
+        self.reset_peak(pid)
         start_kb = self.status_kb(pid, "VmRSS")
         rss = []
         for i in range(10):
@@ -242,13 +239,18 @@ class PostfixIntegration(unittest.TestCase):
             self.assertEqual(code, 250, "mail %d: %s" % (i + 1, text))
             rss.append(self.status_kb(pid, "VmRSS"))
         peak_kb = self.status_kb(pid, "VmHWM")
-        # One mail needs about twice its size at its peak (69.5 MB for 35.6 MB); once in many runs the peak
-        # was 105.7 MB, one more copy. The bound is on that, not on growth: growth is the next check.
+        # The peak of one such mail has been measured from 69.5 MB to 105.7 MB (2.0x to 3.0x the 35.6 MB
+        # mail) on the same code; the bound leaves room for that spread. Growth is the check after it.
         self.assertLess(peak_kb * 1024, 4 * len(raw), "peak resident memory %d kB" % peak_kb)
         self.assertLess(rss[-1] - start_kb, 10 * 1024,
                         "resident kB before: %d, after each mail: %s" % (start_kb, rss))
         self.lab.wait_queue_empty()
         self.assertEqual(len(self.lab.sink_files()), 10, "every large mail delivered")
+
+    @staticmethod
+    def reset_peak(pid):
+        with open("/proc/%d/clear_refs" % pid, "w") as f:
+            f.write("5")  # peak resident size (VmHWM) := resident size now
 
     @staticmethod
     def status_kb(pid, key):
