@@ -232,9 +232,13 @@ void order_by_time(std::vector<Item>& items) {
 util::Result<std::string> load(const Item& item) {
   std::ifstream in(item.path, std::ios::binary);
   if (!in) return util::Error{"cannot read"};
-  if (!item.in_mbox) {
-    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return util::Error{"read error"};
+  if (!item.in_mbox) {  // one read of the whole file, not a character at a time
+    in.seekg(0, std::ios::end);
+    const std::streamoff size = in.tellg();
+    in.seekg(0);
+    if (size < 0) return util::Error{"read error"};
+    std::string raw(static_cast<std::size_t>(size), '\0');
+    if (!in.read(raw.data(), size)) return util::Error{"read error"};
     return raw;
   }
   std::string raw(item.length, '\0');
