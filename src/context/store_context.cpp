@@ -42,20 +42,47 @@ std::optional<std::vector<std::string>> load_domains(store::Store& st) {
   return std::move(*orgs);
 }
 
-// `known` (sorted) with the domains of the addresses history gained after `mark`; nullopt when the store
-// fails. Exact while `known` is below the 20,000-domain limit of a full load: every domain is in it.
-std::optional<std::vector<std::string>> grown(store::Store& st, const std::vector<std::string>& known,
-                                              std::int64_t mark) {
+// The domains of the addresses history gained after `mark` that `known` (sorted) lacks, sorted; nullopt when
+// the store fails. Exact while `known` is below the 20,000-domain limit of a full load: every domain is in it.
+std::optional<std::vector<std::string>> new_domains(store::Store& st, const std::vector<std::string>& known,
+                                                    std::int64_t mark) {
   auto added = st.domains_since(mark);
   if (!added) {
     spdlog::warn("context: known domains: {}", added.error());
     return std::nullopt;
   }
-  std::vector<std::string> out = known;
-  out.insert(out.end(), added->begin(), added->end());
+  std::vector<std::string> out = std::move(*added);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
+  std::erase_if(out, [&](const std::string& d) { return std::binary_search(known.begin(), known.end(), d); });
   return out;
+}
+
+// The list of known domains after a refresh, when it changed, and what is new in it.
+struct Refresh {
+  bool read = false;                               // the store answered
+  std::optional<std::vector<std::string>> domains;  // the whole sorted list, when it changed
+  std::vector<std::string> added;                  // domains in it that were not known before
+};
+
+Refresh refresh(store::Store& st, const std::vector<std::string>& known, bool first, bool incremental,
+                std::int64_t mark) {
+  Refresh r;
+  if (incremental) {
+    auto fresh = new_domains(st, known, mark);
+    r.read = fresh.has_value();
+    if (!fresh || fresh->empty()) return r;
+    r.domains.emplace();
+    std::merge(known.begin(), known.end(), fresh->begin(), fresh->end(), std::back_inserter(*r.domains));
+    r.added = std::move(*fresh);
+    return r;
+  }
+  auto all = load_domains(st);
+  r.read = all.has_value();
+  if (!all || (!first && *all == known)) return r;
+  std::set_difference(all->begin(), all->end(), known.begin(), known.end(), std::back_inserter(r.added));
+  r.domains = std::move(all);
+  return r;
 }
 
 }  // namespace
@@ -75,18 +102,18 @@ std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, st
   bool first = !index_;
   if (!first) lock.unlock();  // the first load is waited for; later ones are not; only one refresher writes
   bool incremental = !first && mark && mark_ >= 0 && domains_.size() < 20000;
-  auto domains = incremental ? grown(st, domains_, mark_) : load_domains(st);
+  Refresh r = refresh(st, domains_, first, incremental, mark_);  // incremental: the rows after the last mark
   std::shared_ptr<const detect::DomainIndex> fresh, full = full_;
   std::vector<std::string> added = added_;
-  if (domains && (first || *domains != domains_)) {
-    std::set_difference(domains->begin(), domains->end(), domains_.begin(), domains_.end(), std::back_inserter(added));
-    bool layered = incremental && full && added.size() <= std::max<std::size_t>(256, domains->size() / 8);
-    if (!layered) added.clear(), full = std::make_shared<const detect::DomainIndex>(*domains);
+  if (r.domains) {
+    added.insert(added.end(), r.added.begin(), r.added.end());
+    bool layered = incremental && full && added.size() <= std::max<std::size_t>(256, r.domains->size() / 8);
+    if (!layered) added.clear(), full = std::make_shared<const detect::DomainIndex>(*r.domains);
     fresh = layered ? std::make_shared<const detect::DomainIndex>(full, added) : full;
   }
   if (!lock.owns_lock()) lock.lock();
-  if (fresh) index_ = std::move(fresh), domains_ = std::move(*domains), full_ = std::move(full), added_ = std::move(added);
-  if (domains) {
+  if (fresh) index_ = std::move(fresh), domains_ = std::move(*r.domains), full_ = std::move(full), added_ = std::move(added);
+  if (r.read) {
     mark_ = mark ? *mark : -1;
     read_ = true;
   }
