@@ -37,12 +37,8 @@ std::string greeting_text(const mail::Message& msg) {
 }
 
 bool mentions(const std::string& text, const Partner& p) {
-  std::vector<std::string> names = p.names;
-  names.push_back(p.company);
-  return std::any_of(names.begin(), names.end(), [&](const std::string& n) {
-    std::string needle = util::to_lower(util::nfkc(n));
-    return needle.size() >= 3 && text.find(needle) != std::string::npos;
-  });
+  return std::any_of(p.needles.begin(), p.needles.end(),
+                     [&](const std::string& n) { return text.find(n) != std::string::npos; });
 }
 
 bool addressed_to(const Partner& p, const std::set<std::string>& recipient_orgs) {
@@ -69,6 +65,16 @@ void company_facts(const mail::Envelope& env, const mail::Message& msg, const Or
 }
 
 }  // namespace
+
+void prepare_partner(Partner& p) {
+  p.needles.clear();
+  std::vector<std::string> names = p.names;
+  names.push_back(p.company);
+  for (const auto& n : names) {
+    std::string needle = util::to_lower(util::nfkc(n));
+    if (needle.size() >= 3) p.needles.push_back(std::move(needle));
+  }
+}
 
 void list_facts(const mail::Envelope& env, const mail::Message& msg, const Organisation& org, const Context& ctx,
                 Facts& out) {

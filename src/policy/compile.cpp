@@ -177,6 +177,7 @@ void Compiler::partner(const YAML::Node& n) {
   if (n["domains"])
     for (const auto& d : strings(n["domains"], "domains")) p.domains.push_back(detect::normalise_domain(d));
   if (p.company.empty() || p.domains.empty()) error(n, "a partner needs a company and at least one domain");
+  detect::prepare_partner(p);
   policy_.organisation.partners.push_back(std::move(p));
 }
 

@@ -172,7 +172,8 @@ struct TempStore {
 detect::Organisation organisation() {
   detect::Organisation o;
   o.internal_domains = {"example.co.jp"};
-  o.partners = {{"株式会社サンプル商事", {"サンプル商事"}, {"sample.co.jp"}}};
+  o.partners = {{"株式会社サンプル商事", {"サンプル商事"}, {"sample.co.jp"}, {}}};
+  for (auto& p : o.partners) detect::prepare_partner(p);
   return o;
 }
 

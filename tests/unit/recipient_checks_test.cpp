@@ -63,8 +63,9 @@ detect::Organisation org() {
   o.internal_domains = {"example.co.jp"};
   o.mailing_lists = {"all@*", "ml-*@example.co.jp", "*-list@*"};
   o.important = {"*@bigclient.co.jp"};
-  o.partners = {{"株式会社サンプル商事", {"サンプル商事", "Sample Trading"}, {"sample.co.jp"}},
-                {"テスト工業株式会社", {"テスト工業"}, {"test-kogyo.co.jp"}}};
+  o.partners = {{"株式会社サンプル商事", {"サンプル商事", "Sample Trading"}, {"sample.co.jp"}, {}},
+                {"テスト工業株式会社", {"テスト工業"}, {"test-kogyo.co.jp"}, {}}};
+  for (auto& p : o.partners) detect::prepare_partner(p);
   return o;
 }
 

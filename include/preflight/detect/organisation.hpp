@@ -29,7 +29,13 @@ struct Partner {
   std::string company;             // e.g. 株式会社サンプル商事
   std::vector<std::string> names;  // other spellings: サンプル商事, サンプル社, Sample Trading (NFKC'd)
   std::vector<std::string> domains;
+  // What the company-name check looks for: company and names, NFKC'd and lower-cased, those of at least
+  // three bytes. Filled by prepare_partner() when the policy is compiled, not for every mail.
+  std::vector<std::string> needles;
 };
+
+// Fills p.needles from p.company and p.names.
+void prepare_partner(Partner& p);
 
 class ContentScanner;
 class DomainIndex;
