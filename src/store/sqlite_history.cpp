@@ -70,7 +70,7 @@ void SqliteStore::write_delivery(const std::string& sender, const std::vector<De
               "VALUES (?,?,?,?,?,?,1) ON CONFLICT(sender, address) DO UPDATE SET last_seen = excluded.last_seen, "
               "count = count + 1, org_domain = excluded.org_domain");
   Stmt n(db_, "INSERT INTO names(address, name, name_key) VALUES (?,?,?) ON CONFLICT(address) DO UPDATE SET "
-              "name = excluded.name, name_key = excluded.name_key");
+              "name = excluded.name, name_key = excluded.name_key WHERE name IS NOT excluded.name");
   std::string from = util::to_lower(sender);
   for (const auto& r : recipients) {
     std::string addr = util::to_lower(r.address);
@@ -146,8 +146,8 @@ util::Result<std::int64_t> SqliteStore::domain_count(const std::string& org_doma
 
 util::Result<std::vector<std::string>> SqliteStore::known_org_domains(int limit) {
   return guarded<std::vector<std::string>>([&] {
-    Stmt s(db_, "SELECT org_domain FROM history WHERE org_domain != '' GROUP BY org_domain "
-                "ORDER BY sum(count) DESC LIMIT ?");
+    Stmt s(db_, "SELECT org_domain FROM domain_totals WHERE org_domain != '' AND count > 0 "
+                "ORDER BY count DESC LIMIT ?");
     s.bind(1, std::int64_t{limit});
     std::vector<std::string> out;
     while (s.step()) out.push_back(s.text(0));

@@ -28,10 +28,10 @@ CREATE TABLE IF NOT EXISTS history (
   sender TEXT NOT NULL, address TEXT NOT NULL, domain TEXT NOT NULL, org_domain TEXT NOT NULL DEFAULT '',
   first_seen INTEGER, last_seen INTEGER, count INTEGER, PRIMARY KEY (sender, address));
 CREATE INDEX IF NOT EXISTS history_domain ON history(domain);
--- Covers domain_count and known_org_domains (both sum `count` per organisational domain) so that they read
--- the index alone, not a table row per address; it replaces the index on org_domain alone (history_org).
-CREATE INDEX IF NOT EXISTS history_org_count ON history(org_domain, count);
+-- domain_count and known_org_domains read the per-domain totals (domain_totals), so history needs no index
+-- on org_domain: one there (history_org, then history_org_count) was rewritten by every repeat delivery.
 DROP INDEX IF EXISTS history_org;
+DROP INDEX IF EXISTS history_org_count;
 CREATE INDEX IF NOT EXISTS history_address ON history(address);
 CREATE TABLE IF NOT EXISTS names (address TEXT PRIMARY KEY, name TEXT, name_key TEXT);
 CREATE INDEX IF NOT EXISTS names_key ON names(name_key);
