@@ -5,6 +5,7 @@
 #include <libpsl.h>
 
 #include <cstdlib>
+#include <unordered_map>
 
 #include "preflight/util/strings.hpp"
 
@@ -36,11 +37,18 @@ std::string normalise_domain(const std::string& domain) {
   return d;
 }
 
+// The answers are kept per thread (a mail asks about the same few domains many times, and the Public
+// Suffix List look-up costs more than a hash look-up); the memo is emptied when it reaches 50,000.
 std::string organisational_domain(const std::string& domain) {
+  thread_local std::unordered_map<std::string, std::string> memo;
+  if (auto it = memo.find(domain); it != memo.end()) return it->second;
   std::string d = normalise_domain(domain);
   const psl_ctx_t* ctx = psl();
   const char* reg = ctx ? psl_registrable_domain(ctx, d.c_str()) : nullptr;
-  return reg ? std::string(reg) : d;
+  std::string org = reg ? std::string(reg) : d;
+  if (memo.size() >= 50000) memo.clear();
+  memo.emplace(domain, org);
+  return org;
 }
 
 bool is_public_suffix(const std::string& domain) {

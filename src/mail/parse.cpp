@@ -304,6 +304,7 @@ void init() {
   static std::once_flag once;
   std::call_once(once, [] {
     g_mime_init();
+    util::keep_charset_modules_loaded();
     (void)options();
   });
 }

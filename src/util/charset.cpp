@@ -5,6 +5,7 @@
 #include <glib.h>
 
 #include <array>
+#include <mutex>
 #include <cerrno>
 #include <optional>
 #include <string>
@@ -93,6 +94,18 @@ class Converters {
  private:
   std::vector<std::pair<std::string, GIConv>> open_;
 };
+
+}  // namespace
+
+void keep_charset_modules_loaded() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    for (const char* from : {"ISO-2022-JP", "SHIFT_JIS", "CP932", "EUC-JP", "ISO-8859-1", "WINDOWS-1252"})
+      (void)g_iconv_open("UTF-8", from);  // never closed: the module stays loaded
+  });
+}
+
+namespace {
 
 // Runs iconv from `from` to UTF-8. With `strict`, any invalid input fails the whole conversion (used for
 // guessing); otherwise each bad byte becomes U+FFFD and conversion resumes after it. nullopt: unknown

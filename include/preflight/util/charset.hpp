@@ -27,4 +27,10 @@ void append_utf8(std::string& out, char32_t code_point);
 // Unicode NFKC normalisation (full-width digits and letters become ASCII). Invalid UTF-8 is repaired first.
 std::string nfkc(std::string_view utf8);
 
+// Opens, once per process and for good, a converter for each charset of everyday mail here (ISO-2022-JP,
+// Shift_JIS, CP932, EUC-JP, Latin-1, Windows-1252): glibc unloads a charset module when its last
+// converter closes, and GMime opens and closes one per encoded header word and text part, so without this
+// every Japanese mail loaded and unloaded ISO-2022-JP's module again (dlopen, relocation, munmap).
+void keep_charset_modules_loaded();
+
 }  // namespace preflight::util
