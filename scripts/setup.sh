@@ -8,7 +8,7 @@ PACKAGES=(
   build-essential cmake pkg-config
   clang-14 libclang-rt-14-dev
   libmilter-dev libgmime-3.0-dev libglib2.0-dev libyaml-cpp-dev libspdlog-dev libfmt-dev
-  libpsl-dev publicsuffix libidn2-dev libsqlite3-dev
+  libpsl-dev publicsuffix libidn2-dev libsqlite3-dev libmimalloc-dev
   doctest-dev
   nlohmann-json3-dev libcpp-httplib-dev libssl-dev libhyperscan-dev zlib1g-dev liblzma-dev
   postfix miltertest swaks python3

@@ -18,6 +18,7 @@
 #include "preflight/mail/parse.hpp"
 #include "preflight/milter/milter.hpp"
 #include "preflight/policy/compile.hpp"
+#include "preflight/util/memory.hpp"
 #include "preflight/util/metrics.hpp"
 #include "preflight/util/private_files.hpp"
 #include "logging.hpp"
@@ -196,7 +197,7 @@ int run(const std::string& config_path) {
   PolicyHolder holder;
   if (!reload_policy(holder, c.policies)) return 78;
   mail::init();
-
+  spdlog::info("preflightd starting; memory allocator: {}", util::allocator_name());
 
   Services services(c, [&holder] { return holder.get(); });
   if (std::string err = services.start(); !err.empty()) {

@@ -8,7 +8,6 @@
 #include <libmilter/mfapi.h>
 #include <spdlog/spdlog.h>
 
-#include <malloc.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -16,6 +15,7 @@
 #include <stdexcept>
 
 #include "preflight/milter/listener.hpp"
+#include "preflight/util/memory.hpp"
 #include "preflight/util/strings.hpp"
 #include "internal.hpp"
 
@@ -209,19 +209,10 @@ sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
 
 
 // A large message leaves megabytes of freed memory (parse tree, decoded parts, inspected attachments) that
-// glibc keeps in its arenas; without this the resident size stays several times the largest message.
-// malloc_trim returns the free pages of every arena to the system.
-// Large blocks (decoded attachments, the parsed message) are mmapped and handed back to the system as soon
-// as they are freed: a fixed threshold stops glibc from raising it after the first large free, which would
-// put the next ones into the arenas of libmilter's worker threads.
-void map_large_blocks() {
-  constexpr int kLargeBlock = 1024 * 1024;
-  mallopt(M_MMAP_THRESHOLD, kLargeBlock);
-}
-
+// the allocator may keep; without giving it back the resident size stays several times the largest message.
 void release_memory_after(std::size_t message_size) {
   constexpr std::size_t kLarge = 4 * 1024 * 1024;
-  if (message_size >= kLarge) malloc_trim(0);
+  if (message_size >= kLarge) util::release_free_memory();
 }
 
 sfsistat on_eom(SMFICTX* ctx) {
@@ -275,7 +266,7 @@ const Settings& settings() { return g->settings; }
 int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   static Globals globals;
   globals = {settings, std::move(policy), std::move(hooks)};
-  map_large_blocks();
+  util::prepare_allocator();
   g = &globals;
   static char name[] = "preflight";
   struct smfiDesc desc = {};
