@@ -75,10 +75,12 @@ bool Organisation::is_internal(const std::string& domain) const {
 }
 
 bool glob_match(const std::string& pattern, const std::string& text) {
-  std::string p = util::to_lower(pattern), t = util::to_lower(text);
+  const std::string& p = pattern;
+  const std::string& t = text;
+  auto same = [](char a, char b) { return util::ascii_lower(a) == util::ascii_lower(b); };
   std::size_t pi = 0, ti = 0, star = std::string::npos, mark = 0;
   while (ti < t.size()) {
-    if (pi < p.size() && (p[pi] == '?' || p[pi] == t[ti])) {
+    if (pi < p.size() && (p[pi] == '?' || same(p[pi], t[ti]))) {
       ++pi, ++ti;
     } else if (pi < p.size() && p[pi] == '*') {
       star = pi++, mark = ti;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "preflight/util/strings.hpp"
+
 namespace preflight::mail {
 
 namespace {
@@ -23,11 +25,6 @@ int to_int(std::string_view s) {
   return n;
 }
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Words of a Date value: comments removed, split at blanks and commas.
 std::vector<std::string_view> words(std::string_view text, std::string& storage) {
@@ -55,7 +52,7 @@ int month_number(std::string_view word) {
   static const std::array<const char*, 12> names = {"jan", "feb", "mar", "apr", "may", "jun",
                                                     "jul", "aug", "sep", "oct", "nov", "dec"};
   if (word.size() < 3) return 0;
-  std::string w = lower(word.substr(0, 3));
+  std::string w = util::to_lower(word.substr(0, 3));
   for (std::size_t i = 0; i < names.size(); ++i)
     if (w == names[i]) return static_cast<int>(i) + 1;
   return 0;
@@ -70,7 +67,7 @@ std::int64_t zone_offset(std::string_view z) {
   struct Named { const char* name; int hours; };
   static const std::array<Named, 9> named = {{{"est", -5}, {"edt", -4}, {"cst", -6}, {"cdt", -5}, {"mst", -7},
                                               {"mdt", -6}, {"pst", -8}, {"pdt", -7}, {"jst", 9}}};
-  std::string w = lower(z);
+  std::string w = util::to_lower(z);
   for (const auto& n : named)
     if (w == n.name) return n.hours * 3600;
   return 0;  // UT, GMT, military letters and unknown names

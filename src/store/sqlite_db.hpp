@@ -68,6 +68,7 @@ class Db {
 
   static constexpr std::size_t kCachedSql = 128;
 
+
  private:
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;  // by SQL text
@@ -79,14 +80,20 @@ class Db {
 class Transaction {
  public:
   explicit Transaction(Db& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
-    db_.exec(nested_ ? "SAVEPOINT tx" : "BEGIN IMMEDIATE");
+    if (nested_)
+      Stmt(db_, "SAVEPOINT tx").run();  // prepared once per connection: a scratch store takes one per write
+    else
+      db_.exec("BEGIN IMMEDIATE");
   }
   ~Transaction() {
     if (done_) return;
     sqlite3_exec(db_.handle(), nested_ ? "ROLLBACK TO tx; RELEASE tx" : "ROLLBACK", nullptr, nullptr, nullptr);
   }
   void commit() {
-    db_.exec(nested_ ? "RELEASE tx" : "COMMIT");
+    if (nested_)
+      Stmt(db_, "RELEASE tx").run();
+    else
+      db_.exec("COMMIT");
     done_ = true;
   }
 

@@ -7,6 +7,8 @@
 
 namespace preflight::util {
 
+// 'A'-'Z' to 'a'-'z'; every other byte as it is.
+constexpr char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 std::string to_lower(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 bool istarts_with(std::string_view s, std::string_view prefix);
