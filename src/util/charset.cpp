@@ -258,6 +258,21 @@ std::size_t ascii_run(std::string_view s, std::size_t i) {
   return n;
 }
 
+// The one ASCII character NFKC makes of the code point at `i` when it is a full-width ASCII form
+// (U+FF01..U+FF5E) or the ideographic space (U+3000); 0 for any other.
+char fullwidth_at(std::string_view s, std::size_t i) {
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  if (i + 2 >= s.size()) return 0;
+  if (p[i] == 0xEF && p[i + 1] == 0xBC && p[i + 2] >= 0x81 && p[i + 2] <= 0xBF) return static_cast<char>(p[i + 2] - 0x60);
+  if (p[i] == 0xEF && p[i + 1] == 0xBD && p[i + 2] >= 0x80 && p[i + 2] <= 0x9E) return static_cast<char>(p[i + 2] - 0x20);
+  if (p[i] == 0xE3 && p[i + 1] == 0x80 && p[i + 2] == 0x80) return ' ';
+  return 0;
+}
+
+// True when nothing composes with the code point before `i` from here: the text ends, or an ASCII,
+// stable_cjk or full-width ASCII code point starts at `i`.
+bool starter_at(std::string_view s, std::size_t i) { return i >= s.size() || stable_at(s, i) || fullwidth_at(s, i); }
+
 // NFKC through GLib, for a piece that may hold anything (bad bytes repaired first).
 void glib_nfkc(std::string_view piece, std::string& out) {
   const std::string valid = repair_utf8(piece);
@@ -296,6 +311,12 @@ std::string nfkc(std::string_view utf8) {
     if (std::size_t n = stable_at(utf8, i)) {
       previous = i;
       i += n;
+      continue;
+    }
+    if (char c = fullwidth_at(utf8, i); c && starter_at(utf8, i + 3)) {  // becomes ASCII, composes with nothing
+      out.append(utf8.substr(copied, i - copied));
+      out.push_back(c);
+      copied = previous = i += 3;
       continue;
     }
     std::size_t from = i > copied ? previous : copied;  // the stable code point before joins the piece

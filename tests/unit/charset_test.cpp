@@ -122,7 +122,7 @@ TEST_CASE("nfkc of mixed text, copied in runs and normalised between them, is GL
   // katakana and their sound marks, full-width letters, the ideographic space, circled numbers, accents.
   const std::vector<std::string> alphabet = {"か", "は", "ウ", "ア", "漢", "、", "a", "e", " ", "1",
                                              "\u3099", "\u309A", "ｶ", "ﾞ", "ﾟ", "Ａ", "　", "①", "㈱", "\u0301", "é",
-                                             "\u309B", "ㇰ", "ﾃ", "ｽ", "ﾄ", "\uFF5E"};
+                                             "\u309B", "ㇰ", "ﾃ", "ｽ", "ﾄ", "\uFF5E", "！", "＿", "｀", "ｚ", "１"};
   std::mt19937 rng(34);
   for (int i = 0; i < 3000; ++i) {
     std::string text;
