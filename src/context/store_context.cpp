@@ -173,12 +173,12 @@ std::shared_ptr<const detect::DomainIndex> StoreContext::known_domains() const {
   return index;
 }
 
-std::vector<detect::KnownAddress> StoreContext::known_addresses_at(const std::string& domain) const {
-  if (!addresses_) return known(answer(store_->addresses_at(domain, 500), Pairs{}, "addresses at domain"));
-  std::vector<detect::KnownAddress> out;
-  for (auto& a : answer(addresses_->at(*store_, domain, 500), std::vector<std::string>{}, "addresses at domain"))
-    out.push_back({std::move(a), {}});
-  return out;
+detect::KnownAddressList StoreContext::known_addresses_at(const std::string& domain) const {
+  if (!addresses_)
+    return std::make_shared<const std::vector<detect::KnownAddress>>(
+        known(answer(store_->addresses_at(domain, 500), Pairs{}, "addresses at domain")));
+  detect::KnownAddressList none = std::make_shared<const std::vector<detect::KnownAddress>>();
+  return answer(addresses_->at(*store_, domain, 500), none, "addresses at domain");
 }
 
 std::vector<detect::KnownAddress> StoreContext::known_by_name(const std::string& display_name) const {

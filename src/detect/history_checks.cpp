@@ -50,14 +50,14 @@ class Lookups {
   const std::vector<KnownAddress>& known_at(const std::string& domain) {
     auto it = known_at_.find(domain);
     if (it == known_at_.end()) it = known_at_.emplace(domain, ctx_.known_addresses_at(domain)).first;
-    return it->second;
+    return *it->second;
   }
 
  private:
   const Context& ctx_;
   std::string sender_;
   std::unordered_map<std::string, std::int64_t> sent_to_, sent_to_domain_;
-  std::unordered_map<std::string, std::vector<KnownAddress>> known_at_;
+  std::unordered_map<std::string, KnownAddressList> known_at_;
 };
 
 // An unknown address one or two edits from an address the organisation has written to at that domain.
@@ -159,7 +159,7 @@ void lookalike_facts(const std::vector<mail::Address>& ext, const Organisation& 
 
 bool Context::written_to_by_anyone(const std::string& address) const {
   auto known = known_addresses_at(address.substr(address.rfind('@') + 1));
-  return std::any_of(known.begin(), known.end(), [&](const KnownAddress& k) { return k.address == address; });
+  return std::any_of(known->begin(), known->end(), [&](const KnownAddress& k) { return k.address == address; });
 }
 
 void history_facts(const mail::Envelope& env, const mail::Message& msg, const Organisation& org, const Context& ctx,

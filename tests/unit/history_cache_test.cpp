@@ -20,7 +20,9 @@ std::vector<std::string> known_at(context::KnownAddresses& known, store::Store& 
                                   std::size_t limit) {
   auto r = known.at(st, domain, limit);
   REQUIRE(r.ok());
-  return *r;
+  std::vector<std::string> out;
+  for (const auto& k : **r) out.push_back(k.address);
+  return out;
 }
 
 struct TempFile {
@@ -73,6 +75,24 @@ TEST_CASE("known addresses in memory are the store's list, in its order, at ever
   }
   CHECK(known_at(known, *st, "gmail.com", 500).size() > 40);  // the lists compared were not trivially short
   CHECK(known_at(known, *st, "gmail.com", 3).size() == 3);
+}
+
+TEST_CASE("a list of known addresses a reader holds stays as it was read when history grows") {
+  TempFile f;
+  auto st = *store::open_sqlite(f.path);
+  context::KnownAddresses known;
+  REQUIRE(st->record_delivery("a@example.co.jp", {{"p@partner.com", "partner.com", ""}}, 1).ok());
+  auto held = known.at(*st, "partner.com", 500);
+  REQUIRE(held.ok());
+  REQUIRE((*held)->size() == 1);
+  auto again = known.at(*st, "partner.com", 500);
+  CHECK(again->get() == held->get());  // shared, not copied, while nothing changed
+  REQUIRE(st->record_delivery("a@example.co.jp", {{"q@partner.com", "partner.com", ""}}, 2).ok());
+  auto grown = known.at(*st, "partner.com", 500);
+  REQUIRE(grown.ok());
+  CHECK((*held)->size() == 1);  // what the first reader holds did not change under it
+  CHECK((*grown)->size() == 2);
+  CHECK((*grown)->back().address == "q@partner.com");
 }
 
 TEST_CASE("per-domain totals equal the sum of history, for new files and for files from before the totals") {

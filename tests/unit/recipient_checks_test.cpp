@@ -36,10 +36,10 @@ class MemoryContext final : public detect::Context {
     out.insert(out.end(), hosts.begin(), hosts.end());
     return std::make_shared<const detect::DomainIndex>(out);
   }
-  std::vector<detect::KnownAddress> known_addresses_at(const std::string& d) const override {
-    std::vector<detect::KnownAddress> out;
+  detect::KnownAddressList known_addresses_at(const std::string& d) const override {
+    auto out = std::make_shared<std::vector<detect::KnownAddress>>();
     for (const auto& a : addresses)
-      if (a.address.ends_with("@" + d)) out.push_back(a);
+      if (a.address.ends_with("@" + d)) out->push_back(a);
     return out;
   }
   std::vector<detect::KnownAddress> known_by_name(const std::string& n) const override {

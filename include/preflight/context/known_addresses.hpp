@@ -11,6 +11,7 @@
 #include <unordered_set>
 #include <vector>
 
+#include "preflight/detect/context.hpp"
 #include "preflight/store/store.hpp"
 #include "preflight/util/result.hpp"
 
@@ -18,15 +19,17 @@ namespace preflight::context {
 
 class KnownAddresses {
  public:
-  // The first `limit` addresses known at `domain` (lower-case), oldest first.
-  util::Result<std::vector<std::string>> at(store::Store& st, const std::string& domain, std::size_t limit);
+  // The first `limit` addresses known at `domain` (lower-case), oldest first, without display names. The
+  // list is shared, not copied, while it is within the limit: a domain's list is copied only when history
+  // gains an address there while a reader still holds it.
+  util::Result<detect::KnownAddressList> at(store::Store& st, const std::string& domain, std::size_t limit);
 
  private:
   std::string catch_up(store::Store& st);  // with mu_ held; the store's error, or empty
 
   std::mutex mu_;
   std::int64_t mark_ = 0;  // the last history row read
-  std::unordered_map<std::string, std::vector<std::string>> by_domain_;
+  std::unordered_map<std::string, std::shared_ptr<std::vector<detect::KnownAddress>>> by_domain_;
   std::unordered_set<std::string> known_;
 };
 

@@ -54,7 +54,7 @@ class StoreContext final : public detect::Context {
   std::int64_t sent_to_domain(const std::string& domain) const override;
   std::shared_ptr<const detect::DomainIndex> known_domains() const override;
   bool written_to_by_anyone(const std::string& address) const override;
-  std::vector<detect::KnownAddress> known_addresses_at(const std::string& domain) const override;
+  detect::KnownAddressList known_addresses_at(const std::string& domain) const override;
   std::vector<detect::KnownAddress> known_by_name(const std::string& display_name) const override;
   std::vector<detect::ThreadRecord> threads(const std::vector<std::string>& message_ids) const override;
   std::int64_t recently_exposed(const std::string& sender) const override;

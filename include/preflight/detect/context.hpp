@@ -18,6 +18,8 @@ struct KnownAddress {
   std::string address;       // lower-case
   std::string display_name;  // as last seen, may be empty
 };
+// A list of known addresses shared with whoever keeps it (a cache), never null and never changed.
+using KnownAddressList = std::shared_ptr<const std::vector<KnownAddress>>;
 
 // A message seen by the gateway, remembered for replies to it.
 struct ThreadRecord {
@@ -40,7 +42,7 @@ class Context {
   // checks; never null. The index may lag history by a while: sent_to_domain() is the fresh answer.
   virtual std::shared_ptr<const DomainIndex> known_domains() const = 0;
   // Addresses the organisation has sent to at this exact domain.
-  virtual std::vector<KnownAddress> known_addresses_at(const std::string& domain) const = 0;
+  virtual KnownAddressList known_addresses_at(const std::string& domain) const = 0;
   // Addresses seen with this display name (NFKC, case-insensitive), any domain.
   virtual std::vector<KnownAddress> known_by_name(const std::string& display_name) const = 0;
   // Messages with these ids the gateway has seen (for In-Reply-To / References).
@@ -72,7 +74,9 @@ class NoContext final : public Context {
     static const auto none = std::make_shared<const DomainIndex>();
     return none;
   }
-  std::vector<KnownAddress> known_addresses_at(const std::string&) const override { return {}; }
+  KnownAddressList known_addresses_at(const std::string&) const override {
+    return std::make_shared<const std::vector<KnownAddress>>();
+  }
   std::vector<KnownAddress> known_by_name(const std::string&) const override { return {}; }
   std::vector<ThreadRecord> threads(const std::vector<std::string>&) const override { return {}; }
   std::int64_t recently_exposed(const std::string&) const override { return 0; }
