@@ -146,7 +146,11 @@ SqliteStore::SqliteStore(const std::string& path) : db_(private_file(path)) {
 }
 
 SqliteStore::SqliteStore(const Scratch& scratch) : db_(":memory:") {
-  if (!scratch.seed.empty()) db_.copy_from(scratch.seed);
+  // Small pages: each write's savepoint copies every page it touches (a seed's copy keeps the seed's size).
+  if (scratch.seed.empty())
+    db_.exec("PRAGMA page_size=1024");
+  else
+    db_.copy_from(scratch.seed);
   db_.exec("PRAGMA synchronous=OFF");
   create_schema();  // brings a seed from an older version up to date
   // One transaction for the store's whole life: nothing of a private in-memory store outlives it, and a
