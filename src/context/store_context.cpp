@@ -58,11 +58,12 @@ std::optional<std::vector<std::string>> new_domains(store::Store& st, const std:
   return out;
 }
 
-// The list of known domains after a refresh, when it changed, and what is new in it.
+// What a refresh found: for an incremental one only the new domains, for a full one the whole list.
 struct Refresh {
-  bool read = false;                               // the store answered
-  std::optional<std::vector<std::string>> domains;  // the whole sorted list, when it changed
-  std::vector<std::string> added;                  // domains in it that were not known before
+  bool read = false;                            // the store answered
+  bool full = false;                            // `all` holds the whole sorted list (a full load that changed it)
+  std::vector<std::string> all;
+  std::vector<std::string> added;               // domains not known before, sorted
 };
 
 Refresh refresh(store::Store& st, const std::vector<std::string>& known, bool first, bool incremental,
@@ -71,25 +72,24 @@ Refresh refresh(store::Store& st, const std::vector<std::string>& known, bool fi
   if (incremental) {
     auto fresh = new_domains(st, known, mark);
     r.read = fresh.has_value();
-    if (!fresh || fresh->empty()) return r;
-    r.domains.emplace();
-    std::merge(known.begin(), known.end(), fresh->begin(), fresh->end(), std::back_inserter(*r.domains));
-    r.added = std::move(*fresh);
+    if (fresh) r.added = std::move(*fresh);
     return r;
   }
   auto all = load_domains(st);
   r.read = all.has_value();
   if (!all || (!first && *all == known)) return r;
   std::set_difference(all->begin(), all->end(), known.begin(), known.end(), std::back_inserter(r.added));
-  r.domains = std::move(all);
+  r.full = true;
+  r.all = std::move(*all);
   return r;
 }
 
 }  // namespace
 
 // Nothing is read while history gained no address (Store::history_mark, a few microseconds); then only the
-// domains of the new addresses are read, and the index is built again only when a domain is new to it:
-// building it for 20,000 domains takes most of a second, a full read of the lists tens of milliseconds.
+// domains of the new addresses are read. New domains become a small index layered over the current one;
+// the whole index is built again (most of a second for 20,000 domains) only after 64 layers or when the
+// layers hold more than an eighth of the domains (at least 256).
 std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, std::int64_t now) {
   std::unique_lock<std::mutex> lock(mu_);
   if (index_ && (refreshing_ || (read_ && now - loaded_at_ < 60))) return index_;  // never read: try again
@@ -100,19 +100,29 @@ std::shared_ptr<const detect::DomainIndex> DomainCache::get(store::Store& st, st
   }
   refreshing_ = true;
   bool first = !index_;
-  if (!first) lock.unlock();  // the first load is waited for; later ones are not; only one refresher writes
+  std::shared_ptr<const detect::DomainIndex> current = index_;
+  if (!first) lock.unlock();  // the first load is waited for; later ones are not; only the refresher
+                              // (refreshing_) touches domains_, layers_ and layered_
   bool incremental = !first && mark && mark_ >= 0 && domains_.size() < 20000;
-  Refresh r = refresh(st, domains_, first, incremental, mark_);  // incremental: the rows after the last mark
-  std::shared_ptr<const detect::DomainIndex> fresh, full = full_;
-  std::vector<std::string> added = added_;
-  if (r.domains) {
-    added.insert(added.end(), r.added.begin(), r.added.end());
-    bool layered = incremental && full && added.size() <= std::max<std::size_t>(256, r.domains->size() / 8);
-    if (!layered) added.clear(), full = std::make_shared<const detect::DomainIndex>(*r.domains);
-    fresh = layered ? std::make_shared<const detect::DomainIndex>(full, added) : full;
+  Refresh r = refresh(st, domains_, first, incremental, mark_);
+  std::shared_ptr<const detect::DomainIndex> fresh;
+  if (r.full) {
+    domains_ = std::move(r.all);
+  } else if (!r.added.empty()) {
+    const auto middle = static_cast<std::ptrdiff_t>(domains_.size());
+    domains_.insert(domains_.end(), r.added.begin(), r.added.end());
+    std::inplace_merge(domains_.begin(), domains_.begin() + middle, domains_.end());
+  }
+  if (r.full || !r.added.empty()) {
+    bool layer = incremental && current && layers_ < 64 &&
+                 layered_ + r.added.size() <= std::max<std::size_t>(256, domains_.size() / 8);
+    fresh = layer ? std::make_shared<const detect::DomainIndex>(current, r.added)
+                  : std::make_shared<const detect::DomainIndex>(domains_);
+    layers_ = layer ? layers_ + 1 : 0;
+    layered_ = layer ? layered_ + r.added.size() : 0;
   }
   if (!lock.owns_lock()) lock.lock();
-  if (fresh) index_ = std::move(fresh), domains_ = std::move(*r.domains), full_ = std::move(full), added_ = std::move(added);
+  if (fresh) index_ = std::move(fresh);
   if (r.read) {
     mark_ = mark ? *mark : -1;
     read_ = true;

@@ -31,11 +31,11 @@ class DomainCache {
  private:
   std::mutex mu_;
   std::shared_ptr<const detect::DomainIndex> index_;
-  std::vector<std::string> domains_;  // what index_ was built from, sorted
-  // index_ is `full_` (built from all of domains_ at once) plus a layer of the domains added since, `added_`;
-  // the layer is built again for each new domain, the whole index when the layer has grown large.
-  std::shared_ptr<const detect::DomainIndex> full_;
-  std::vector<std::string> added_;
+  std::vector<std::string> domains_;  // what index_ knows, sorted
+  // index_ is an index built from all the domains known then, under `layers_` layers (most recent on top)
+  // of the `layered_` domains added since; the whole index is built again when they grow too many.
+  std::size_t layers_ = 0;
+  std::size_t layered_ = 0;
   std::int64_t mark_ = -1;            // Store::history_mark() when domains_ was read
   std::int64_t loaded_at_ = -1;
   bool refreshing_ = false;
