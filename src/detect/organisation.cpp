@@ -4,6 +4,7 @@
 #include <idn2.h>
 #include <libpsl.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <unordered_map>
 
@@ -63,8 +64,21 @@ std::vector<std::string> Organisation::own_domains() const {
   return out;
 }
 
+namespace {
+// Already what normalise_domain makes of it: lower-case ASCII letters, digits, '-', '.' and '_', no
+// trailing dot (the common case: a domain the parser lower-cased).
+bool normalised(std::string_view d) {
+  if (d.empty() || d.back() == '.') return false;
+  return std::all_of(d.begin(), d.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+  });
+}
+}  // namespace
+
 bool Organisation::is_internal(const std::string& domain) const {
-  std::string d = normalise_domain(domain);
+  std::string storage;
+  std::string_view d = domain;
+  if (!normalised(d)) d = storage = normalise_domain(domain);
   for (const auto& internal : internal_domains) {
     if (d == internal) return true;
     if (d.size() > internal.size() && d.compare(d.size() - internal.size(), internal.size(), internal) == 0 &&
