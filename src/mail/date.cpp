@@ -25,7 +25,6 @@ int to_int(std::string_view s) {
   return n;
 }
 
-
 // Words of a Date value: comments removed, split at blanks and commas.
 std::vector<std::string_view> words(std::string_view text, std::string& storage) {
   storage.clear();

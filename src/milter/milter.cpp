@@ -8,7 +8,6 @@
 #include <libmilter/mfapi.h>
 #include <spdlog/spdlog.h>
 
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>

@@ -68,7 +68,6 @@ class Db {
 
   static constexpr std::size_t kCachedSql = 128;
 
-
  private:
   sqlite3* db_ = nullptr;
   std::unordered_map<std::string, std::vector<sqlite3_stmt*>> idle_;  // by SQL text

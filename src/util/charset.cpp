@@ -5,10 +5,10 @@
 #include <glib.h>
 
 #include <array>
-#include <mutex>
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
