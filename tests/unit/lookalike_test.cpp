@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
 
 #include "preflight/context/store_context.hpp"
@@ -286,6 +287,34 @@ TEST_CASE("the domain cache builds its index again only when history gained an a
   auto i3 = cache->get(*t.st, 1200);
   CHECK(i3 != i1);
   CHECK(i3->knows("second-company.co.jp"));
+}
+
+TEST_CASE("the domain cache's index, grown a layer per new domain and rebuilt, answers as one built at once") {
+  TempStore t;
+  auto cache = std::make_shared<context::DomainCache>();
+  std::vector<std::string> domains;
+  // One new domain a simulated minute: 64 layers over the first build, then a whole build, then layers again.
+  for (int i = 0; i < 150; ++i) {
+    domains.push_back("company" + std::to_string(i) + ".co.jp");
+    Sent s = mail_to("jiro@example.co.jp", "a@" + domains.back());
+    context::record_sent(*t.st, s.env, s.msg, {}, organisation(), 1000 + 60 * i);
+    auto index = cache->get(*t.st, 1030 + 60 * i);
+    INFO(domains.back());
+    CHECK(index->knows(domains.back()));
+  }
+  auto grown = cache->get(*t.st, 1000 + 60 * 150);
+  std::sort(domains.begin(), domains.end());
+  detect::DomainIndex whole(domains);
+  CHECK(grown->size() == whole.size());
+  int resembling = 0;
+  for (int i = 0; i < 150; ++i)
+    for (const std::string& q : {"conpany" + std::to_string(i) + ".co.jp", "company" + std::to_string(i) + ".com",
+                                 "company-" + std::to_string(i) + ".co.jp", "cornpany" + std::to_string(i) + ".co.jp"}) {
+      INFO(q);
+      CHECK(render(grown->find(q)) == render(whole.find(q)));
+      resembling += !whole.find(q).empty();
+    }
+  CHECK(resembling > 400);  // the queries really resemble the known domains
 }
 
 TEST_CASE("an address a colleague wrote to is first-time for the sender, not for the organisation (store)") {
