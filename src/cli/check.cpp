@@ -6,9 +6,7 @@
 
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <ostream>
-#include <sstream>
 
 #include "preflight/action/plan.hpp"
 #include "preflight/cli/cli.hpp"
@@ -17,6 +15,7 @@
 #include "preflight/engine/engine.hpp"
 #include "preflight/mail/parse.hpp"
 #include "preflight/policy/compile.hpp"
+#include "preflight/util/read_file.hpp"
 
 namespace preflight::cli {
 
@@ -123,12 +122,10 @@ int check(const std::vector<std::string>& args, std::ostream& out, std::ostream&
   if (!parse_args(args, a, err)) return 64;
   auto pol = load(a, err);
   if (!pol) return 1;
-  std::ifstream in(a.message_file, std::ios::binary);
-  if (!in) return err << "preflightctl check: cannot read " << a.message_file << "\n", 1;
-  std::stringstream raw;
-  raw << in.rdbuf();
+  auto raw = util::read_file(a.message_file);
+  if (!raw) return err << "preflightctl check: cannot read " << a.message_file << ": " << raw.error() << "\n", 1;
   util::Budget budget = util::Budget::for_message(a.milter.deadline_seconds, a.milter.budget_bytes);
-  auto msg = mail::parse_message(raw.str());
+  auto msg = mail::parse_message(*raw);
   if (!msg) return err << "preflightctl check: " << a.message_file << ": " << msg.error() << "\n", 1;
   // With --config, history and threads come from the daemon's store (read only); else nothing is known.
   std::unique_ptr<detect::Context> ctx = std::make_unique<detect::NoContext>();
@@ -139,7 +136,7 @@ int check(const std::vector<std::string>& args, std::ostream& out, std::ostream&
     ctx = std::make_unique<context::StoreContext>(*st, std::make_shared<context::DomainCache>(),
                                                   pol->organisation.split_window_seconds, std::time(nullptr));
   }
-  budget.spend(raw.str().size());
+  budget.spend(raw->size());
   engine::Options options{&budget, a.milter.evaluate_exhausted, a.milter.evaluate_degraded};
   auto ev = engine::evaluate(*pol, a.envelope, *msg, *ctx, options);
   auto plan = action::plan(ev.verdict, *msg, pol->organisation);

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "preflight/mail/date.hpp"
+#include "preflight/util/read_file.hpp"
 #include "preflight/util/strings.hpp"
 #include "replay.hpp"
 
@@ -230,17 +231,9 @@ void order_by_time(std::vector<Item>& items) {
 }
 
 util::Result<std::string> load(const Item& item) {
+  if (!item.in_mbox) return util::read_file(item.path);
   std::ifstream in(item.path, std::ios::binary);
   if (!in) return util::Error{"cannot read"};
-  if (!item.in_mbox) {  // one read of the whole file, not a character at a time
-    in.seekg(0, std::ios::end);
-    const std::streamoff size = in.tellg();
-    in.seekg(0);
-    if (size < 0) return util::Error{"read error"};
-    std::string raw(static_cast<std::size_t>(size), '\0');
-    if (!in.read(raw.data(), size)) return util::Error{"read error"};
-    return raw;
-  }
   std::string raw(item.length, '\0');
   in.seekg(static_cast<std::streamoff>(item.offset));
   if (!in.read(raw.data(), static_cast<std::streamsize>(raw.size()))) return util::Error{"read error"};

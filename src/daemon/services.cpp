@@ -9,7 +9,6 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <fstream>
 
 #include "preflight/context/received.hpp"
 #include "preflight/daemon/web_sessions.hpp"
@@ -19,6 +18,7 @@
 #include "preflight/util/metrics.hpp"
 #include "preflight/util/private_files.hpp"
 #include "preflight/util/random.hpp"
+#include "preflight/util/read_file.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::daemon {
@@ -31,8 +31,8 @@ std::int64_t now_seconds() {
 // also when an older version left it wider).
 std::string Services::load_or_create_key() {
   std::string path = config_.state_dir + "/link.key";
-  std::ifstream in(path, std::ios::binary);
-  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto stored = util::read_file(path);
+  std::string key = stored ? *stored : std::string();  // none yet: made below
   if (key.size() >= 32) return util::restrict_file(path) ? key : std::string();
   key = util::random_bytes(32);
   if (key.size() != 32) return {};

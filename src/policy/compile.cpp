@@ -6,15 +6,14 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "condition_text.hpp"
 #include "preflight/detect/content.hpp"
 #include "preflight/detect/lookalike.hpp"
 #include "directory.hpp"
 #include "preflight/mail/address.hpp"
+#include "preflight/util/read_file.hpp"
 #include "preflight/util/strings.hpp"
 
 namespace preflight::policy {
@@ -595,14 +594,13 @@ CompileResult compile_files(const std::vector<std::string>& paths) {
   bool saw_organisation = false;
   std::vector<detect::KeywordSet> keywords;
   for (const auto& path : paths) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-      errors.push_back({{path, 0, 0}, "cannot read policy file"});
+    auto text = util::read_file(path);
+    if (!text) {
+      errors.push_back({{path, 0, 0}, text.error() == "cannot read" ? "cannot read policy file"
+                                                                    : "cannot read policy file: " + text.error()});
       continue;
     }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    compile_one(ss.str(), path, *p, errors, saw_organisation, keywords);
+    compile_one(*text, path, *p, errors, saw_organisation, keywords);
     p->files.push_back(path);
   }
   if (paths.empty()) errors.push_back({{"(config)", 0, 0}, "no policy file given"});
