@@ -55,12 +55,7 @@ DetachedFile file_of(GMimeObject* obj, std::size_t n) {
     if (f.filename.empty()) f.filename = "message-" + std::to_string(n) + ".eml";
     return f;
   }
-  if (GMimeDataWrapper* dw = g_mime_part_get_content(GMIME_PART(obj))) {
-    GPtr<GMimeStream> mem(g_mime_stream_mem_new());
-    g_mime_data_wrapper_write_to_stream(dw, mem.get());
-    GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
-    f.data.assign(reinterpret_cast<const char*>(bytes->data), bytes->len);
-  }
+  decode_content(GMIME_PART(obj), std::string::npos, &f.data);
   if (f.filename.empty()) f.filename = "attachment-" + std::to_string(n);
   return f;
 }

@@ -112,24 +112,14 @@ void read_headers(GMimeObject* top, Message& m) {
   }
 }
 
-std::size_t decoded_size(GMimePart* part) {
-  GMimeDataWrapper* dw = g_mime_part_get_content(part);
-  if (!dw) return 0;
-  GPtr<GMimeStream> null(g_mime_stream_null_new());
-  g_mime_data_wrapper_write_to_stream(dw, null.get());
-  return GMIME_STREAM_NULL(null.get())->written;
-}
+std::size_t decoded_size(GMimePart* part) { return decode_content(part, 0, nullptr); }
 
 // The decoded content of a part, at most `limit` bytes (a part over the limit is cut there; `cut` says so).
 std::string decoded_bytes(GMimePart* part, std::size_t limit, bool* cut = nullptr) {
-  GMimeDataWrapper* dw = g_mime_part_get_content(part);
-  if (!dw) return {};
-  GPtr<GMimeStream> mem(g_mime_stream_mem_new());
-  g_mime_data_wrapper_write_to_stream(dw, mem.get());
-  GByteArray* bytes = g_mime_stream_mem_get_byte_array(GMIME_STREAM_MEM(mem.get()));
-  std::size_t n = bytes->len < limit ? bytes->len : limit;
-  if (cut) *cut = bytes->len > limit;
-  return std::string(reinterpret_cast<const char*>(bytes->data), n);
+  std::string out;
+  const std::size_t total = decode_content(part, limit, &out);
+  if (cut) *cut = total > limit;
+  return out;
 }
 
 std::string decoded_text(GMimePart* part, std::size_t limit, bool* cut) {
@@ -263,10 +253,16 @@ void visit_leaf(GMimeObject* obj, Placement at, WalkState& st) {
   if (util::istarts_with(type, "text/") && filename.empty() && !g_mime_part_is_attachment(part))
     return visit_text(part, std::move(type), at, st);
   if (!filename.empty()) filename = st.prefix + filename;
-  std::size_t size = decoded_size(part);
-  const bool kept = size <= st.limits->max_attachment_bytes;
+  // Decoded once when the encoded length shows it fits; else measured first, so that nothing over the
+  // limit is ever held.
+  const std::size_t limit = st.limits->max_attachment_bytes;
+  const bool fits = decoded_size_bound(part) <= limit;
+  std::string bytes;
+  const std::size_t size = decode_content(part, limit, fits ? &bytes : nullptr);
+  const bool kept = size <= limit;
+  if (kept && !fits) decode_content(part, limit, &bytes);
   if (!kept) st.incomplete(filename, "bytes", "attachment of " + std::to_string(size) + " bytes measured, not inspected");
-  st.message->attachments.push_back({filename, type, size, kept ? decoded_bytes(part, size) : std::string(), st.depth});
+  st.message->attachments.push_back({filename, type, size, std::move(bytes), st.depth});
 }
 
 // Depth-first in document order, as g_mime_message_foreach would, but knowing each part's alternative
