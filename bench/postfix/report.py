@@ -37,12 +37,14 @@ def ratio(runs, run, key):
 def markdown(runs):
     lines = []
     configs = list(dict.fromkeys(r["config"] for r in runs))
-    for mode in ("seq", "load"):
+    for mode in ("seq", "load", "paced"):
         for mix in MIXES:
             sel = [r for r in runs if r["mix"] == mix and r["mode"] == mode]
             if not sel:
                 continue
-            title = "sequential (1 session)" if mode == "seq" else "under load (%d sessions)" % sel[0]["sessions"]
+            title = {"seq": "sequential (1 session)", "load": "under load (%d sessions)" % sel[0]["sessions"],
+                     "paced": "paced at half of preflight-unix's saturating rate (%d sessions, each one mail, then "
+                              "1 s pause)" % sel[0]["sessions"]}[mode]
             lines += ["", "Mix %s (%s), %s, %d round(s), median:" % (mix, MIXES[mix], title, max(r["round"] for r in sel)),
                       "",
                       "| config | sent | delivered | refused | %s | ratio to null | milter CPU ms/mail | ratio to null "

@@ -36,6 +36,7 @@ import procstat  # noqa: E402
 
 CONFIGS = ["none", "null-inet", "null-unix", "preflight-inet", "preflight-unix"]
 RCPT_LIMIT = 50  # Postfix's smtp_destination_recipient_limit: the sink sees one transaction per 50
+MAX_PACED_SESSIONS = 80  # below Postfix's default_process_limit of 100 smtpd processes
 
 PREFLIGHT_CONFIG = """\
 roles: [milter]
@@ -49,12 +50,13 @@ log: {{{{level: info, file: {{log}}}}}}
 queue: {{{{reinject: "unix:{{reinject_socket}}"}}}}
 """
 
-# Full run and smoke: mails per load run, per sequential run, sessions under load.
+# Full run and smoke: mails per load run, per sequential run, sessions under load; seconds of a paced run
+# per mix (the end-of-message tails of issue 12 are for mixes a and b).
 PLANS = {
     "full": {"load": {"a": 600, "b": 300, "c": 40, "d": 0}, "seq": {"a": 60, "b": 30, "c": 10, "d": 2},
-             "sessions": 20, "senders": 10, "rounds": 3},
+             "paced": {"a": 10, "b": 10, "c": 0, "d": 0}, "sessions": 20, "senders": 10, "rounds": 3},
     "smoke": {"load": {"a": 30, "b": 12, "c": 2, "d": 0}, "seq": {"a": 4, "b": 2, "c": 1, "d": 1},
-              "sessions": 6, "senders": 3, "rounds": 1},
+              "paced": {"a": 2, "b": 2, "c": 0, "d": 0}, "sessions": 6, "senders": 3, "rounds": 1},
 }
 
 
@@ -154,12 +156,19 @@ def sink_count(lab):
     return len(files), rcpts
 
 
-def smtp_source(lab, mix_file, mails, sessions, sender, rcpts):
+def smtp_source(lab, mix_file, mails, sessions, sender, rcpts, wait=0):
     cmd = ["smtp-source", "-s", str(sessions), "-m", str(mails), "-f", sender, "-t", "tanaka@" + RCPT_DOMAIN,
            "-M", "client.example.co.jp", "-F", mix_file, "127.0.0.1:%d" % lab.smtpd_port]
     if rcpts > 1:
         cmd[1:1] = ["-r", str(rcpts)]
+    if wait:
+        cmd[1:1] = ["-w", str(wait)]  # each session waits this many seconds after each mail
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def sent_count(maillog_text):
+    """Recipients Postfix has delivered (to the sink), by its log."""
+    return maillog_text.count(" status=sent ")
 
 
 def refusals(maillog_text):
@@ -167,12 +176,12 @@ def refusals(maillog_text):
     return len(re.findall(r"reject: (?:MAIL|RCPT|DATA|END-OF-MESSAGE) from", maillog_text))
 
 
-def run_once(inst, mix, mix_file, mails, sessions, senders):
-    """Sends `mails` of `mix` through `inst` and waits until the sink has them; returns the run's figures."""
+def run_once(inst, mix, mix_file, mails, sessions, senders, wait=0):
+    """Sends `mails` of `mix` through `inst` and waits until the sink has them; returns the run's figures.
+    With `wait`, every session pauses that many seconds after each mail: a paced, not a saturating, load."""
     lab = inst.lab
     lab.clear_sink()
     rcpts = RECIPIENTS[mix]
-    expect_tx = mails * -(-rcpts // RCPT_LIMIT)
     maillog = os.path.join(lab.postfix_dir, "maillog")
     log_at, maillog_at = procstat.size(lab.log_file), procstat.size(maillog)
     milter_pid = inst.milter.pid if inst.milter else None
@@ -194,14 +203,16 @@ def run_once(inst, mix, mix_file, mails, sessions, senders):
             latencies.append((time.time() - t0) * 1000)
     else:
         per = [mails // senders + (1 if i < mails % senders else 0) for i in range(senders)]
-        for p in [smtp_source(lab, mix_file, n, max(1, sessions // senders), "user%d@example.co.jp" % i, rcpts)
+        for p in [smtp_source(lab, mix_file, n, max(1, sessions // senders), "user%d@example.co.jp" % i, rcpts,
+                              wait)
                   for i, n in enumerate(per) if n]:
             wait(p)
     sent = time.time()
     deadline = sent + 120
     while time.time() < deadline:
-        tx, _ = sink_count(lab)
-        if tx >= expect_tx:
+        # Postfix logs status=sent when the sink has answered 250, i.e. written the whole file: a file that
+        # merely exists may still be half written (a 25 MiB mail).
+        if sent_count(procstat.read_from(maillog, maillog_at)) >= mails * rcpts:
             break
         if time.time() > sent + 5:
             lab.flush()
@@ -226,6 +237,17 @@ def run_once(inst, mix, mix_file, mails, sessions, senders):
     }
 
 
+def paced_plan(runs, mix, rnd, seconds):
+    """Half of preflight-unix's saturating rate in this round's load run of the mix: that many sessions, each
+    sending a mail a second, for `seconds` (None when the round has no such run)."""
+    sat = [r for r in runs if r["config"] == "preflight-unix" and r["mix"] == mix and r["mode"] == "load" and
+           r["round"] == rnd and r["seconds"] > 0]
+    if not sat:
+        return None
+    sessions = max(1, min(MAX_PACED_SESSIONS, int(round(sat[0]["mails"] / sat[0]["seconds"] / 2))))
+    return sessions, sessions * seconds
+
+
 def percentile(values, p):
     if not values:
         return None
@@ -239,7 +261,9 @@ def main():
     ap.add_argument("--smoke", action="store_true", help="a short run for CI: every config and mix, few mails")
     ap.add_argument("--rounds", type=int)
     ap.add_argument("--mixes", default="abcd", help="which mixes, e.g. ab (default abcd)")
-    ap.add_argument("--modes", default="seq,load", help="seq (one session: ms per mail), load (mails/s), or both")
+    ap.add_argument("--modes", default="seq,load,paced",
+                    help="seq (one session: ms per mail), load (saturating: mails/s), paced (half the saturating "
+                         "rate of preflight-unix in the round's load run: end-of-message tails); comma-separated")
     ap.add_argument("--mails", type=int, help="mails per run instead of the plan's")
     ap.add_argument("--json-out")
     ap.add_argument("--keep", action="store_true", help="keep the lab directory")
@@ -258,13 +282,21 @@ def main():
             order = CONFIGS[r % len(CONFIGS):] + CONFIGS[:r % len(CONFIGS)]
             for mix in args.mixes:
                 for mode in args.modes.split(","):
-                    mails = args.mails if args.mails and plan[mode][mix] else plan[mode][mix]
-                    if not mails:
-                        continue
+                    paced = paced_plan(runs, mix, r + 1, plan["paced"][mix]) if mode == "paced" else None
+                    if mode == "paced":
+                        if not paced or not plan["paced"][mix]:
+                            continue  # paced follows the round's load run of the same mix
+                        sessions, mails = paced
+                        senders, wait = min(sessions, plan["senders"]), 1
+                    else:
+                        mails = args.mails if args.mails and plan[mode][mix] else plan[mode][mix]
+                        if not mails:
+                            continue
+                        sessions, senders = (1, 1) if mode == "seq" else (plan["sessions"], plan["senders"])
+                        wait = 0
                     for name in order:
                         inst = insts[CONFIGS.index(name)]
-                        sessions, senders = (1, 1) if mode == "seq" else (plan["sessions"], plan["senders"])
-                        run = run_once(inst, mix, mix_files[mix], mails, sessions, senders)
+                        run = run_once(inst, mix, mix_files[mix], mails, sessions, senders, wait)
                         run.update(round=r + 1, mode=mode, load=procstat.loadavg())
                         runs.append(run)
                         print(json.dumps(run), flush=True)
