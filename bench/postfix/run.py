@@ -156,13 +156,13 @@ def sink_count(lab):
     return len(files), rcpts
 
 
-def smtp_source(lab, mix_file, mails, sessions, sender, rcpts, wait=0):
+def smtp_source(lab, mix_file, mails, sessions, sender, rcpts, pause=0):
     cmd = ["smtp-source", "-s", str(sessions), "-m", str(mails), "-f", sender, "-t", "tanaka@" + RCPT_DOMAIN,
            "-M", "client.example.co.jp", "-F", mix_file, "127.0.0.1:%d" % lab.smtpd_port]
     if rcpts > 1:
         cmd[1:1] = ["-r", str(rcpts)]
-    if wait:
-        cmd[1:1] = ["-w", str(wait)]  # each session waits this many seconds after each mail
+    if pause:
+        cmd[1:1] = ["-w", str(pause)]  # each session waits this many seconds after each mail
     return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -176,9 +176,9 @@ def refusals(maillog_text):
     return len(re.findall(r"reject: (?:MAIL|RCPT|DATA|END-OF-MESSAGE) from", maillog_text))
 
 
-def run_once(inst, mix, mix_file, mails, sessions, senders, wait=0):
+def run_once(inst, mix, mix_file, mails, sessions, senders, pause=0):
     """Sends `mails` of `mix` through `inst` and waits until the sink has them; returns the run's figures.
-    With `wait`, every session pauses that many seconds after each mail: a paced, not a saturating, load."""
+    With `pause`, every session pauses that many seconds after each mail: a paced, not a saturating, load."""
     lab = inst.lab
     lab.clear_sink()
     rcpts = RECIPIENTS[mix]
@@ -204,7 +204,7 @@ def run_once(inst, mix, mix_file, mails, sessions, senders, wait=0):
     else:
         per = [mails // senders + (1 if i < mails % senders else 0) for i in range(senders)]
         for p in [smtp_source(lab, mix_file, n, max(1, sessions // senders), "user%d@example.co.jp" % i, rcpts,
-                              wait)
+                              pause)
                   for i, n in enumerate(per) if n]:
             wait(p)
     sent = time.time()
@@ -287,16 +287,16 @@ def main():
                         if not paced or not plan["paced"][mix]:
                             continue  # paced follows the round's load run of the same mix
                         sessions, mails = paced
-                        senders, wait = min(sessions, plan["senders"]), 1
+                        senders, pause = min(sessions, plan["senders"]), 1
                     else:
                         mails = args.mails if args.mails and plan[mode][mix] else plan[mode][mix]
                         if not mails:
                             continue
                         sessions, senders = (1, 1) if mode == "seq" else (plan["sessions"], plan["senders"])
-                        wait = 0
+                        pause = 0
                     for name in order:
                         inst = insts[CONFIGS.index(name)]
-                        run = run_once(inst, mix, mix_files[mix], mails, sessions, senders, wait)
+                        run = run_once(inst, mix, mix_files[mix], mails, sessions, senders, pause)
                         run.update(round=r + 1, mode=mode, load=procstat.loadavg())
                         runs.append(run)
                         print(json.dumps(run), flush=True)
