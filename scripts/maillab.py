@@ -150,6 +150,7 @@ class MailLab:
         # What Postfix's smtpd_milters names: preflightd on its TCP port unless the caller changes it before
         # start_postfix() (the benchmark points it at a unix socket, another milter, or nothing).
         self.smtpd_milters = "inet:127.0.0.1:%d" % self.milter_port
+        self.main_cf_extra = ""  # main.cf lines a caller adds before start_postfix() (the benchmark's limits)
         self.postfix_dir = os.path.join(self.root, "postfix")
         self.sink_dir = os.path.join(self.root, "sink")
         self.state_dir = os.path.join(self.root, "state")
@@ -220,6 +221,7 @@ class MailLab:
         shutil.chown(os.path.join(self.postfix_dir, "data"), "postfix", "postfix")
         with open(os.path.join(self.postfix_dir, "main.cf"), "w") as f:
             f.write(POSTFIX_MAIN.format(root=self.root, sink_port=self.sink_port, smtpd_milters=self.smtpd_milters))
+            f.write(self.main_cf_extra)
         with open(os.path.join(self.postfix_dir, "master.cf"), "w") as f:
             f.write(POSTFIX_SERVICES.format(smtpd_port="127.0.0.1:%d" % self.smtpd_port))
             if self.inbound_port:

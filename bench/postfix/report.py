@@ -44,7 +44,7 @@ def markdown(runs):
                 continue
             title = {"seq": "sequential (1 session)", "load": "under load (%d sessions)" % sel[0]["sessions"],
                      "paced": "paced at half of preflight-unix's saturating rate (%d sessions, each one mail, then "
-                              "1 s pause)" % sel[0]["sessions"]}[mode]
+                              "1 s pause; their starts spread over a second)" % sel[0]["sessions"]}[mode]
             lines += ["", "Mix %s (%s), %s, %d round(s), median:" % (mix, MIXES[mix], title, max(r["round"] for r in sel)),
                       "",
                       "| config | sent | delivered | refused | %s | ratio to null | milter CPU ms/mail | ratio to null "

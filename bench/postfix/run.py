@@ -36,7 +36,8 @@ import procstat  # noqa: E402
 
 CONFIGS = ["none", "null-inet", "null-unix", "preflight-inet", "preflight-unix"]
 RCPT_LIMIT = 50  # Postfix's smtp_destination_recipient_limit: the sink sees one transaction per 50
-MAX_PACED_SESSIONS = 80  # below Postfix's default_process_limit of 100 smtpd processes
+MAX_PACED_SESSIONS = 250  # below the smtpd process limit the benchmark's Postfix gets (PROCESS_LIMIT)
+PROCESS_LIMIT = 300  # Postfix's default_process_limit (100) would queue a paced run's sessions
 
 PREFLIGHT_CONFIG = """\
 roles: [milter]
@@ -80,6 +81,7 @@ class Instance:
         self.milter_port = free_port()
         self.lab = MailLab(os.path.join(build, "src", "bin", "preflightd"), self.preflight_config(),
                            monitor_policy(), root=self.root, ports={"milter": self.milter_port})
+        self.lab.main_cf_extra = "default_process_limit = %d\n" % PROCESS_LIMIT
         self.null_milter = os.path.join(build, "bench", "null_milter")
         self.milter = None  # the milter's Popen
 
@@ -196,7 +198,18 @@ def run_once(inst, mix, mix_file, mails, sessions, senders, pause=0):
         out, err = p.communicate()
         if p.returncode != 0:
             failed.append((out + err).strip()[-300:])
-    if sessions == 1:
+    if pause:
+        # One process per session, their starts spread over the pause: sessions started together stay in
+        # step and would arrive as one burst a second instead of a steady rate.
+        per = [mails // sessions + (1 if i < mails % sessions else 0) for i in range(sessions)]
+        procs = []
+        for i, n in enumerate(per):
+            time.sleep(max(0.0, start + i * pause / sessions - time.time()))
+            if n:
+                procs.append(smtp_source(lab, mix_file, n, 1, "user%d@example.co.jp" % (i % senders), rcpts, pause))
+        for p in procs:
+            wait(p)
+    elif sessions == 1:
         for _ in range(mails):
             t0 = time.time()
             wait(smtp_source(lab, mix_file, 1, 1, "user0@example.co.jp", rcpts))
@@ -287,7 +300,7 @@ def main():
                         if not paced or not plan["paced"][mix]:
                             continue  # paced follows the round's load run of the same mix
                         sessions, mails = paced
-                        senders, pause = min(sessions, plan["senders"]), 1
+                        senders, pause = plan["senders"], 1
                     else:
                         mails = args.mails if args.mails and plan[mode][mix] else plan[mode][mix]
                         if not mails:
