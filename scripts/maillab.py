@@ -103,6 +103,27 @@ def wait_port(port, timeout=15.0):
     return False
 
 
+def wait_unix(path, timeout=15.0):
+    """Waits until something accepts connections on the unix socket `path`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with socket.socket(socket.AF_UNIX) as s:
+                s.connect(path)
+                return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
+def make_socket_dir(path):
+    """A directory for a milter socket as packaging makes it: group postfix, setgid, 2750, so that the socket
+    belongs to group postfix (preflightd makes it 0660) and only Postfix's daemons reach it."""
+    os.makedirs(path, exist_ok=True)
+    shutil.chown(path, "root", "postfix")
+    os.chmod(path, 0o2750)
+
+
 class SinkMail:
     """One transaction the sink received: envelope and the parsed message."""
 
@@ -133,7 +154,7 @@ class SinkMail:
 
 
 class MailLab:
-    def __init__(self, preflightd, config_yaml, policy_yaml, root=None, ports=None, inbound=False):
+    def __init__(self, preflightd, config_yaml, policy_yaml, root=None, ports=None, inbound=False, unix_milter=False):
         self.preflightd = preflightd
         if root:
             os.makedirs(root, exist_ok=True)
@@ -150,6 +171,12 @@ class MailLab:
         # What Postfix's smtpd_milters names: preflightd on its TCP port unless the caller changes it before
         # start_postfix() (the benchmark points it at a unix socket, another milter, or nothing).
         self.smtpd_milters = "inet:127.0.0.1:%d" % self.milter_port
+        # unix_milter: preflightd listens on {milter_socket}, in a directory of group postfix as packaging sets
+        # it up (setgid, 2750), and Postfix connects there.
+        self.milter_socket = os.path.join(self.root, "milter", "milter.sock") if unix_milter else None
+        if self.milter_socket:
+            make_socket_dir(os.path.dirname(self.milter_socket))
+            self.smtpd_milters = "unix:" + self.milter_socket
         self.main_cf_extra = ""  # main.cf lines a caller adds before start_postfix() (the benchmark's limits)
         self.postfix_dir = os.path.join(self.root, "postfix")
         self.sink_dir = os.path.join(self.root, "sink")
@@ -163,7 +190,8 @@ class MailLab:
         with open(self.policy_file, "w") as f:
             f.write(policy_yaml)
         with open(self.config_file, "w") as f:
-            f.write(config_yaml.format(milter_port=self.milter_port, state_dir=self.state_dir,
+            f.write(config_yaml.format(milter_port=self.milter_port, milter_socket=self.milter_socket,
+                                       state_dir=self.state_dir,
                                        policy=self.policy_file, log=self.log_file,
                                        reinject_port=self.reinject_port, web_port=self.web_port,
                                        reinject_socket=self.reinject_socket))
@@ -189,7 +217,7 @@ class MailLab:
         self.procs["preflightd"] = subprocess.Popen(
             [self.preflightd, "--config", self.config_file],
             stdout=subprocess.DEVNULL, stderr=open(os.path.join(self.root, "preflightd.stderr"), "ab"))
-        if wait and not wait_port(self.milter_port):
+        if wait and not (wait_unix(self.milter_socket) if self.milter_socket else wait_port(self.milter_port)):
             raise RuntimeError("preflightd did not start: " + self.read(self.log_file) +
                                self.read(os.path.join(self.root, "preflightd.stderr")))
 

@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -30,7 +29,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(SOURCE, "scripts"))
 sys.path.insert(0, HERE)
-from maillab import MailLab, free_port, wait_port  # noqa: E402
+from maillab import MailLab, free_port, make_socket_dir, wait_port, wait_unix  # noqa: E402
 from mixes import MIXES, RECIPIENTS, RCPT_DOMAIN, write_mixes  # noqa: E402
 import procstat  # noqa: E402
 
@@ -98,12 +97,7 @@ class Instance:
         lab = self.lab
         lab.start_sink()
         if self.kind != "none":
-            # As packaging recommends: a directory of the milter's, setgid group postfix, so that the socket
-            # belongs to group postfix (preflightd makes it 0660) and only Postfix's daemons reach it.
-            sockets = os.path.dirname(self.unix_path)
-            os.makedirs(sockets, exist_ok=True)
-            shutil.chown(sockets, "root", "postfix")
-            os.chmod(sockets, 0o2750)
+            make_socket_dir(os.path.dirname(self.unix_path))
             self.start_milter()
             lab.smtpd_milters = ("unix:" + self.unix_path if self.transport == "unix"
                                  else "inet:127.0.0.1:%d" % lab.milter_port)
@@ -133,18 +127,6 @@ class Instance:
 
     def stop(self):
         self.lab.stop()
-
-
-def wait_unix(path, timeout=15.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.socket(socket.AF_UNIX) as s:
-                s.connect(path)
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
 
 
 def sink_count(lab):

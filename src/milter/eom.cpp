@@ -168,7 +168,7 @@ sfsistat finish_message(SMFICTX* ctx, Transaction& t) {
   t.envelope.queue_id = macro(ctx, "i");  // Postfix may send {i} late: read it here
   t.envelope.auth_user = macro(ctx, "{auth_authen}");
   // Failures before a verdict exists answer by milter.on_error (answer_error).
-  if (!t.write_error.empty()) return answer_error(ctx, t.write_error);
+  if (!t.failure.empty()) return answer_error(ctx, t.failure);
   auto parsed = t.raw.spilled() ? mail::parse_message_fd(t.raw.fd()) : mail::parse_message(t.raw.memory());
   if (!parsed) return answer_error(ctx, "unparseable message: " + parsed.error());
   budget.spend(t.raw.size());

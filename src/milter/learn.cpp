@@ -15,7 +15,7 @@ sfsistat learn_message(SMFICTX* ctx, Transaction& t) {
   auto start = std::chrono::steady_clock::now();
   t.envelope.queue_id = macro(ctx, "i");
   // Errors go through answer_error, which accepts on a learn-mode connection.
-  if (!t.write_error.empty()) return answer_error(ctx, t.write_error);
+  if (!t.failure.empty()) return answer_error(ctx, t.failure);
   auto parsed = t.raw.spilled() ? mail::parse_message_fd(t.raw.fd()) : mail::parse_message(t.raw.memory());
   if (!parsed) return answer_error(ctx, "unparseable headers: " + parsed.error());
   std::string learned = hooks().received ? hooks().received(t.envelope, *parsed, *t.policy) : "learned=off";

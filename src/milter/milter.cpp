@@ -26,7 +26,15 @@ struct Globals {
   Settings settings;
   PolicySource policy;
   Hooks hooks;
+  bool quiet = false;  // the steps before end of message are negotiated as sending no reply (quiet_steps)
 };
+
+// The actions the milter may take at end of message.
+constexpr unsigned long kActions = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY;  // CHGBODY: detach
+// The steps before end of message whose callbacks never refuse anything: with these "no reply" flags the
+// MTA sends connect, envelope, headers and body without waiting for an answer to each (SMFIP_NR_*).
+constexpr unsigned long kQuietSteps = SMFIP_NR_CONN | SMFIP_NR_MAIL | SMFIP_NR_RCPT | SMFIP_NR_DATA |
+                                      SMFIP_NR_HDR | SMFIP_NR_EOH | SMFIP_NR_BODY;
 Globals* g = nullptr;
 
 Session* session(SMFICTX* ctx) { return static_cast<Session*>(smfi_getpriv(ctx)); }
@@ -112,6 +120,33 @@ sfsistat guarded(SMFICTX* ctx, F&& f) noexcept {
   }
 }
 
+// Keeps a failure of a step that sends no reply for end of message: in the transaction, else in the
+// session. Should even that fail, end of message finds no transaction, which is an error too.
+void defer_failure(SMFICTX* ctx, const std::string& why) noexcept {
+  try {
+    Session* s = session(ctx) ? session(ctx) : new_session(ctx);
+    std::string& failure = s->tx ? s->tx->failure : s->failure;
+    if (failure.empty()) failure = why;
+  } catch (...) {
+  }
+}
+
+// A step before end of message. On a unix socket (quiet) it sends no reply and a failure waits for end of
+// message, which answers it like any error before a verdict. Over TCP every step is answered: Postfix
+// would send the next step's small packet while the previous one waits for a delayed ACK (40 ms each).
+template <typename F>
+sfsistat step(SMFICTX* ctx, F&& f) noexcept {
+  if (!g->quiet) return guarded(ctx, std::forward<F>(f));
+  try {
+    f();
+  } catch (const std::exception& e) {
+    defer_failure(ctx, e.what());
+  } catch (...) {
+    defer_failure(ctx, "unknown exception");
+  }
+  return SMFIS_NOREPLY;
+}
+
 std::string client_address(const struct sockaddr* sa) {
   char buf[INET6_ADDRSTRLEN] = {0};
   if (sa && sa->sa_family == AF_INET)
@@ -128,12 +163,12 @@ Transaction& tx(SMFICTX* ctx) {
 }
 
 void append(Transaction& t, std::string_view bytes) {
-  if (!t.write_error.empty()) return;
-  t.write_error = t.raw.append(bytes);
+  if (!t.failure.empty()) return;
+  t.failure = t.raw.append(bytes);
 }
 
 sfsistat on_connect(SMFICTX* ctx, char*, _SOCK_ADDR* addr) {
-  return guarded(ctx, [&] {
+  return step(ctx, [&] {
     Session* s = session(ctx) ? session(ctx) : new_session(ctx);
     s->client_addr = client_address(addr);
     return SMFIS_CONTINUE;
@@ -149,7 +184,7 @@ std::vector<std::string> esmtp_args(char** argv) {
 }
 
 sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
-  return guarded(ctx, [&] {
+  return step(ctx, [&] {
     Session* s = session(ctx);
     if (!s) s = new_session(ctx);
     s->tx.emplace(g->settings.memory_limit, g->settings.spill_dir);
@@ -162,7 +197,7 @@ sfsistat on_envfrom(SMFICTX* ctx, char** argv) {
 }
 
 sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
-  return guarded(ctx, [&] {
+  return step(ctx, [&] {
     Transaction& t = tx(ctx);
     t.envelope.recipients.push_back(mail::parse_addr_spec(argv && argv[0] ? argv[0] : ""));
     t.envelope.rcpt_params.push_back(esmtp_args(argv));
@@ -173,14 +208,14 @@ sfsistat on_envrcpt(SMFICTX* ctx, char** argv) {
 // Registered so that libmilter answers DATA: without a DATA callback Postfix sends the DATA macros and the
 // first header back to back with no reply in between, and the second packet waits for a delayed ACK.
 sfsistat on_data(SMFICTX* ctx) {
-  return guarded(ctx, [&] {
+  return step(ctx, [&] {
     tx(ctx);  // DATA outside a transaction is an error like any other callback's
     return SMFIS_CONTINUE;
   });
 }
 
 sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
-  return guarded(ctx, [&] {
+  return step(ctx, [&] {
     Transaction& t = tx(ctx);
     append(t, name ? name : "");
     append(t, ": ");
@@ -191,14 +226,14 @@ sfsistat on_header(SMFICTX* ctx, char* name, char* value) {
 }
 
 sfsistat on_eoh(SMFICTX* ctx) {
-  return guarded(ctx, [&] {
+  return step(ctx, [&] {
     append(tx(ctx), "\r\n");
     return SMFIS_CONTINUE;
   });
 }
 
 sfsistat on_body(SMFICTX* ctx, unsigned char* chunk, size_t len) {
-  return guarded(ctx, [&] {
+  return step(ctx, [&] {
     Transaction& t = tx(ctx);
     if (session(ctx)->learn) return SMFIS_CONTINUE;  // learning reads the headers only
     append(t, std::string_view(reinterpret_cast<const char*>(chunk), len));
@@ -219,12 +254,22 @@ sfsistat on_eom(SMFICTX* ctx) {
     Session* s = session(ctx);
     // libmilter only sends end of message inside a transaction; never pass a mail nobody checked.
     if (!s || !s->tx) return error_status(ctx, "end of message without a transaction");
+    if (!s->failure.empty()) return error_status(ctx, s->failure);
     sfsistat rc = s->learn ? learn_message(ctx, *s->tx) : finish_message(ctx, *s->tx);
     const std::size_t size = s->tx->raw.size();
     s->tx.reset();
     release_memory_after(size);
     return rc;
   });
+}
+
+// Asks for the actions end of message needs and, on a unix socket, for the quiet steps. libmilter offers
+// every "no reply" flag and answers for an MTA that lacks one, so the callbacks need not know.
+sfsistat on_negotiate(SMFICTX*, unsigned long, unsigned long, unsigned long, unsigned long,
+                      unsigned long* actions, unsigned long* steps, unsigned long*, unsigned long*) {
+  *actions = kActions;
+  if (g->quiet) *steps |= kQuietSteps;
+  return SMFIS_CONTINUE;
 }
 
 sfsistat on_abort(SMFICTX* ctx) {
@@ -266,12 +311,13 @@ int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   static Globals globals;
   globals = {settings, std::move(policy), std::move(hooks)};
   util::prepare_allocator();
+  globals.quiet = unix_path(settings.socket).has_value();
   g = &globals;
   static char name[] = "preflight";
   struct smfiDesc desc = {};
   desc.xxfi_name = name;
   desc.xxfi_version = SMFI_VERSION;
-  desc.xxfi_flags = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY;  // CHGBODY: detach; DISCARD needs no flag
+  desc.xxfi_flags = kActions;  // DISCARD needs no flag
   desc.xxfi_connect = on_connect;
   desc.xxfi_envfrom = on_envfrom;
   desc.xxfi_envrcpt = on_envrcpt;
@@ -282,6 +328,7 @@ int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   desc.xxfi_eom = on_eom;
   desc.xxfi_abort = on_abort;
   desc.xxfi_close = on_close;
+  desc.xxfi_negotiate = on_negotiate;
   if (smfi_setconn(const_cast<char*>(settings.socket.c_str())) == MI_FAILURE)
     throw std::runtime_error("invalid milter socket '" + settings.socket + "'");
   smfi_settimeout(settings.timeout_seconds);
@@ -293,7 +340,8 @@ int run(const Settings& settings, PolicySource policy, Hooks hooks) {
   if (auto port = tcp_port(settings.socket); port && set_listener_nodelay(*port) == 0)
     spdlog::warn("milter: no listening socket on port {} found to set TCP_NODELAY on: each message may wait "
                  "for delayed ACKs (about 40 ms per stall)", *port);
-  spdlog::info("milter listening on {}", settings.socket);
+  spdlog::info("milter listening on {}{}", settings.socket,
+               g->quiet ? " (steps before end of message send no reply)" : "");
   if (g->hooks.listening) g->hooks.listening();
   if (!settings.learn_daemons.empty())
     spdlog::info("milter: connections with {{daemon_name}} {} are learned from, never checked",

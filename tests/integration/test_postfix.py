@@ -8,6 +8,7 @@ import os
 import re
 import json
 import signal
+import smtplib
 import subprocess
 import sys
 import threading
@@ -400,11 +401,12 @@ class LabCase(unittest.TestCase):
     lab = None
     CONFIG = POLICY = None
     INBOUND = False
+    UNIX = False  # preflightd on a unix socket (MailLab unix_milter)
 
     @classmethod
     def setUpClass(cls):
         cls.lab = MailLab(os.path.join(BUILD, "src/bin/preflightd"), cls.CONFIG, cls.POLICY,
-                          inbound=cls.INBOUND).start()
+                          inbound=cls.INBOUND, unix_milter=cls.UNIX).start()
 
     @classmethod
     def tearDownClass(cls):
@@ -482,6 +484,71 @@ class PostfixOnErrorAccept(LabCase):
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
 with open(os.path.join(ROOT, "policies", "checklist.yaml"), encoding="utf-8") as _f:
     POLICY_CHECKLIST = _f.read()
+
+
+# preflightd on a unix socket, where the steps before end of message send no reply (SMFIP_NR_*): Postfix
+# streams connect, envelope, headers and body, and everything is answered at end of message.
+CONFIG_UNIX = CONFIG.replace("socket: inet:{milter_port}@127.0.0.1", "socket: unix:{milter_socket}")
+assert CONFIG_UNIX != CONFIG
+
+
+class PostfixUnixSocket(LabCase):
+    CONFIG, POLICY, UNIX = CONFIG_UNIX, POLICY_HOLD, True
+
+    def test_the_listener_says_its_steps_send_no_reply(self):
+        self.assertIn("milter listening on unix:%s (steps before end of message send no reply)" %
+                      self.lab.milter_socket, self.log())
+
+    def test_a_bcc_rewrite_and_a_reject_are_answered_at_end_of_message(self):
+        external = ["a@one.example.com", "b@two.example.com", "c@three.example.com"]
+        code, text = self.lab.send(SENDER, external, message(external))
+        self.assertEqual(code, 250, text)
+        code, text = self.lab.send(SENDER, external[:1], message(external[:1], subject="TOP-SECRET plans"))
+        self.assertEqual(code, 550, text)
+        self.assertIn("Subject marked TOP-SECRET may not leave", text)
+        self.lab.flush()
+        mails = self.lab.wait_for_sink(1)
+        self.assertEqual(len(mails), 1, "the rejected mail never arrives")
+        self.assertEqual(sorted(mails[0].recipients), sorted(external))
+        self.assertEqual(mails[0].message.get_all("To"), ["undisclosed-recipients:;"])
+        self.assertEqual(mails[0].message["X-Preflight-Verdict"], "bcc; rules=visible-external-to-bcc")
+
+    def test_two_mails_in_one_session_are_each_judged_on_their_own(self):
+        external = ["a@one.example.com", "b@two.example.com", "c@three.example.com"]
+        with smtplib.SMTP("127.0.0.1", self.lab.smtpd_port, timeout=60) as smtp:
+            smtp.sendmail(SENDER, external, message(external))
+            smtp.sendmail(SENDER, ["hanako@example.co.jp"], message(["hanako@example.co.jp"]))
+        self.lab.flush()
+        mails = self.lab.wait_for_sink(2)
+        verdicts = sorted(m.message["X-Preflight-Verdict"] for m in mails)
+        self.assertEqual(verdicts, ["accept", "bcc; rules=visible-external-to-bcc"])
+
+    def test_a_failure_in_a_step_without_reply_answers_4xx_at_end_of_message(self):
+        spill = os.path.join(self.lab.state_dir, "tmp")
+        os.rename(spill, spill + ".away")  # the body step cannot spill: it fails and sends no reply
+        try:
+            code, text = self.lab.send(SENDER, ["hanako@example.co.jp"],
+                                       message(["hanako@example.co.jp"], body=("x" * 100 + "\r\n") * 1000))
+        finally:
+            os.rename(spill + ".away", spill)
+        self.assertEqual(code, 451, text)
+        self.assertIn("4.3.0", text)
+        self.assertRegex(self.log(), r"error=\"cannot create spill file in .*\" answer=tempfail")
+        self.assertEqual(self.lab.queue(), [], "Postfix refused the mail at end of data: nothing queued")
+
+    def test_a_held_mail_is_stored_and_only_the_notice_leaves(self):
+        rcpt = ["x@partner.example.com"]
+        code, text = self.lab.send(SENDER, rcpt, message(rcpt, subject="WAIT over the unix socket"))
+        self.assertEqual(code, 250, text)
+        r = subprocess.run([os.path.join(BUILD, "src/bin/preflightctl"), "queue", "list", "--config",
+                            self.lab.config_file, "--json"], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        held = [m for m in json.loads(r.stdout) if m["subject"] == "WAIT over the unix socket"]
+        self.assertEqual([m["state"] for m in held], ["held"])
+        self.lab.flush()
+        notices = self.lab.wait_for_sink(1, timeout=10)
+        self.assertEqual([m.recipients for m in notices], [[SENDER]])
+        self.assertEqual(notices[0].message["X-Preflight-Notice"], "held-for-delay")
 
 
 class PostfixShippedChecklist(LabCase):
