@@ -10,7 +10,6 @@ import os
 import pwd
 import re
 import shutil
-import socket
 import stat
 import subprocess
 import sys
@@ -20,7 +19,7 @@ import unittest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
-from maillab import MailLab, free_port, wait_port  # noqa: E402
+from maillab import MailLab, free_port, wait_port, wait_unix  # noqa: E402
 
 UNIT = "/lib/systemd/system/preflightd.service"
 SOCKET = "/var/spool/postfix/preflight/package-test.sock"
@@ -42,18 +41,6 @@ def installed():
 def conffiles():
     r = run(["dpkg-query", "-W", "-f=${Conffiles}", "preflight"])
     return [line.split()[0] for line in r.stdout.splitlines() if line.strip()]
-
-
-def wait_socket(path, timeout=20.0):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        try:
-            with socket.socket(socket.AF_UNIX) as s:
-                s.connect(path)
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
 
 
 class DebianPackage(unittest.TestCase):
@@ -149,7 +136,7 @@ class DebianPackage(unittest.TestCase):
             daemon = subprocess.Popen(AS_PREFLIGHT + ["/usr/sbin/preflightd",
                                        "--config", config_file],
                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-            self.assertTrue(wait_socket(SOCKET), "preflightd did not listen on " + SOCKET)
+            self.assertTrue(wait_unix(SOCKET, timeout=20.0), "preflightd did not listen on " + SOCKET)
             st = os.stat(SOCKET)
             self.assertEqual(stat.S_IMODE(st.st_mode), 0o660)
             self.assertEqual(grp.getgrgid(st.st_gid).gr_name, "preflight")
