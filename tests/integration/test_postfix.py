@@ -9,7 +9,9 @@ import re
 import json
 import signal
 import smtplib
+import socket
 import subprocess
+import struct
 import sys
 import threading
 import time
@@ -66,6 +68,24 @@ rules:
 
 SENDER = "taro@example.co.jp"
 
+# The milter protocol's "no reply" step flags (libmilter/mfdef.h SMFIP_NR_*): connect, MAIL, RCPT, DATA,
+# header, end of headers, body.
+NR_STEPS = {"connect": 0x1000, "mail": 0x4000, "rcpt": 0x8000, "data": 0x10000, "header": 0x80,
+            "eoh": 0x40000, "body": 0x80000}
+
+
+def negotiated_steps(connect):
+    """Speaks option negotiation to preflightd as an MTA offering every action and step flag (protocol 6);
+    returns the protocol flags preflightd answers with. `connect` returns a connected socket."""
+    with connect() as s:
+        s.settimeout(10)
+        body = b"O" + struct.pack(">III", 6, 0x1FF, 0x1FFFFF)
+        s.sendall(struct.pack(">I", len(body)) + body)
+        head = s.recv(4, socket.MSG_WAITALL)
+        reply = s.recv(struct.unpack(">I", head)[0], socket.MSG_WAITALL)
+    assert reply[:1] == b"O", reply
+    return struct.unpack(">III", reply[1:13])[2]
+
 
 def message(to, subject="Test", cc=None, extra_headers="", body="Hello.\r\n"):
     lines = ["From: Taro <%s>" % SENDER, "To: " + ", ".join(to)]
@@ -102,6 +122,11 @@ class PostfixIntegration(unittest.TestCase):
 
     def log(self):
         return self.lab.read(self.lab.log_file)
+
+    def test_over_tcp_every_step_is_answered(self):
+        # No "no reply" step over TCP: Postfix's next small packet would wait for a delayed ACK.
+        flags = negotiated_steps(lambda: socket.create_connection(("127.0.0.1", self.lab.milter_port)))
+        self.assertEqual({k for k, bit in NR_STEPS.items() if flags & bit}, set(), hex(flags))
 
     def test_ten_external_recipients_in_to_are_moved_to_bcc_and_all_receive_it(self):
         external = ["user%d@partner%d.example.com" % (i, i) for i in range(10)]
@@ -494,6 +519,14 @@ assert CONFIG_UNIX != CONFIG
 
 class PostfixUnixSocket(LabCase):
     CONFIG, POLICY, UNIX = CONFIG_UNIX, POLICY_HOLD, True
+
+    def test_every_step_before_end_of_message_is_negotiated_without_reply(self):
+        def connect():
+            s = socket.socket(socket.AF_UNIX)
+            s.connect(self.lab.milter_socket)
+            return s
+        flags = negotiated_steps(connect)
+        self.assertEqual({k for k, bit in NR_STEPS.items() if flags & bit}, set(NR_STEPS), hex(flags))
 
     def test_the_listener_says_its_steps_send_no_reply(self):
         self.assertIn("milter listening on unix:%s (steps before end of message send no reply)" %
